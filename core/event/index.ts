@@ -1,0 +1,3 @@
+export * from './states.js';
+export * from './machine.js';
+export * from './packages.js';
