@@ -19,12 +19,12 @@
 
 export const MULTIPART_PART = 1;
 export const MULTIPART_END = 0;
-export const E_MP_NO_BOUNDARY = -301;
-export const E_MP_NO_FIRST_DELIMITER = -302;
-export const E_MP_UNTERMINATED = -303;
-export const E_MP_TOO_MANY_PARTS = -304;
-export const E_MP_BAD_HEADER = -305;
-export const E_MP_BAD_BOUNDARY = -306;
+export const E_MP_NO_BOUNDARY = -601;
+export const E_MP_NO_FIRST_DELIMITER = -602;
+export const E_MP_UNTERMINATED = -603;
+export const E_MP_TOO_MANY_PARTS = -604;
+export const E_MP_BAD_HEADER = -605;
+export const E_MP_BAD_BOUNDARY = -606;
 
 const MESSAGES: Readonly<Record<number, string>> = {
   [E_MP_NO_BOUNDARY]: 'multipart body without a boundary parameter',

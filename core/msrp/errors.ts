@@ -2,18 +2,18 @@
 // or a negative code, so the hot path returns one number and allocates nothing.
 
 export const MSRP_NEED_MORE = 0;
-export const E_MSRP_BAD_START = -401;
-export const E_MSRP_BAD_TRANSACTION_ID = -402;
-export const E_MSRP_BAD_METHOD = -403;
-export const E_MSRP_BAD_STATUS = -404;
-export const E_MSRP_BAD_HEADER = -405;
-export const E_MSRP_TOO_MANY_HEADERS = -406;
-export const E_MSRP_MISSING_PATH = -407;
-export const E_MSRP_FRAME_TOO_LARGE = -408;
-export const E_MSRP_BAD_END_LINE = -409;
-export const E_MSRP_BAD_BYTE_RANGE = -410;
-export const E_MSRP_BODY_WITHOUT_TYPE = -411;
-export const E_MSRP_LINE_TOO_LONG = -412;
+export const E_MSRP_BAD_START = -701;
+export const E_MSRP_BAD_TRANSACTION_ID = -702;
+export const E_MSRP_BAD_METHOD = -703;
+export const E_MSRP_BAD_STATUS = -704;
+export const E_MSRP_BAD_HEADER = -705;
+export const E_MSRP_TOO_MANY_HEADERS = -706;
+export const E_MSRP_MISSING_PATH = -707;
+export const E_MSRP_FRAME_TOO_LARGE = -708;
+export const E_MSRP_BAD_END_LINE = -709;
+export const E_MSRP_BAD_BYTE_RANGE = -710;
+export const E_MSRP_BODY_WITHOUT_TYPE = -711;
+export const E_MSRP_LINE_TOO_LONG = -712;
 
 const NAMES: Readonly<Record<number, [string, string]>> = {
   [E_MSRP_BAD_START]: ['E_MSRP_BAD_START', 'the first line is not "MSRP <transaction-id> <method|status>"'],

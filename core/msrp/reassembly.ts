@@ -6,10 +6,10 @@
 // chunk ('$') was seen.
 
 export const REASSEMBLY_OK = 0;
-export const E_RA_OUT_OF_RANGE = -431;
-export const E_RA_TOO_FRAGMENTED = -432;
-export const E_RA_TOO_LARGE = -433;
-export const E_RA_ABORTED = -434;
+export const E_RA_OUT_OF_RANGE = -731;
+export const E_RA_TOO_FRAGMENTED = -732;
+export const E_RA_TOO_LARGE = -733;
+export const E_RA_ABORTED = -734;
 
 export class MessageReassembly {
   /** Bytes received so far (counting overlaps once). */

@@ -2,8 +2,8 @@
 // §7.2 responses, §7.1.2 REPORT). Returns bytes written, or E_MSRP_NO_SPACE when the frame does
 // not fit (nothing usable is left in the buffer then).
 
-export const E_MSRP_NO_SPACE = -420;
-export const E_MSRP_BAD_VALUE = -421;
+export const E_MSRP_NO_SPACE = -720;
+export const E_MSRP_BAD_VALUE = -721;
 
 export interface MsrpSendFields {
   transactionId: string;
