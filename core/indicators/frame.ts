@@ -30,6 +30,11 @@ export interface IndicatorFrame {
   readonly lamps: ReadonlyMap<string, LampState>;
   /** Display text, one entry per line, each already fitted to the display's width. */
   readonly lines: readonly string[];
+  /**
+   * Roles whose lamp is lit at `at` (blink phase applied; see lampLitAt). Optional so that
+   * hand-built frames stay valid; frames from core/indicators always carry it.
+   */
+  readonly lit?: ReadonlySet<string>;
 }
 
 /** What a lamp adapter implements. Called only for lamps whose state changed. */
@@ -46,4 +51,33 @@ export const LAMP_OFF: LampState = { pattern: 'off', color: null, onMs: 0, offMs
 
 export function sameLamp(a: LampState, b: LampState): boolean {
   return a.pattern === b.pattern && a.color === b.color && a.onMs === b.onMs && a.offMs === b.offMs;
+}
+
+// ---- Additions (compatible): blink phase helpers for drivers that cannot blink by themselves.
+
+/**
+ * Whether a lamp in `state` is lit at `now`. The phase is derived from the clock alone: a blink
+ * is lit during the first `onMs` of every `onMs + offMs` period counted from time 0, so every lamp
+ * with the same period blinks in step and identical inputs give identical output.
+ */
+export function lampLitAt(state: LampState, now: number): boolean {
+  if (state.pattern === 'off') return false;
+  if (state.pattern === 'solid') return true;
+  const period = state.onMs + state.offMs;
+  if (period <= 0) return true;
+  const phase = now % period;
+  return (phase < 0 ? phase + period : phase) < state.onMs;
+}
+
+/**
+ * The first instant after `now` at which `lampLitAt` changes, or Infinity for steady lamps.
+ * A host without hardware blink schedules its next redraw at the minimum over its lamps.
+ */
+export function nextLampEdge(state: LampState, now: number): number {
+  if (state.pattern === 'off' || state.pattern === 'solid') return Infinity;
+  const period = state.onMs + state.offMs;
+  if (period <= 0 || state.onMs <= 0 || state.offMs <= 0) return Infinity;
+  let phase = now % period;
+  if (phase < 0) phase += period;
+  return phase < state.onMs ? now - phase + state.onMs : now - phase + period;
 }
