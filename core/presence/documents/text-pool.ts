@@ -1,0 +1,73 @@
+// Decoded text of a parsed document (notes, URIs, ids) lives in one preallocated byte pool;
+// the model holds [start, end) spans into it. Parsing the next document reuses the pool, so
+// reading NOTIFY after NOTIFY allocates nothing.
+import { XmlReader, XmlToken } from '../../xml/reader.js';
+import { isXmlWhitespace, utf8ToString } from '../../xml/bytes.js';
+
+export class TextPool {
+  readonly bytes: Uint8Array;
+  used = 0;
+  /** Set when some text did not fit; the span that overflowed is left empty. */
+  overflowed = false;
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  clear(): void {
+    this.used = 0;
+    this.overflowed = false;
+  }
+
+  /** Appends the reader's current Text/CData token (decoded). Returns false when full. */
+  appendToken(reader: XmlReader): boolean {
+    if (reader.kind !== XmlToken.Text && reader.kind !== XmlToken.CData) return true;
+    const next = reader.decodeText(this.bytes, this.used);
+    if (next < 0) { this.overflowed = true; return false; }
+    this.used = next;
+    return true;
+  }
+
+  /** Appends raw bytes (e.g. an element's local name). Returns the span start, or -1 when full. */
+  appendBytes(src: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    if (this.used + length > this.bytes.length) { this.overflowed = true; return -1; }
+    const at = this.used;
+    for (let i = 0; i < length; i++) this.bytes[at + i] = src[start + i]!;
+    this.used += length;
+    return at;
+  }
+
+  /** Appends attribute i of the reader's current element (decoded). Returns the span start or -1. */
+  appendAttribute(reader: XmlReader, i: number): number {
+    const at = this.used;
+    const next = reader.decodeAttribute(i, this.bytes, at);
+    if (next < 0) { this.overflowed = true; return -1; }
+    this.used = next;
+    return at;
+  }
+
+  trimmedStart(start: number, end: number): number {
+    while (start < end && isXmlWhitespace(this.bytes[start]!)) start++;
+    return start;
+  }
+
+  trimmedEnd(start: number, end: number): number {
+    while (end > start && isXmlWhitespace(this.bytes[end - 1]!)) end--;
+    return end;
+  }
+
+  /** For display only (allocates). */
+  text(start: number, end: number): string {
+    return start < end ? utf8ToString(this.bytes, start, end) : '';
+  }
+}
+
+/** A [start, end) span into a TextPool; start === end means absent/empty. */
+export class Span {
+  start = 0;
+  end = 0;
+  clear(): void { this.start = 0; this.end = 0; }
+  get isEmpty(): boolean { return this.start === this.end; }
+  set(start: number, end: number): void { this.start = start; this.end = end; }
+}

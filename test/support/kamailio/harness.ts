@@ -1,0 +1,315 @@
+// Starts a private Kamailio 5.6 on 127.0.0.1 for one test file: a temp dir with its own SQLite
+// databases (WAL mode, built from the SQL Kamailio ships), provisioned subscribers, a free port
+// on both UDP and TCP, and the config kept beside this file. Every wait is bounded.
+// Traps avoided here are listed in README.md beside this file.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const KAMAILIO_HOST = '127.0.0.1';
+// HARDPHONE_KAMAILIO_BIN overrides the binary (the skip path is tested with a missing one).
+const KAMAILIO_BIN = process.env.HARDPHONE_KAMAILIO_BIN ?? '/usr/sbin/kamailio';
+const MODULES_DIR = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+const SQL_DIR = '/usr/share/kamailio/db_sqlite';
+const CONFIG = join(dirname(fileURLToPath(import.meta.url)), 'kamailio.cfg');
+const REQUIRED_MODULES = ['presence.so', 'presence_xml.so', 'presence_dialoginfo.so', 'presence_mwi.so', 'db_sqlite.so', 'auth_db.so'];
+const LOG_KEEP_CHARS = 64 * 1024;
+
+export interface Subscriber { readonly user: string; readonly password: string }
+
+/** The accounts every run provisions; "voicemail" is the account that PUBLISHes message-summary. */
+export const DEFAULT_SUBSCRIBERS: readonly Subscriber[] = [
+  { user: 'alice', password: 'alicepw' },
+  { user: 'bob', password: 'bobpw' },
+  { user: 'carol', password: 'carolpw' },
+  { user: 'voicemail', password: 'voicemailpw' },
+];
+
+export interface KamailioOptions {
+  /** Fixed port; by default a port free on both UDP and TCP is picked. */
+  readonly port?: number;
+  /** Load msilo (offline MESSAGE storage, its own database file). */
+  readonly msilo?: boolean;
+  readonly subscribers?: readonly Subscriber[];
+  /** Bound on the wait for the first 200 to OPTIONS (default 10 s). */
+  readonly startTimeoutMs?: number;
+  /** Kamailio debug level (config default 1). */
+  readonly debug?: number;
+  /** Keep the temp dir after stop() (for post-mortem). */
+  readonly keepDir?: boolean;
+}
+
+export interface Kamailio {
+  readonly host: string;
+  readonly port: number;
+  /** SIP domain and digest realm of every subscriber. */
+  readonly domain: string;
+  readonly dir: string;
+  readonly subscribers: readonly Subscriber[];
+  readonly pid: number | undefined;
+  /** Last 64 KiB of Kamailio's stderr, for failure messages. */
+  log(): string;
+  /** Stops and starts again on the same port with the same databases (registrations are lost:
+   *  usrloc is in memory). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Why Kamailio cannot run here, or undefined when it can. */
+export function kamailioMissing(bin = KAMAILIO_BIN): string | undefined {
+  if (!existsSync(bin)) return `${bin} not found (apt-get install -y kamailio kamailio-presence-modules kamailio-sqlite-modules)`;
+  for (const module of REQUIRED_MODULES) {
+    if (!existsSync(join(MODULES_DIR, module))) return `Kamailio module ${module} not found (kamailio-presence-modules / kamailio-sqlite-modules)`;
+  }
+  const sqlite = spawnSync('sqlite3', ['-version'], { encoding: 'utf8' });
+  if (sqlite.status !== 0) return 'sqlite3 CLI not found (apt-get install -y sqlite3)';
+  return undefined;
+}
+
+/** Prints the loud skip banner; returns true when the caller must skip. */
+export function skipWithoutKamailio(what: string, bin = KAMAILIO_BIN): boolean {
+  const missing = kamailioMissing(bin);
+  if (missing === undefined) return false;
+  const line = '!'.repeat(78);
+  console.warn(`\n${line}\n!! SKIPPING ${what}: ${missing}\n${line}\n`);
+  return true;
+}
+
+export function md5Hex(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
+
+function sqlQuote(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function buildDatabase(file: string, sqlFiles: readonly string[], extraSql: string): void {
+  const script = [
+    'PRAGMA journal_mode=WAL;',
+    ...sqlFiles.map((name) => `.read ${join(SQL_DIR, name)}`),
+    extraSql,
+    '',
+  ].join('\n');
+  const result = spawnSync('sqlite3', ['-bail', file], { input: script, encoding: 'utf8', timeout: 10_000 });
+  if (result.status !== 0) throw new Error(`sqlite3 failed on ${file}: ${result.stderr || result.error}`);
+}
+
+function provisionSql(subscribers: readonly Subscriber[], domain: string): string {
+  return subscribers.map(({ user, password }) => {
+    const ha1 = md5Hex(`${user}:${domain}:${password}`);
+    const ha1b = md5Hex(`${user}@${domain}:${domain}:${password}`);
+    return `INSERT INTO subscriber (username, domain, password, ha1, ha1b) VALUES (${sqlQuote(user)}, ${sqlQuote(domain)}, ${sqlQuote(password)}, ${sqlQuote(ha1)}, ${sqlQuote(ha1b)});`;
+  }).join('\n');
+}
+
+function canBindUdp(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => { socket.close(); resolve(false); });
+    socket.bind(port, KAMAILIO_HOST, () => socket.close(() => resolve(true)));
+  });
+}
+
+function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, KAMAILIO_HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A port free on both UDP and TCP (Kamailio listens on both with one number). */
+export async function freeSipPort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freeTcpPort();
+    if (port > 0 && await canBindUdp(port)) return port;
+  }
+  throw new Error('no port free on both UDP and TCP after 20 attempts');
+}
+
+function optionsProbe(port: number, attempt: number): Buffer {
+  const branch = `z9hG4bKprobe${attempt}x${Date.now()}`;
+  return Buffer.from([
+    `OPTIONS sip:${KAMAILIO_HOST}:${port} SIP/2.0`,
+    `Via: SIP/2.0/UDP ${KAMAILIO_HOST}:9;branch=${branch};rport`,
+    'Max-Forwards: 70',
+    `From: <sip:probe@${KAMAILIO_HOST}>;tag=probe${attempt}`,
+    `To: <sip:${KAMAILIO_HOST}:${port}>`,
+    `Call-ID: probe-${attempt}-${Date.now()}@harness`,
+    'CSeq: 1 OPTIONS',
+    'Content-Length: 0',
+    '', '',
+  ].join('\r\n'));
+}
+
+/** Sends OPTIONS every 100 ms until a 200 comes back, the process dies, or the bound passes. */
+async function waitForOptions(port: number, timeoutMs: number, isDead: () => string | undefined): Promise<void> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, KAMAILIO_HOST, () => resolve()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => { clearInterval(ticker); reject(new Error(`Kamailio did not answer OPTIONS within ${timeoutMs} ms`)); }, timeoutMs);
+      let attempt = 0;
+      const ticker = setInterval(() => {
+        const dead = isDead();
+        if (dead !== undefined) { clearInterval(ticker); clearTimeout(deadline); reject(new Error(dead)); return; }
+        socket.send(optionsProbe(port, attempt++), port, KAMAILIO_HOST);
+      }, 100);
+      socket.on('message', (msg) => {
+        if (msg.subarray(0, 12).toString('latin1') === 'SIP/2.0 200 ') {
+          clearInterval(ticker); clearTimeout(deadline); resolve();
+        }
+      });
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+const running = new Set<ChildProcess>();
+const liveDirs = new Set<string>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // A crashed or interrupted test run must not leave a Kamailio behind: kill the ones we
+  // started (their process groups, by pid). On a signal, clean up and re-raise it.
+  const killAll = (): void => {
+    for (const child of running) {
+      if (child.pid !== undefined) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
+    }
+    running.clear();
+    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+    liveDirs.clear();
+  };
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const onSignal = (): void => {
+      killAll();
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    child.once('exit', () => { clearTimeout(timer); resolve(true); });
+  });
+}
+
+export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamailio> {
+  const missing = kamailioMissing();
+  if (missing !== undefined) throw new Error(`Kamailio unavailable: ${missing}`);
+  installExitHook();
+
+  const dir = mkdtempSync(join(tmpdir(), 'hardphone-kamailio-'));
+  if (!opts.keepDir) liveDirs.add(dir);
+  const port = opts.port ?? await freeSipPort();
+  const domain = KAMAILIO_HOST;
+  const subscribers = opts.subscribers ?? DEFAULT_SUBSCRIBERS;
+  const mainDb = join(dir, 'kamailio.sqlite');
+  const msiloDb = join(dir, 'msilo.sqlite');
+  buildDatabase(mainDb, ['standard-create.sql', 'auth_db-create.sql', 'presence-create.sql'], provisionSql(subscribers, domain));
+  if (opts.msilo) buildDatabase(msiloDb, ['standard-create.sql', 'msilo-create.sql'], '');
+  writeFileSync(join(dir, 'README'), `Kamailio test run on ${KAMAILIO_HOST}:${port}, config ${CONFIG}\n`);
+
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+    KAM_PORT: String(port),
+    // Four slashes: sqlite:/// + an absolute path (three would make it relative).
+    KAM_DB_URL: `sqlite:///${mainDb}`,
+    KAM_MSILO_DB_URL: `sqlite:///${msiloDb}`,
+    KAM_SERVER_ADDRESS: `sip:${KAMAILIO_HOST}:${port}`,
+    KAM_MODULES: MODULES_DIR,
+    KAM_CTL_SOCKET: `unix:${join(dir, 'kamailio_ctl')}`,
+  };
+  const args = ['-f', CONFIG, '-DD', '-E', '-Y', dir, '-w', dir, '-m', '64', '-M', '8'];
+  if (opts.msilo) args.push('-A', 'WITH_MSILO');
+  if (opts.debug !== undefined) args.push('-A', `DBG_LEVEL=${opts.debug}`);
+
+  let child: ChildProcess | undefined;
+  let logText = '';
+  let stopped = false;
+
+  const launch = async (): Promise<void> => {
+    const proc = spawn(KAMAILIO_BIN, args, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    child = proc;
+    running.add(proc);
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      logText += chunk.toString('utf8');
+      if (logText.length > LOG_KEEP_CHARS * 2) logText = logText.slice(-LOG_KEEP_CHARS);
+    });
+    let spawnError: string | undefined;
+    proc.once('error', (err) => { spawnError = String(err); });
+    proc.once('exit', () => { running.delete(proc); });
+    try {
+      await waitForOptions(port, opts.startTimeoutMs ?? 10_000, () => {
+        if (spawnError !== undefined) return `kamailio failed to spawn: ${spawnError}`;
+        if (proc.exitCode !== null || proc.signalCode !== null) return `kamailio exited (${proc.exitCode ?? proc.signalCode}) during start-up:\n${logText.slice(-4000)}`;
+        return undefined;
+      });
+    } catch (err) {
+      await terminate();
+      throw err;
+    }
+  };
+
+  const terminate = async (): Promise<void> => {
+    const proc = child;
+    if (proc === undefined || proc.pid === undefined) return;
+    child = undefined;
+    if (proc.exitCode === null && proc.signalCode === null) {
+      try { proc.kill('SIGTERM'); } catch { /* already gone */ }
+      if (!await waitForExit(proc, 3000)) {
+        try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* already gone */ }
+        await waitForExit(proc, 2000);
+      }
+    }
+    // Children of the main process share its group; make sure none outlive it.
+    try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* group already empty */ }
+    running.delete(proc);
+  };
+
+  try {
+    await launch();
+  } catch (err) {
+    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
+    throw err;
+  }
+
+  return {
+    host: KAMAILIO_HOST,
+    port,
+    domain,
+    dir,
+    subscribers,
+    get pid() { return child?.pid; },
+    log: () => logText.slice(-LOG_KEEP_CHARS),
+    async restart() {
+      if (stopped) throw new Error('restart() after stop()');
+      await terminate();
+      await launch();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await terminate();
+      if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+      liveDirs.delete(dir);
+    },
+  };
+}
