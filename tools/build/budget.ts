@@ -1,0 +1,34 @@
+// The size budget of issue #7: core + presence + page-mode IM ≤ 60 KB min+gzip. It is measured
+// on a bundle of exactly the budgeted module groups (core-modules.ts), built with the same
+// esbuild configuration as the firmware, so board features outside the budget (BLF, MWI, lamps,
+// display, keys, MSRP, resource lists, IMDN) neither hide nor inflate it.
+// KB here is 1024 bytes; the limit is printed in bytes so nobody has to guess.
+
+import type { Metafile } from 'esbuild';
+
+export const BUDGET_GZIP_BYTES = 60 * 1024;
+
+export interface BudgetCheck {
+  readonly gzipBytes: number;
+  readonly bytes: number;
+  readonly limit: number;
+  readonly pass: boolean;
+  readonly modules: readonly string[];
+  /** Folders by minified bytes in the bundle, largest first: where to look when it fails. */
+  readonly largest: readonly { readonly folder: string; readonly bytes: number }[];
+}
+
+export function checkBudget(bytes: number, gzipBytes: number, modules: readonly string[], metafile: Metafile): BudgetCheck {
+  return { bytes, gzipBytes, limit: BUDGET_GZIP_BYTES, pass: gzipBytes <= BUDGET_GZIP_BYTES, modules, largest: bytesByFolder(metafile) };
+}
+
+export function bytesByFolder(metafile: Metafile): { folder: string; bytes: number }[] {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : path;
+      totals.set(folder, (totals.get(folder) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...totals].map(([folder, bytes]) => ({ folder, bytes })).sort((a, b) => b.bytes - a.bytes);
+}

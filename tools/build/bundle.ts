@@ -1,0 +1,74 @@
+// The esbuild configuration for firmware bundles: one place, so the CLI, the tests and the
+// size budget all measure the same thing.
+
+import { build, type BuildFailure, type Message, type Metafile } from 'esbuild';
+import { Ok, Err, type Result } from '../../core/result.js';
+import type { EngineProfile } from './engines.js';
+import { findHostApiUses, hostApiDefines, nodeBuiltinGuard, displayPath, unmarkHostApis } from './host-api.js';
+import type { SourceMapV3 } from './source-map.js';
+
+export interface BundleOutput {
+  readonly bytes: Uint8Array;
+  readonly metafile: Metafile;
+}
+
+export interface BundleRequest {
+  readonly entry: string;
+  readonly engine: EngineProfile;
+  /** Project root: resolution base and the origin of paths in messages. */
+  readonly root: string;
+}
+
+function formatMessage(root: string, m: Message): string {
+  const loc = m.location;
+  const where = loc ? `${displayPath(root, loc.file.startsWith('/') ? loc.file : `${root}/${loc.file}`)}:${loc.line}:${loc.column + 1}: ` : '';
+  return `${where}${m.text}`;
+}
+
+function isBuildFailure(e: unknown): e is BuildFailure {
+  return typeof e === 'object' && e !== null && Array.isArray((e as BuildFailure).errors);
+}
+
+/** Bundles `entry` for `engine`: es2022, minified, tree-shaken. Never throws on a bad build. */
+export async function bundleEntry(req: BundleRequest): Promise<Result<BundleOutput, string[]>> {
+  const { engine, root } = req;
+  // The output is not written by esbuild; this name only anchors the source map's paths.
+  const outfile = `${root}/.hardphone-bundle${engine.extension}`;
+  let result;
+  try {
+    result = await build({
+      entryPoints: [req.entry],
+      absWorkingDir: root,
+      outfile,
+      bundle: true,
+      write: false,
+      format: engine.format,
+      platform: engine.platform,
+      target: 'es2022',
+      minify: true,
+      treeShaking: true,
+      // ts-results and friends: take the ES module build, which tree-shakes.
+      mainFields: ['module', 'main'],
+      charset: 'utf8',
+      legalComments: 'none',
+      sourcemap: 'external',
+      metafile: true,
+      define: hostApiDefines(engine),
+      plugins: [nodeBuiltinGuard(engine, root)],
+      logLevel: 'silent',
+    });
+  } catch (e) {
+    if (isBuildFailure(e)) return Err(e.errors.map((m) => formatMessage(root, m)));
+    return Err([`esbuild failed: ${e instanceof Error ? e.message : String(e)}`]);
+  }
+  const js = result.outputFiles.find((f) => f.path.endsWith(engine.extension));
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
+  if (!js) return Err(['esbuild produced no bundle']);
+  const uses = findHostApiUses(js.text, map ? (JSON.parse(map.text) as SourceMapV3) : null, outfile, root);
+  if (uses.length > 0) {
+    return Err(uses.map((u) => `${u.file}:${u.line}:${u.column}: uses ${u.global}, which the ${engine.id} engine does not have`));
+  }
+  const text = unmarkHostApis(js.text);
+  const bytes = text === js.text ? js.contents : new TextEncoder().encode(text);
+  return Ok({ bytes, metafile: result.metafile });
+}
