@@ -1,0 +1,145 @@
+// MD5, RFC 1321. Cryptographically broken, but SIP digest auth (RFC 3261 §22.4, RFC 2617)
+// still defaults to it, so the core carries its own implementation: QuickJS and XS have no
+// crypto module. Incremental: reset / update(buf, off, len) / digest(out, off); no allocation
+// after construction.
+import type { Hasher } from './hasher.js';
+import { toHex } from './hex.js';
+import { utf8StepWidth, utf8WriteCodeUnitAt } from './utf8.js';
+
+// RFC 1321 §3.4: per-round shift amounts and T[i] = floor(abs(sin(i + 1)) * 2^32).
+const S = new Uint8Array([
+  7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+  5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+  4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+  6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+]);
+const T = new Int32Array([
+  0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+  0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+  0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+  0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+  0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+  0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+  0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+  0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
+]);
+
+export class Md5 implements Hasher {
+  readonly digestLength = 16;
+  private readonly h = new Int32Array(4);
+  private readonly x = new Int32Array(16);
+  private readonly block = new Uint8Array(64);
+  private readonly scratch = new Uint8Array(4);
+  private blockLen = 0;
+  private total = 0;
+
+  constructor() {
+    this.reset();
+  }
+
+  reset(): this {
+    const h = this.h;
+    h[0] = 0x67452301; h[1] = 0xefcdab89 | 0; h[2] = 0x98badcfe | 0; h[3] = 0x10325476;
+    this.blockLen = 0;
+    this.total = 0;
+    return this;
+  }
+
+  update(buf: Uint8Array, off: number, len: number): this {
+    this.total += len;
+    const block = this.block;
+    let i = off;
+    const end = off + len;
+    if (this.blockLen > 0) {
+      while (this.blockLen < 64 && i < end) block[this.blockLen++] = buf[i++];
+      if (this.blockLen < 64) return this;
+      this.compress(block, 0);
+      this.blockLen = 0;
+    }
+    for (; i + 64 <= end; i += 64) this.compress(buf, i);
+    while (i < end) block[this.blockLen++] = buf[i++];
+    return this;
+  }
+
+  updateString(s: string): this {
+    const len = s.length;
+    const one = this.scratch;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) { one[0] = c; this.update(one, 0, 1); continue; }
+      const n = utf8WriteCodeUnitAt(s, i, one, 0);
+      i += utf8StepWidth(s, i) - 1;
+      this.update(one, 0, n);
+    }
+    return this;
+  }
+
+  digest(out: Uint8Array, off: number): void {
+    // §3.1-3.2: a 1 bit, zeros to 56 mod 64, then the bit length as 64-bit little-endian.
+    const bits = this.total;
+    const block = this.block;
+    block[this.blockLen++] = 0x80;
+    if (this.blockLen > 56) {
+      block.fill(0, this.blockLen, 64);
+      this.compress(block, 0);
+      this.blockLen = 0;
+    }
+    block.fill(0, this.blockLen, 56);
+    const lo = (bits % 0x20000000) * 8;
+    const hi = Math.floor(bits / 0x20000000);
+    for (let k = 0; k < 4; k++) {
+      block[56 + k] = (lo >>> (8 * k)) & 255;
+      block[60 + k] = (hi >>> (8 * k)) & 255;
+    }
+    this.compress(block, 0);
+    const h = this.h;
+    for (let k = 0; k < 4; k++) {
+      const v = h[k];
+      out[off + 4 * k] = v & 255;
+      out[off + 4 * k + 1] = (v >>> 8) & 255;
+      out[off + 4 * k + 2] = (v >>> 16) & 255;
+      out[off + 4 * k + 3] = (v >>> 24) & 255;
+    }
+    this.reset();
+  }
+
+  /** §3.4: one 64-byte block at buf[p]. */
+  private compress(buf: Uint8Array, p: number): void {
+    const x = this.x;
+    for (let k = 0; k < 16; k++) {
+      const q = p + 4 * k;
+      x[k] = buf[q] | (buf[q + 1] << 8) | (buf[q + 2] << 16) | (buf[q + 3] << 24);
+    }
+    const h = this.h;
+    let a = h[0], b = h[1], c = h[2], d = h[3];
+    for (let i = 0; i < 64; i++) {
+      let f: number;
+      let g: number;
+      if (i < 16) { f = (b & c) | (~b & d); g = i; }
+      else if (i < 32) { f = (d & b) | (~d & c); g = (5 * i + 1) & 15; }
+      else if (i < 48) { f = b ^ c ^ d; g = (3 * i + 5) & 15; }
+      else { f = c ^ (b | ~d); g = (7 * i) & 15; }
+      const sum = (a + f + T[i] + x[g]) | 0;
+      const s = S[i];
+      a = d;
+      d = c;
+      c = b;
+      b = (b + ((sum << s) | (sum >>> (32 - s)))) | 0;
+    }
+    h[0] = (h[0] + a) | 0;
+    h[1] = (h[1] + b) | 0;
+    h[2] = (h[2] + c) | 0;
+    h[3] = (h[3] + d) | 0;
+  }
+}
+
+const shared = new Md5();
+const sharedOut = new Uint8Array(16);
+
+/** One-shot MD5 of a span or of a string's UTF-8 bytes, as lowercase hex (allocates the string). */
+export function md5Hex(data: Uint8Array | string, off: number = 0, len: number = -1): string {
+  if (typeof data === 'string') shared.updateString(data);
+  else shared.update(data, off, len < 0 ? data.length - off : len);
+  shared.digest(sharedOut, 0);
+  return toHex(sharedOut, 0, 16);
+}

@@ -1,0 +1,153 @@
+// SHA-256, FIPS 180-4 §6.2. Needed for RFC 7616 / RFC 8760 digest (algorithm=SHA-256[-sess]).
+// Incremental: reset / update(buf, off, len) / digest(out, off); no allocation after construction.
+import type { Hasher } from './hasher.js';
+import { toHex } from './hex.js';
+import { utf8StepWidth, utf8WriteCodeUnitAt } from './utf8.js';
+
+// §4.2.2: first 32 bits of the fractional parts of the cube roots of the first 64 primes.
+const K = new Int32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+// §5.3.3: initial hash value.
+const H0 = new Int32Array([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+]);
+
+export class Sha256 implements Hasher {
+  readonly digestLength = 32;
+  private readonly h = new Int32Array(8);
+  private readonly w = new Int32Array(64);
+  private readonly block = new Uint8Array(64);
+  private readonly scratch = new Uint8Array(4);
+  private blockLen = 0;
+  private total = 0;
+
+  constructor() {
+    this.reset();
+  }
+
+  reset(): this {
+    this.h.set(H0);
+    this.blockLen = 0;
+    this.total = 0;
+    return this;
+  }
+
+  update(buf: Uint8Array, off: number, len: number): this {
+    this.total += len;
+    const block = this.block;
+    let i = off;
+    const end = off + len;
+    if (this.blockLen > 0) {
+      while (this.blockLen < 64 && i < end) block[this.blockLen++] = buf[i++];
+      if (this.blockLen < 64) return this;
+      this.compress(block, 0);
+      this.blockLen = 0;
+    }
+    for (; i + 64 <= end; i += 64) this.compress(buf, i);
+    while (i < end) block[this.blockLen++] = buf[i++];
+    return this;
+  }
+
+  updateString(s: string): this {
+    const len = s.length;
+    const one = this.scratch;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) { one[0] = c; this.update(one, 0, 1); continue; }
+      const n = utf8WriteCodeUnitAt(s, i, one, 0);
+      i += utf8StepWidth(s, i) - 1;
+      this.update(one, 0, n);
+    }
+    return this;
+  }
+
+  digest(out: Uint8Array, off: number): void {
+    // §5.1.1: a 1 bit, zeros to 56 mod 64, then the bit length as 64-bit big-endian.
+    const bits = this.total;
+    const block = this.block;
+    block[this.blockLen++] = 0x80;
+    if (this.blockLen > 56) {
+      block.fill(0, this.blockLen, 64);
+      this.compress(block, 0);
+      this.blockLen = 0;
+    }
+    block.fill(0, this.blockLen, 56);
+    const lo = (bits % 0x20000000) * 8;
+    const hi = Math.floor(bits / 0x20000000);
+    for (let k = 0; k < 4; k++) {
+      block[63 - k] = (lo >>> (8 * k)) & 255;
+      block[59 - k] = (hi >>> (8 * k)) & 255;
+    }
+    this.compress(block, 0);
+    const h = this.h;
+    for (let k = 0; k < 8; k++) {
+      const v = h[k];
+      out[off + 4 * k] = (v >>> 24) & 255;
+      out[off + 4 * k + 1] = (v >>> 16) & 255;
+      out[off + 4 * k + 2] = (v >>> 8) & 255;
+      out[off + 4 * k + 3] = v & 255;
+    }
+    this.reset();
+  }
+
+  /** §6.2.2: one 64-byte block at buf[p]. */
+  private compress(buf: Uint8Array, p: number): void {
+    const w = this.w;
+    for (let t = 0; t < 16; t++) {
+      const q = p + 4 * t;
+      w[t] = (buf[q] << 24) | (buf[q + 1] << 16) | (buf[q + 2] << 8) | buf[q + 3];
+    }
+    for (let t = 16; t < 64; t++) {
+      const x = w[t - 15];
+      const y = w[t - 2];
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
+    }
+    const h = this.h;
+    let a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+    for (let t = 0; t < 64; t++) {
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      const ch = (e & f) ^ (~e & g);
+      const t1 = (hh + S1 + ch + K[t] + w[t]) | 0;
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      const maj = (a & b) ^ (a & c) ^ (b & c);
+      const t2 = (S0 + maj) | 0;
+      hh = g;
+      g = f;
+      f = e;
+      e = (d + t1) | 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) | 0;
+    }
+    h[0] = (h[0] + a) | 0;
+    h[1] = (h[1] + b) | 0;
+    h[2] = (h[2] + c) | 0;
+    h[3] = (h[3] + d) | 0;
+    h[4] = (h[4] + e) | 0;
+    h[5] = (h[5] + f) | 0;
+    h[6] = (h[6] + g) | 0;
+    h[7] = (h[7] + hh) | 0;
+  }
+}
+
+const shared = new Sha256();
+const sharedOut = new Uint8Array(32);
+
+/** One-shot SHA-256 of a span or of a string's UTF-8 bytes, as lowercase hex (allocates the string). */
+export function sha256Hex(data: Uint8Array | string, off: number = 0, len: number = -1): string {
+  if (typeof data === 'string') shared.updateString(data);
+  else shared.update(data, off, len < 0 ? data.length - off : len);
+  shared.digest(sharedOut, 0);
+  return toHex(sharedOut, 0, 32);
+}

@@ -1,0 +1,214 @@
+// One via-parm of a Via header (RFC 3261 §20.42, §25.1; RFC 3581 rport; RFC 5118 IPv6).
+// The caller splits the comma-separated Via values (core/sip/values.ts) and passes one at a time.
+//
+//   via-parm = sent-protocol LWS sent-by *( SEMI via-params )
+//   sent-protocol = protocol-name SLASH protocol-version SLASH transport   ; SLASH = SWS "/" SWS
+//   transport = "UDP" / "TCP" / "TLS" / "SCTP" / other-transport
+//   sent-by = host [ COLON port ]                                         ; COLON = SWS ":" SWS
+//   via-params = via-ttl / via-maddr / via-received / via-branch / via-extension
+//   via-ttl = "ttl" EQUAL ttl ; via-maddr = "maddr" EQUAL host
+//   via-received = "received" EQUAL (IPv4address / IPv6address)        ; RFC 5118 §4.5
+//   via-branch = "branch" EQUAL token
+//   response-port = "rport" [EQUAL 1*DIGIT]                               ; RFC 3581 §3
+import {
+  DECODE_OK, E_DEC_BAD_HOST, E_DEC_BAD_PARAM, E_DEC_BAD_PORT, E_DEC_BAD_SENT_PROTOCOL, E_DEC_EMPTY,
+} from './errors.js';
+import {
+  CHAR_CLASS, COLON, C_TOKEN, LBRACKET, RBRACKET, SLASH, parseUnsigned, skipLws, spanEqualsLower, trimLwsEnd,
+} from './chars.js';
+import { HOST_NONE, parsePort, scanDigits, scanHost, scanIpv4, scanIpv6, type HostTarget } from './host.js';
+import { PARAMS_HEADER, ParamCursor } from './params.js';
+
+export const TRANSPORT_OTHER = 0;
+export const TRANSPORT_UDP = 1;
+export const TRANSPORT_TCP = 2;
+export const TRANSPORT_TLS = 3;
+export const TRANSPORT_SCTP = 4;
+export const TRANSPORT_TLS_SCTP = 5;
+export const TRANSPORT_WS = 6;
+export const TRANSPORT_WSS = 7;
+
+// Lower-case names indexed by TRANSPORT_* (RFC 3261 §25.1, RFC 4168, RFC 7118).
+const TRANSPORT_NAMES: readonly string[] = ['', 'udp', 'tcp', 'tls', 'sctp', 'tls-sctp', 'ws', 'wss'];
+
+/** TRANSPORT_* id of a transport token (case-insensitive), TRANSPORT_OTHER when unknown. */
+export function lookupTransportId(buf: Uint8Array, off: number, len: number): number {
+  for (let i = 1; i < TRANSPORT_NAMES.length; i++) {
+    if (spanEqualsLower(buf, off, len, TRANSPORT_NAMES[i])) return i;
+  }
+  return TRANSPORT_OTHER;
+}
+
+export class ViaValue implements HostTarget {
+  protocolOff = -1;
+  protocolLen = -1;
+  versionOff = -1;
+  versionLen = -1;
+  transportOff = -1;
+  transportLen = -1;
+  transportId = TRANSPORT_OTHER;
+  hostOff = -1;
+  hostLen = -1;
+  hostKind = HOST_NONE;
+  zoneOff = -1;
+  zoneLen = -1;
+  portOff = -1;
+  portLen = -1;
+  port = -1;
+  /** All via-params from the first ";" (iterate with ParamCursor, PARAMS_HEADER). */
+  paramsOff = -1;
+  paramsLen = -1;
+  branchOff = -1;
+  branchLen = -1;
+  /** received value as written (RFC 5118 §4.5: brackets tolerated and included in the span). */
+  receivedOff = -1;
+  receivedLen = -1;
+  /** RFC 3581: rport present (with or without a value); rport is the value or -1. */
+  rportPresent = false;
+  rport = -1;
+  rportOff = -1;
+  rportLen = -1;
+  maddrOff = -1;
+  maddrLen = -1;
+  ttl = -1;
+  ttlOff = -1;
+  ttlLen = -1;
+  errorOffset = -1;
+  private readonly cursor = new ParamCursor();
+  private readonly scratch: HostTarget = { hostOff: -1, hostLen: -1, hostKind: 0, zoneOff: -1, zoneLen: -1, errorOffset: -1 };
+
+  reset(): void {
+    this.protocolOff = this.protocolLen = this.versionOff = this.versionLen = -1;
+    this.transportOff = this.transportLen = -1;
+    this.transportId = TRANSPORT_OTHER;
+    this.hostOff = this.hostLen = -1;
+    this.hostKind = HOST_NONE;
+    this.zoneOff = this.zoneLen = -1;
+    this.portOff = this.portLen = this.port = -1;
+    this.paramsOff = this.paramsLen = -1;
+    this.branchOff = this.branchLen = this.receivedOff = this.receivedLen = -1;
+    this.rportPresent = false;
+    this.rport = this.rportOff = this.rportLen = -1;
+    this.maddrOff = this.maddrLen = -1;
+    this.ttl = this.ttlOff = this.ttlLen = -1;
+    this.errorOffset = -1;
+  }
+
+  get paramCursor(): ParamCursor {
+    return this.cursor;
+  }
+
+  get scratchHost(): HostTarget {
+    return this.scratch;
+  }
+}
+
+function fail(out: ViaValue, code: number, at: number): number {
+  out.errorOffset = at;
+  return code;
+}
+
+function scanToken(buf: Uint8Array, p: number, end: number): number {
+  while (p < end && (CHAR_CLASS[buf[p]] & C_TOKEN) !== 0) p++;
+  return p;
+}
+
+/** received = IPv4address / IPv6address, and "[IPv6address]" tolerated (RFC 5118 §4.5). */
+function isValidReceived(buf: Uint8Array, off: number, end: number): boolean {
+  if (off >= end) return false;
+  if (buf[off] === LBRACKET) {
+    if (buf[end - 1] !== RBRACKET) return false;
+    return scanIpv6(buf, off + 1, end - 1) === end - 1;
+  }
+  for (let i = off; i < end; i++) {
+    if (buf[i] === COLON) return scanIpv6(buf, off, end) === end;
+  }
+  return scanIpv4(buf, off, end) === end;
+}
+
+export function decodeVia(buf: Uint8Array, off: number, end: number, out: ViaValue): number {
+  out.reset();
+  if (end > buf.length) end = buf.length;
+  let p = skipLws(buf, off, end);
+  end = trimLwsEnd(buf, p, end);
+  if (p >= end) return fail(out, E_DEC_EMPTY, p);
+  // sent-protocol: three tokens joined by SLASH.
+  for (let part = 0; part < 3; part++) {
+    if (part > 0) {
+      p = skipLws(buf, p, end);
+      if (p >= end || buf[p] !== SLASH) return fail(out, E_DEC_BAD_SENT_PROTOCOL, p);
+      p = skipLws(buf, p + 1, end);
+    }
+    const start = p;
+    p = scanToken(buf, p, end);
+    if (p === start) return fail(out, E_DEC_BAD_SENT_PROTOCOL, p);
+    if (part === 0) { out.protocolOff = start; out.protocolLen = p - start; }
+    else if (part === 1) { out.versionOff = start; out.versionLen = p - start; }
+    else { out.transportOff = start; out.transportLen = p - start; }
+  }
+  out.transportId = lookupTransportId(buf, out.transportOff, out.transportLen);
+  // LWS between sent-protocol and sent-by is mandatory.
+  const hostStart = skipLws(buf, p, end);
+  if (hostStart === p) return fail(out, hostStart >= end ? E_DEC_BAD_HOST : E_DEC_BAD_SENT_PROTOCOL, hostStart);
+  p = scanHost(buf, hostStart, end, out, false);
+  if (p < 0) return p;
+  const afterHost = p;
+  const colon = skipLws(buf, p, end);
+  if (colon < end && buf[colon] === COLON) {
+    const portStart = skipLws(buf, colon + 1, end);
+    const portEnd = scanDigits(buf, portStart, end);
+    const v = parsePort(buf, portStart, portEnd);
+    if (v < 0) return fail(out, E_DEC_BAD_PORT, -1 - v);
+    out.portOff = portStart;
+    out.portLen = portEnd - portStart;
+    out.port = v;
+    p = portEnd;
+  } else {
+    p = afterHost;
+  }
+  const paramsStart = skipLws(buf, p, end);
+  if (paramsStart < end) {
+    out.paramsOff = paramsStart;
+    out.paramsLen = end - paramsStart;
+  }
+  const cursor = out.paramCursor.reset(buf, p, end, PARAMS_HEADER);
+  let r: number;
+  while ((r = cursor.next()) === 1) {
+    const vOff = cursor.valueOff;
+    const vLen = cursor.valueLen;
+    if (cursor.nameIs('branch')) {
+      if (vLen <= 0 || cursor.quoted || scanToken(buf, vOff, vOff + vLen) !== vOff + vLen) {
+        return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? cursor.nameOff : vOff);
+      }
+      out.branchOff = vOff;
+      out.branchLen = vLen;
+    } else if (cursor.nameIs('received')) {
+      if (cursor.quoted || !isValidReceived(buf, vOff, vOff + vLen)) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? cursor.nameOff : vOff);
+      out.receivedOff = vOff;
+      out.receivedLen = vLen;
+    } else if (cursor.nameIs('rport')) {
+      out.rportPresent = true;
+      if (vOff >= 0) {
+        const v = cursor.quoted ? -1 : parsePort(buf, vOff, vOff + vLen);
+        if (v < 0) return fail(out, E_DEC_BAD_PARAM, vOff);
+        out.rport = v;
+        out.rportOff = vOff;
+        out.rportLen = vLen;
+      }
+    } else if (cursor.nameIs('maddr')) {
+      const h = out.scratchHost;
+      const stop = vLen > 0 && !cursor.quoted ? scanHost(buf, vOff, vOff + vLen, h, false) : -1;
+      if (stop !== vOff + vLen) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? cursor.nameOff : vOff);
+      out.maddrOff = vOff;
+      out.maddrLen = vLen;
+    } else if (cursor.nameIs('ttl')) {
+      const v = vLen > 0 && vLen <= 3 && !cursor.quoted ? parseUnsigned(buf, vOff, vOff + vLen, 255) : -1;
+      if (v < 0) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? cursor.nameOff : vOff);
+      out.ttl = v;
+      out.ttlOff = vOff;
+      out.ttlLen = vLen;
+    }
+  }
+  if (r < 0) return fail(out, r, cursor.errorOffset);
+  return DECODE_OK;
+}

@@ -1,0 +1,295 @@
+// Header and method ids: small integers the stack switches on instead of comparing strings.
+// RFC 3261 §7.3.1: header field names are case-insensitive; §7.3.3 compact forms map to the same
+// id as the long form. RFC 3261 §7.1: method names are case-sensitive.
+//
+// Lookup allocates nothing: names are kept as lower-case bytes in one Uint8Array, bucketed by
+// (length, first byte) through typed-array chains built once at module load. A lookup reads the
+// bucket head and compares at most a couple of candidates byte by byte.
+import { LOWER } from '../bytes/chars.js';
+
+export const H = {
+  UNKNOWN: 0,
+  ACCEPT: 1,
+  ACCEPT_ENCODING: 2,
+  ACCEPT_LANGUAGE: 3,
+  ALERT_INFO: 4,
+  ALLOW: 5,
+  AUTHENTICATION_INFO: 6,
+  AUTHORIZATION: 7,
+  CALL_ID: 8,
+  CALL_INFO: 9,
+  CONTACT: 10,
+  CONTENT_DISPOSITION: 11,
+  CONTENT_ENCODING: 12,
+  CONTENT_LANGUAGE: 13,
+  CONTENT_LENGTH: 14,
+  CONTENT_TYPE: 15,
+  CSEQ: 16,
+  DATE: 17,
+  ERROR_INFO: 18,
+  EXPIRES: 19,
+  FROM: 20,
+  IN_REPLY_TO: 21,
+  MAX_FORWARDS: 22,
+  MIN_EXPIRES: 23,
+  MIME_VERSION: 24,
+  ORGANIZATION: 25,
+  PRIORITY: 26,
+  PROXY_AUTHENTICATE: 27,
+  PROXY_AUTHORIZATION: 28,
+  PROXY_REQUIRE: 29,
+  RECORD_ROUTE: 30,
+  REPLY_TO: 31,
+  REQUIRE: 32,
+  RETRY_AFTER: 33,
+  ROUTE: 34,
+  SERVER: 35,
+  SUBJECT: 36,
+  SUPPORTED: 37,
+  TIMESTAMP: 38,
+  TO: 39,
+  UNSUPPORTED: 40,
+  USER_AGENT: 41,
+  VIA: 42,
+  WARNING: 43,
+  WWW_AUTHENTICATE: 44,
+  // RFC 6665 (was 3265) events
+  EVENT: 45,
+  ALLOW_EVENTS: 46,
+  SUBSCRIPTION_STATE: 47,
+  // RFC 3903 PUBLISH
+  SIP_ETAG: 48,
+  SIP_IF_MATCH: 49,
+  // RFC 3262 reliable provisionals
+  RACK: 50,
+  RSEQ: 51,
+  // RFC 3515 / 3892 REFER
+  REFER_TO: 52,
+  REFERRED_BY: 53,
+  // RFC 3327, 3608, 3323, 3325
+  PATH: 54,
+  SERVICE_ROUTE: 55,
+  PRIVACY: 56,
+  P_ASSERTED_IDENTITY: 57,
+  P_PREFERRED_IDENTITY: 58,
+  // RFC 4028 session timers
+  SESSION_EXPIRES: 59,
+  MIN_SE: 60,
+  // RFC 3891, 3326, 5839, 3841
+  REPLACES: 61,
+  REASON: 62,
+  SUPPRESS_IF_MATCH: 63,
+  ACCEPT_CONTACT: 64,
+  REJECT_CONTACT: 65,
+  REQUEST_DISPOSITION: 66,
+  // RFC 8224 (was 4474)
+  IDENTITY: 67,
+  IDENTITY_INFO: 68,
+  // RFC 4538, 3911, 4488, 4244, 5393, 5626, 3329
+  TARGET_DIALOG: 69,
+  JOIN: 70,
+  REFER_SUB: 71,
+  HISTORY_INFO: 72,
+  MAX_BREADTH: 73,
+  FLOW_TIMER: 74,
+  SECURITY_CLIENT: 75,
+  SECURITY_SERVER: 76,
+  SECURITY_VERIFY: 77,
+  // RFC 2045 MIME headers seen on SIP messages and in multipart bodies
+  CONTENT_ID: 78,
+  CONTENT_TRANSFER_ENCODING: 79,
+  CONTENT_DESCRIPTION: 80,
+} as const;
+
+/** One more than the largest header id: size for per-id tables. */
+export const HEADER_ID_COUNT = 81;
+
+/** Canonical long names, indexed by id (spelling from the defining RFC). */
+const HEADER_NAMES: readonly string[] = [
+  '', 'Accept', 'Accept-Encoding', 'Accept-Language', 'Alert-Info', 'Allow', 'Authentication-Info',
+  'Authorization', 'Call-ID', 'Call-Info', 'Contact', 'Content-Disposition', 'Content-Encoding',
+  'Content-Language', 'Content-Length', 'Content-Type', 'CSeq', 'Date', 'Error-Info', 'Expires', 'From',
+  'In-Reply-To', 'Max-Forwards', 'Min-Expires', 'MIME-Version', 'Organization', 'Priority',
+  'Proxy-Authenticate', 'Proxy-Authorization', 'Proxy-Require', 'Record-Route', 'Reply-To', 'Require',
+  'Retry-After', 'Route', 'Server', 'Subject', 'Supported', 'Timestamp', 'To', 'Unsupported',
+  'User-Agent', 'Via', 'Warning', 'WWW-Authenticate', 'Event', 'Allow-Events', 'Subscription-State',
+  'SIP-ETag', 'SIP-If-Match', 'RAck', 'RSeq', 'Refer-To', 'Referred-By', 'Path', 'Service-Route',
+  'Privacy', 'P-Asserted-Identity', 'P-Preferred-Identity', 'Session-Expires', 'Min-SE', 'Replaces',
+  'Reason', 'Suppress-If-Match', 'Accept-Contact', 'Reject-Contact', 'Request-Disposition', 'Identity',
+  'Identity-Info', 'Target-Dialog', 'Join', 'Refer-Sub', 'History-Info', 'Max-Breadth', 'Flow-Timer',
+  'Security-Client', 'Security-Server', 'Security-Verify', 'Content-ID', 'Content-Transfer-Encoding',
+  'Content-Description',
+];
+
+/** RFC 3261 §7.3.3 and §20 compact forms, plus those of RFC 6665 (o, u), 3515 (r), 3892 (b),
+ *  4028 (x), 3841 (a, j, d), 8224 (y, n). */
+const COMPACT_FORMS: ReadonlyArray<readonly [string, number]> = [
+  ['i', H.CALL_ID], ['m', H.CONTACT], ['e', H.CONTENT_ENCODING], ['l', H.CONTENT_LENGTH],
+  ['c', H.CONTENT_TYPE], ['f', H.FROM], ['s', H.SUBJECT], ['k', H.SUPPORTED], ['t', H.TO],
+  ['v', H.VIA], ['o', H.EVENT], ['u', H.ALLOW_EVENTS], ['r', H.REFER_TO], ['b', H.REFERRED_BY],
+  ['x', H.SESSION_EXPIRES], ['y', H.IDENTITY], ['a', H.ACCEPT_CONTACT], ['j', H.REJECT_CONTACT],
+  ['d', H.REQUEST_DISPOSITION], ['n', H.IDENTITY_INFO],
+];
+
+export function headerName(id: number): string {
+  return id > 0 && id < HEADER_ID_COUNT ? HEADER_NAMES[id] : '';
+}
+
+/** The compact form letter for an id ("" when it has none), for writers that emit compact forms. */
+export function compactForm(id: number): string {
+  for (let i = 0; i < COMPACT_FORMS.length; i++) if (COMPACT_FORMS[i][1] === id) return COMPACT_FORMS[i][0];
+  return '';
+}
+
+// ---- Allocation-free lookup tables (built once) ----
+
+interface NameTable {
+  bytes: Uint8Array; // lower-cased names, concatenated
+  start: Uint16Array; // entry -> offset into bytes
+  length: Uint8Array; // entry -> name length
+  id: Uint8Array; // entry -> id
+  head: Int16Array; // bucket -> first entry or -1
+  next: Int16Array; // entry -> next entry in the same bucket or -1
+}
+
+const MAX_NAME = 47; // longest name we bucket; longer inputs are unknown by definition
+
+function bucketOf(length: number, firstLower: number): number {
+  return (length << 5) | (firstLower & 31);
+}
+
+function buildTable(names: readonly string[], lowerCase: boolean): NameTable {
+  let total = 0;
+  for (let i = 0; i < names.length; i++) total += names[i].length;
+  const t: NameTable = {
+    bytes: new Uint8Array(total),
+    start: new Uint16Array(names.length),
+    length: new Uint8Array(names.length),
+    id: new Uint8Array(names.length),
+    head: new Int16Array((MAX_NAME + 1) << 5).fill(-1),
+    next: new Int16Array(names.length).fill(-1),
+  };
+  let at = 0;
+  for (let id = 1; id < names.length; id++) {
+    const name = names[id];
+    t.start[id] = at;
+    t.length[id] = name.length;
+    t.id[id] = id;
+    for (let k = 0; k < name.length; k++) {
+      const c = name.charCodeAt(k);
+      t.bytes[at++] = lowerCase ? LOWER[c] : c;
+    }
+    const b = bucketOf(name.length, t.bytes[t.start[id]]);
+    t.next[id] = t.head[b];
+    t.head[b] = id;
+  }
+  return t;
+}
+
+const HEADER_TABLE = buildTable(HEADER_NAMES, true);
+const HEADER_HEAD = HEADER_TABLE.head;
+const HEADER_NEXT = HEADER_TABLE.next;
+const HEADER_START = HEADER_TABLE.start;
+const HEADER_LENGTH = HEADER_TABLE.length;
+const HEADER_BYTES = HEADER_TABLE.bytes;
+const COMPACT_IDS = new Uint8Array(256);
+for (const [letter, id] of COMPACT_FORMS) {
+  COMPACT_IDS[letter.charCodeAt(0)] = id;
+  COMPACT_IDS[letter.toUpperCase().charCodeAt(0)] = id;
+}
+
+/** Header id for the name bytes buf[off, off+len), case-insensitive; H.UNKNOWN (0) if not known. */
+export function lookupHeaderId(buf: Uint8Array, off: number, len: number): number {
+  if (len === 1) return COMPACT_IDS[buf[off]];
+  if (len < 1 || len > MAX_NAME) return 0;
+  const t = HEADER_TABLE;
+  const bytes = t.bytes;
+  const first = LOWER[buf[off]];
+  let e = t.head[bucketOf(len, first)];
+  while (e >= 0) {
+    if (t.length[e] === len) {
+      const s = t.start[e];
+      let k = 1; // the first byte selected the bucket, but the bucket key keeps only 5 bits
+      if (bytes[s] === first) {
+        while (k < len && bytes[s + k] === LOWER[buf[off + k]]) k++;
+        if (k === len) return t.id[e];
+      }
+    }
+    e = t.next[e];
+  }
+  return 0;
+}
+
+/** The parser's variant of lookupHeaderId for a span it has already checked to be token
+ *  characters. For token characters `b | 0x20` lower-cases letters and leaves every other token
+ *  character unchanged, and no token character other than a letter maps onto a letter or "-",
+ *  so one OR replaces the LOWER table load per byte. Not for arbitrary bytes (CR | 0x20 is "-"). */
+export function lookupTokenHeaderId(buf: Uint8Array, off: number, len: number): number {
+  if (len === 1) return COMPACT_IDS[buf[off]];
+  if (len > MAX_NAME) return 0;
+  const first = buf[off] | 0x20;
+  let e = HEADER_HEAD[bucketOf(len, first)];
+  while (e >= 0) {
+    if (HEADER_LENGTH[e] === len) {
+      const s = HEADER_START[e];
+      if (HEADER_BYTES[s] === first) {
+        let k = 1;
+        while (k < len && HEADER_BYTES[s + k] === (buf[off + k] | 0x20)) k++;
+        if (k === len) return e; // entries are indexed by id
+      }
+    }
+    e = HEADER_NEXT[e];
+  }
+  return 0;
+}
+
+export const M = {
+  OTHER: 0,
+  INVITE: 1,
+  ACK: 2,
+  BYE: 3,
+  CANCEL: 4,
+  OPTIONS: 5,
+  REGISTER: 6,
+  SUBSCRIBE: 7,
+  NOTIFY: 8,
+  PUBLISH: 9,
+  MESSAGE: 10,
+  INFO: 11,
+  PRACK: 12,
+  UPDATE: 13,
+  REFER: 14,
+} as const;
+
+const METHOD_NAMES: readonly string[] = [
+  '', 'INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH',
+  'MESSAGE', 'INFO', 'PRACK', 'UPDATE', 'REFER',
+];
+
+const METHOD_TABLE = buildTable(METHOD_NAMES, false);
+
+/** Name of a known method id; '' for M.OTHER (read the span from the message instead). */
+export function methodName(id: number): string {
+  return id > 0 && id < METHOD_NAMES.length ? METHOD_NAMES[id] : '';
+}
+
+/** Method id for buf[off, off+len). Case-sensitive (RFC 3261 §7.1): "invite" is an unknown method. */
+export function lookupMethodId(buf: Uint8Array, off: number, len: number): number {
+  if (len < 3 || len > 9) return 0;
+  const t = METHOD_TABLE;
+  const bytes = t.bytes;
+  const first = buf[off];
+  let e = t.head[bucketOf(len, first)];
+  while (e >= 0) {
+    if (t.length[e] === len) {
+      const s = t.start[e];
+      if (bytes[s] === first) {
+        let k = 1;
+        while (k < len && bytes[s + k] === buf[off + k]) k++;
+        if (k === len) return t.id[e];
+      }
+    }
+    e = t.next[e];
+  }
+  return 0;
+}

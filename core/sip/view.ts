@@ -1,0 +1,223 @@
+// SipMessageView: the result of parse(), as spans (offset/length pairs) into the caller's bytes.
+// All typed arrays are allocated once, in the constructor, sized by the limits; parse() only
+// writes numbers into them. Strings exist only when a caller asks for one through a getter.
+import { CR, LF, SP, HTAB } from '../bytes/chars.js';
+
+export interface ParseLimits {
+  /** Largest message (start line + headers + body) accepted. */
+  maxMessageBytes: number;
+  /** Largest number of header fields (each folded field counts once). */
+  maxHeaders: number;
+  /** Longest start line or header field (name to end of value, folds included). */
+  maxLineBytes: number;
+  /** Largest Content-Length (or datagram body) accepted. */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<ParseLimits> = {
+  maxMessageBytes: 65535,
+  maxHeaders: 64,
+  maxLineBytes: 8192,
+  maxBodyBytes: 65535,
+};
+
+const EMPTY = new Uint8Array(0);
+
+export class SipMessageView {
+  readonly limits: Readonly<ParseLimits>;
+
+  /** The caller's bytes (not a copy); spans index into it. */
+  buf: Uint8Array = EMPTY;
+  isRequest = false;
+  methodId = 0;
+  methodOff = 0;
+  methodLen = 0;
+  uriOff = 0;
+  uriLen = 0;
+  versionOff = 0;
+  versionLen = 0;
+  /** Status code of a response; 0 for a request. */
+  statusCode = 0;
+  reasonOff = 0;
+  reasonLen = 0;
+  headerCount = 0;
+  readonly headerId: Uint16Array;
+  readonly nameOff: Uint32Array;
+  readonly nameLen: Uint32Array;
+  /** Value spans exclude leading and trailing LWS but may contain folds (CRLF + WSP) inside. */
+  readonly valueOff: Uint32Array;
+  readonly valueLen: Uint32Array;
+  bodyOff = 0;
+  bodyLen = 0;
+  /** Declared Content-Length, or -1 when the message has none. */
+  contentLength = -1;
+  messageOff = 0;
+  messageLen = 0;
+  /** Negative error code of the last failed parse, 0 otherwise. */
+  errorCode = 0;
+  /** Absolute index into buf where the last failed parse found the fault. */
+  errorOffset = 0;
+
+  constructor(limits?: Partial<ParseLimits>) {
+    const l: ParseLimits = {
+      maxMessageBytes: positive(limits?.maxMessageBytes, DEFAULT_LIMITS.maxMessageBytes),
+      maxHeaders: positive(limits?.maxHeaders, DEFAULT_LIMITS.maxHeaders),
+      maxLineBytes: positive(limits?.maxLineBytes, DEFAULT_LIMITS.maxLineBytes),
+      maxBodyBytes: positive(limits?.maxBodyBytes, DEFAULT_LIMITS.maxBodyBytes),
+    };
+    this.limits = l;
+    this.headerId = new Uint16Array(l.maxHeaders);
+    this.nameOff = new Uint32Array(l.maxHeaders);
+    this.nameLen = new Uint32Array(l.maxHeaders);
+    this.valueOff = new Uint32Array(l.maxHeaders);
+    this.valueLen = new Uint32Array(l.maxHeaders);
+  }
+
+  reset(): void {
+    this.buf = EMPTY;
+    this.isRequest = false;
+    this.methodId = 0;
+    this.methodOff = this.methodLen = 0;
+    this.uriOff = this.uriLen = 0;
+    this.versionOff = this.versionLen = 0;
+    this.statusCode = 0;
+    this.reasonOff = this.reasonLen = 0;
+    this.headerCount = 0;
+    this.bodyOff = this.bodyLen = 0;
+    this.contentLength = -1;
+    this.messageOff = this.messageLen = 0;
+    this.errorCode = 0;
+    this.errorOffset = 0;
+  }
+
+  /** Index of the next header with this id at or after `from`, or -1. */
+  find(id: number, from = 0): number {
+    const ids = this.headerId;
+    const n = this.headerCount;
+    for (let i = from < 0 ? 0 : from; i < n; i++) if (ids[i] === id) return i;
+    return -1;
+  }
+
+  /** Number of header fields with this id (compact and long forms alike). */
+  count(id: number): number {
+    const ids = this.headerId;
+    const n = this.headerCount;
+    let c = 0;
+    for (let i = 0; i < n; i++) if (ids[i] === id) c++;
+    return c;
+  }
+
+  // ---- String getters: these allocate, call them only when a string is really needed. ----
+
+  method(): string {
+    return decodeText(this.buf, this.methodOff, this.methodLen);
+  }
+
+  requestUri(): string {
+    return decodeText(this.buf, this.uriOff, this.uriLen);
+  }
+
+  version(): string {
+    return decodeText(this.buf, this.versionOff, this.versionLen);
+  }
+
+  reason(): string {
+    return decodeText(this.buf, this.reasonOff, this.reasonLen);
+  }
+
+  headerNameText(i: number): string {
+    if (i < 0 || i >= this.headerCount) return '';
+    return decodeText(this.buf, this.nameOff[i], this.nameLen[i]);
+  }
+
+  /** The value with every fold (RFC 3261 §7.3.1: [*WSP CRLF] 1*WSP) replaced by one SP. */
+  headerValueText(i: number): string {
+    if (i < 0 || i >= this.headerCount) return '';
+    return unfoldText(this.buf, this.valueOff[i], this.valueLen[i]);
+  }
+
+  /** Value text of the first header with this id, or undefined. */
+  headerText(id: number): string | undefined {
+    const i = this.find(id);
+    return i < 0 ? undefined : this.headerValueText(i);
+  }
+
+  /** Any span of buf as text (UTF-8, malformed octets become U+FFFD). */
+  text(off: number, len: number): string {
+    if (!(off >= 0 && len > 0 && off + len <= this.buf.length)) return '';
+    return decodeText(this.buf, off, len);
+  }
+
+  bodyText(): string {
+    return decodeText(this.buf, this.bodyOff, this.bodyLen);
+  }
+
+  /** The body bytes as a subarray view (no copy). */
+  body(): Uint8Array {
+    return this.buf.subarray(this.bodyOff, this.bodyOff + this.bodyLen);
+  }
+}
+
+function positive(v: number | undefined, fallback: number): number {
+  return v !== undefined && v > 0 && v === Math.floor(v) ? v : fallback;
+}
+
+/** Unfold a header value span: each run of WSP/CR/LF that contains a line break becomes one SP. */
+export function unfoldText(buf: Uint8Array, off: number, len: number): string {
+  const end = off + len;
+  let hasBreak = false;
+  for (let i = off; i < end; i++) if (buf[i] === CR || buf[i] === LF) { hasBreak = true; break; }
+  if (!hasBreak) return decodeText(buf, off, len);
+  const out = new Uint8Array(len);
+  let n = 0;
+  let i = off;
+  while (i < end) {
+    const b = buf[i];
+    if (b === CR || b === LF) {
+      while (n > 0 && (out[n - 1] === SP || out[n - 1] === HTAB)) n--;
+      while (i < end && (buf[i] === CR || buf[i] === LF || buf[i] === SP || buf[i] === HTAB)) i++;
+      out[n++] = SP;
+    } else {
+      out[n++] = b;
+      i++;
+    }
+  }
+  return decodeText(out, 0, n);
+}
+
+/** UTF-8 to string without TextDecoder (core/ runs where it does not exist). Malformed sequences
+ *  become U+FFFD, so any bytes give a string. */
+export function decodeText(buf: Uint8Array, off: number, len: number): string {
+  let s = '';
+  const end = off + len;
+  let i = off;
+  while (i < end) {
+    const b = buf[i];
+    if (b < 0x80) {
+      s += String.fromCharCode(b);
+      i++;
+      continue;
+    }
+    let need = 0;
+    let cp = 0;
+    let min = 0;
+    if (b >= 0xc2 && b <= 0xdf) { need = 1; cp = b & 0x1f; min = 0x80; }
+    else if (b >= 0xe0 && b <= 0xef) { need = 2; cp = b & 0x0f; min = 0x800; }
+    else if (b >= 0xf0 && b <= 0xf4) { need = 3; cp = b & 0x07; min = 0x10000; }
+    else { s += '\ufffd'; i++; continue; }
+    let k = 1;
+    for (; k <= need; k++) {
+      const c = i + k < end ? buf[i + k] : 0;
+      if ((c & 0xc0) !== 0x80) break;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (k <= need || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      s += '\ufffd';
+      i++;
+      continue;
+    }
+    s += String.fromCodePoint(cp);
+    i += need + 1;
+  }
+  return s;
+}
