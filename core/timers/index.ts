@@ -1,0 +1,2 @@
+// core/timers: deadline tables for the state machines (see deadline-heap.ts).
+export * from './deadline-heap.js';
