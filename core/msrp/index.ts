@@ -4,3 +4,6 @@ export * from './view.js';
 export * from './parser.js';
 export * from './writer.js';
 export * from './reassembly.js';
+export * from './uri.js';
+export * from './session.js';
+export * from './session-match.js';
