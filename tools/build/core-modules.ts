@@ -65,6 +65,7 @@ export const CORE_MODULES: readonly CoreModule[] = [
   { name: 'display', path: 'core/display/index.js', group: 'display' },
   { name: 'keys', path: 'core/keys/index.js', group: 'keys' },
   { name: 'msrp', path: 'core/msrp/index.js', group: 'msrp' },
+  { name: 'sdp', path: 'core/im/sdp-msrp.js', group: 'msrp' },
   // RFC 4662 NOTIFYs are multipart/related; the RLMI document reader is still to come in core/.
   { name: 'mime', path: 'core/mime/index.js', group: 'rls' },
   // RFC 5438: no IMDN module in core/ yet; listed so that it is picked up the day it lands.
