@@ -199,13 +199,16 @@ export class MultipartReader {
         out.errorOffset = lineStart;
         return E_MP_BAD_HEADER;
       }
-      this.noteHeader(lineStart, colon, p, out);
+      // Folded continuation lines belong to the same header (RFC 5322 §2.2.3): the value span
+      // runs to the end of the last one (a folded Content-Type often carries the boundary there).
+      let valueEnd = p;
       p += 2;
-      // Folded continuation lines belong to the same header (RFC 5322 §2.2.3).
       while (p < partEnd && (buf[p] === 32 || buf[p] === 9)) {
         while (p < partEnd && !(buf[p] === CR && p + 1 < partEnd && buf[p + 1] === LF)) p++;
+        valueEnd = p;
         p += 2;
       }
+      this.noteHeader(lineStart, colon, valueEnd, out);
     }
     out.errorOffset = start;
     return E_MP_BAD_HEADER;

@@ -66,6 +66,12 @@ test('RFC 4662 §6 nested: related → signed → related, read with one reader 
   assert.equal(inner2.parts.map((p) => p.id), ['<Cvjpeo@stockholm.example.org>', '<mrEakg@stockholm.example.org>', '<KKMDmv@stockholm.example.org>']);
 });
 
+test('a folded part header keeps its continuation lines (the nested boundary lives there)', () => {
+  const body = enc('--b\r\nContent-Type: multipart/related;\r\n    boundary="inner"\r\n\r\nx\r\n--b--');
+  const { parts } = readAll(body, 'b');
+  assert.is(parts[0]!.type, 'multipart/related;\r\n    boundary="inner"');
+});
+
 test('preamble and epilogue are skipped; empty-bodied parts are allowed', () => {
   const body = enc('this is a preamble\r\n--xyz\r\nContent-Type: text/plain\r\n\r\nhello\r\n--xyz\r\nContent-Type: text/plain\r\n\r\n\r\n--xyz--\r\nepilogue');
   const { parts, result } = readAll(body, 'xyz');

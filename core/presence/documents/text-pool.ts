@@ -53,6 +53,8 @@ export class TextPool {
   }
 
   trimmedEnd(start: number, end: number): number {
+    // Never below trimmedStart: an all-blank value must give an empty span, not an inverted one.
+    start = this.trimmedStart(start, end);
     while (end > start && isXmlWhitespace(this.bytes[end - 1]!)) end--;
     return end;
   }
