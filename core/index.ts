@@ -1,7 +1,8 @@
 // `hardphone/core`: every layer of the engine under its own namespace, so names never collide
 // and a firmware build can still import a single layer directly (`hardphone/core/sip`).
 // Layers, transport → application: sip (messages), transaction, transport, dialog, auth,
-// registration, event, presence, packages, im, msrp, indicators, display, keys.
+// registration, event, presence, packages, im, msrp, indicators, display, keys, and ua — the
+// façade a host drives.
 export * as bytes from './bytes/index.js';
 export * as sip from './sip/index.js';
 export * as sipDecode from './sip/decode/index.js';
@@ -22,4 +23,5 @@ export * as msrp from './msrp/index.js';
 export * as indicators from './indicators/index.js';
 export * as display from './display/index.js';
 export * as keys from './keys/index.js';
+export * as ua from './ua/index.js';
 export { Ok, Err, type Result } from './result.js';

@@ -217,7 +217,12 @@ export class SubscriptionMachine {
         break;
       case 'timer-n':
         // §4.1.2.4: no NOTIFY within Timer N of the 2xx: the subscription failed.
-        if (this.state === 'notify-wait' || this.state === 'subscribing') this.backoff(now, 'timer-n', 0, -1, '');
+        if (this.state === 'notify-wait' || this.state === 'subscribing') {
+          // The SUBSCRIBE itself may still be in flight (or queued by the UA): its late answer
+          // must not move a machine that has given up on it (backing-off has no edge to notify-wait).
+          this.inFlight = false;
+          this.backoff(now, 'timer-n', 0, -1, '');
+        }
         else if (this.state === 'unsubscribing') this.end(now, 'terminated', 'timer-n', 0, '');
         break;
       default:

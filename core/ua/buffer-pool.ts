@@ -1,0 +1,46 @@
+// Fixed pools of message buffers. The transaction engine keeps REFERENCES to the bytes of every
+// request and response it may retransmit until the transaction terminates, so each outgoing
+// message gets its own slot of one preallocated Uint8Array and the slot is released on
+// EVENT_TERMINATED. Memory is fixed at start-up: count × bytes, nothing grows.
+
+export class BufferPool {
+  readonly storage: Uint8Array;
+  readonly slotBytes: number;
+  readonly count: number;
+  private readonly free: Int32Array;
+  private freeCount: number;
+  private readonly used: Uint8Array;
+
+  constructor(count: number, slotBytes: number) {
+    this.count = count;
+    this.slotBytes = slotBytes;
+    this.storage = new Uint8Array(count * slotBytes);
+    this.free = new Int32Array(count);
+    this.used = new Uint8Array(count);
+    for (let i = 0; i < count; i++) this.free[i] = count - 1 - i;
+    this.freeCount = count;
+  }
+
+  get available(): number {
+    return this.freeCount;
+  }
+
+  /** A free slot index, or -1 when every slot is in use. */
+  acquire(): number {
+    if (this.freeCount === 0) return -1;
+    const slot = this.free[--this.freeCount]!;
+    this.used[slot] = 1;
+    return slot;
+  }
+
+  /** Returns a slot; releasing a free or unknown slot is ignored (never double-listed). */
+  release(slot: number): void {
+    if (slot < 0 || slot >= this.count || this.used[slot] === 0) return;
+    this.used[slot] = 0;
+    this.free[this.freeCount++] = slot;
+  }
+
+  offsetOf(slot: number): number {
+    return slot * this.slotBytes;
+  }
+}

@@ -1,0 +1,104 @@
+// Requests the UA sends (RFC 3261 §8.1.1), written with SipWriter straight into a pool slot.
+// A RequestSpec says what the request is (method, URIs, dialog identifiers, the headers its
+// method needs); the writer adds what every request carries: a fresh Via branch with rport
+// (RFC 3581), Max-Forwards, From with our tag, Contact where the method wants one, User-Agent,
+// the digest credentials the DigestClient has cached, Content-Type and Content-Length.
+// Writing allocates nothing: the fixed header values are built once, in the constructor.
+import type { DigestClient } from '../auth/client.js';
+import { H, M } from '../sip/header-ids.js';
+import { SipWriter } from '../sip/writer.js';
+import { viaToken } from '../transport/kinds.js';
+import type { Endpoint, ResolvedUaConfig } from './config.js';
+import { fillHex } from './random-tokens.js';
+
+const MAGIC_COOKIE = 'z9hG4bK';
+const BRANCH_RANDOM_DIGITS = 16;
+
+/** Methods we accept as a UAS (Allow, RFC 3261 §20.5): INVITE is left out, we take no calls. */
+export const ALLOW_VALUE = 'ACK, BYE, CANCEL, OPTIONS, MESSAGE, SUBSCRIBE, NOTIFY';
+/** Bodies we accept in requests sent to us (OPTIONS answer, 415 answers). */
+export const ACCEPT_VALUE = 'text/plain, message/cpim, application/pidf+xml, application/simple-message-summary, application/dialog-info+xml';
+
+/** One outgoing request, kept by the UA until its transaction ends (a retry after a challenge rewrites it with CSeq + 1). */
+export class RequestSpec {
+  method = '';
+  methodId = 0;
+  requestUri = '';
+  /** The To header value, including the remote tag inside a dialog. */
+  to = '';
+  fromTag = '';
+  callId = '';
+  cseq = 1;
+  /** Route header values in order (a dialog's route set, RFC 3261 §12.2.1.1). */
+  routes: readonly string[] = [];
+  /** Expires header, or -1 for none. */
+  expires = -1;
+  /** Event header (SUBSCRIBE, PUBLISH), or ''. */
+  event = '';
+  accept = '';
+  /** SIP-If-Match (RFC 3903 §4.3), or ''. */
+  ifMatch = '';
+  contentType = '';
+  body: Uint8Array | null = null;
+  contact = false;
+  destination: Endpoint = { transport: 'udp', address: '', port: 0 };
+}
+
+export class RequestWriter {
+  readonly writer = new SipWriter();
+  /** The branch of the last request written (bytes of `branch`), for OutgoingRequest. */
+  readonly branch = new Uint8Array(MAGIC_COOKIE.length + BRANCH_RANDOM_DIGITS);
+  private readonly viaPrefix: string;
+  private readonly viaSuffix = ';rport';
+  private readonly fromPrefix: string;
+  readonly contactValue: string;
+  private readonly userAgent: string;
+  private readonly random: () => number;
+
+  constructor(config: ResolvedUaConfig, contactUser: string) {
+    this.random = config.random;
+    for (let i = 0; i < MAGIC_COOKIE.length; i++) this.branch[i] = MAGIC_COOKIE.charCodeAt(i);
+    const host = config.localAddress.includes(':') ? `[${config.localAddress}]` : config.localAddress;
+    this.viaPrefix = `SIP/2.0/${viaToken(config.transport)} ${host}:${config.localPort};branch=`;
+    const display = config.displayName !== '' ? `"${config.displayName.replace(/["\\]/g, '\\$&')}" ` : '';
+    this.fromPrefix = `${display}<${config.aor}>;tag=`;
+    const user = contactUser !== '' ? `${contactUser}@` : '';
+    const transport = config.transport === 'udp' ? ';transport=udp' : `;transport=${config.transport}`;
+    const instance = config.instanceId !== '' ? `;+sip.instance="<${config.instanceId}>"` : '';
+    this.contactValue = `<sip:${user}${host}:${config.localPort}${transport}>${instance}`;
+    this.userAgent = config.userAgent;
+  }
+
+  /** Writes `spec` into buf[off, off+len) with a fresh branch. Returns the length or a negative writer/auth code. */
+  write(buf: Uint8Array, off: number, len: number, spec: RequestSpec, auth: DigestClient | null): number {
+    fillHex(this.random, this.branch, MAGIC_COOKIE.length, BRANCH_RANDOM_DIGITS);
+    const w = this.writer;
+    w.request(buf, off, len, spec.method, spec.requestUri)
+      .beginId(H.VIA).text(this.viaPrefix).bytes(this.branch, 0, this.branch.length).text(this.viaSuffix).end()
+      .headerIdUint(H.MAX_FORWARDS, 70);
+    const routes = spec.routes;
+    for (let i = 0; i < routes.length; i++) w.headerId(H.ROUTE, routes[i]!);
+    w.beginId(H.FROM).text(this.fromPrefix).text(spec.fromTag).end()
+      .headerId(H.TO, spec.to)
+      .headerId(H.CALL_ID, spec.callId)
+      .beginId(H.CSEQ).uint(spec.cseq).text(' ').text(spec.method).end();
+    if (spec.contact) w.headerId(H.CONTACT, this.contactValue);
+    if (spec.expires >= 0) w.headerIdUint(H.EXPIRES, spec.expires);
+    if (spec.event !== '') w.headerId(H.EVENT, spec.event);
+    if (spec.accept !== '') w.headerId(H.ACCEPT, spec.accept);
+    if (spec.ifMatch !== '') w.headerId(H.SIP_IF_MATCH, spec.ifMatch);
+    // §20.5: Allow in requests that may start something the peer calls us back about.
+    if (spec.methodId === M.REGISTER || spec.methodId === M.SUBSCRIBE || spec.methodId === M.OPTIONS) w.headerId(H.ALLOW, ALLOW_VALUE);
+    w.headerId(H.USER_AGENT, this.userAgent);
+    if (auth !== null && auth.activeRealms > 0) {
+      const body = spec.body;
+      const r = body !== null ? auth.writeHeaders(w, spec.method, spec.requestUri, body, 0, body.length) : auth.writeHeaders(w, spec.method, spec.requestUri);
+      if (r < 0) return r;
+    }
+    if (spec.body !== null) {
+      if (spec.contentType !== '') w.headerId(H.CONTENT_TYPE, spec.contentType);
+      return w.finish(spec.body, 0, spec.body.length);
+    }
+    return w.finish();
+  }
+}

@@ -1,0 +1,1314 @@
+// The user agent a host drives (quinn-proto's Endpoint style): bytes and time in, bytes, one
+// deadline and events out; no sockets, no clock, no callbacks into the application.
+//
+// It glues the sans-I/O machines of the core together: the transaction engine (RFC 3261 §17)
+// carries every request and response; the registration, subscription and publication machines
+// decide WHEN to send REGISTER / SUBSCRIBE / PUBLISH and the UA turns their actions into bytes
+// (request-writer.ts) and routes responses back to them; digest challenges are answered by
+// DigestClient (one for REGISTER, one shared by the rest); dialogs (core/dialog) hold the state of
+// subscriptions; keep-alives (core/transport) watch the registrar flow.
+//
+// Host loop (README.md): after every handle*() call or command, drain pollTransmit() until false,
+// read pollTimeout(), drain pollEvent() until undefined.
+import { Ok, Err, type Result } from '../result.js';
+import { H, M } from '../sip/header-ids.js';
+import { SipMessageView } from '../sip/view.js';
+import { parse, createParseOptions } from '../sip/parser.js';
+import {
+  TransactionEngine, TransactionKey, TransactionKeyReader, SipAckBuilder, OutgoingRequest, Transmit, TransactionEvent,
+  KEY_OK, DISPOSITION_OVERLOADED, EVENT_REQUEST, EVENT_RESPONSE, EVENT_TIMEOUT, EVENT_TRANSPORT_ERROR, EVENT_TERMINATED,
+} from '../transaction/index.js';
+import { DigestClient } from '../auth/client.js';
+import { CredentialStore } from '../auth/credential-store.js';
+import { AUTH_RETRY } from '../auth/retry-policy.js';
+import { RegistrationMachine, type RegistrationEvent } from '../registration/machine.js';
+import { SubscriptionMachine, type SubscriptionEvent } from '../event/machine.js';
+import { EventPackageRegistry } from '../event/packages.js';
+import { Publication, type PublicationEvent } from '../presence/publication.js';
+import { Dialog, DialogTable, type LocalParty } from '../dialog/index.js';
+import { FlowKeepalive } from '../transport/keepalive.js';
+import { isReliable, isStream } from '../transport/kinds.js';
+import { sizeRule } from '../transport/size-rule.js';
+import { looksLikeStun } from '../stun/binding.js';
+import { decodeText } from '../sip/view.js';
+import { type Endpoint, type ResolvedUaConfig, type UaConfig, type UaError, resolveUaConfig, uaError } from './config.js';
+import { BufferPool } from './buffer-pool.js';
+import { EndpointTable } from './endpoint-table.js';
+import { RequestSpec, RequestWriter } from './request-writer.js';
+import { RequestEcho, ResponseWriter, WITH_ACCEPT, WITH_ALLOW, WITH_ALLOW_EVENTS, reasonPhrase } from './response-writer.js';
+import { randomHex } from './random-tokens.js';
+import { type SipUriParts, bareUri, endpointOf, parseSipUri, sameAddressOfRecord, sameEndpoint } from './uri-target.js';
+import {
+  ROUTE_IGNORE, ROUTE_MESSAGE, ROUTE_NO_SUCH_DIALOG, ROUTE_NOT_ALLOWED, ROUTE_NOTIFY, ROUTE_OPTIONS, ROUTE_SUBSCRIBE, routeOfMethod,
+} from './incoming-routes.js';
+import {
+  type DecodedSubscriptionState, contactValue, copyBody, readAddressUri, readContactUri, readContentType, matchEventPackage,
+  readExpires, readMinExpires, readRecordRoutes, readRetryAfter, readSipETag, readSubscriptionState, readTag, readTagText,
+  spanEquals, tagLength, valueCursor,
+} from './message-reading.js';
+import { decodeContact } from '../sip/decode/name-addr.js';
+import type { UaEvent } from './events.js';
+import { ClientRecord, EMPTY_SPEC, Outgoing, PendingMessage, StreamFlow, SubscriptionRecord, type Owner, type QueuedRequest } from './records.js';
+
+export { Outgoing } from './records.js';
+
+const DATAGRAM = createParseOptions({ datagram: true });
+const NO_DEADLINE = Number.POSITIVE_INFINITY;
+/** Outgoing.token of a response: SERVER_TOKEN_BASE - server transaction id (≤ -2); -1 is "no transaction", ≥ 0 a client transaction. */
+const SERVER_TOKEN_BASE = -2;
+
+const STREAM_BUFFER_BYTES = 16384;
+/** Bytes an Authorization header with qop=auth takes (MD5: ~280; SHA-256 adds 32). */
+const AUTHORIZATION_ROOM = 360;
+/** Bytes a relaying proxy adds (its Via, Record-Route): the datagram it forwards must fit too. */
+const PROXY_ROOM = 128;
+
+export class UserAgent {
+  readonly config: ResolvedUaConfig;
+  /** Messages that could not be handled (malformed, no buffer, table full): also reported as warnings. */
+  dropped = 0;
+
+  /**
+   * Two transaction engines, one per direction: a flood of incoming requests (each server
+   * transaction lives 64·T1 on UDP) can then never take the slots our own REGISTER refreshes and
+   * SUBSCRIBEs need, and vice versa. Each has capacities.maxTransactions slots.
+   */
+  private readonly clients: TransactionEngine;
+  private readonly servers: TransactionEngine;
+  private readonly view = new SipMessageView();
+  private viewBuf: Uint8Array | null = null;
+  private viewOff = -1;
+  private readonly key = new TransactionKey();
+  private readonly keyReader = new TransactionKeyReader();
+  private readonly transmit = new Transmit();
+  private readonly txEvent = new TransactionEvent();
+  private readonly outgoingRequest = new OutgoingRequest();
+  private readonly requestPool: BufferPool;
+  private readonly responsePool: BufferPool;
+  private readonly requestWriter: RequestWriter;
+  private readonly responseWriter: ResponseWriter;
+  private readonly measureBuffer: Uint8Array;
+  private readonly echo: RequestEcho;
+  private readonly endpoints: EndpointTable;
+  private readonly txCapacity: number;
+  private readonly clientRecords: (ClientRecord | null)[];
+  private readonly spareRecords: ClientRecord[] = [];
+  private readonly serverTxId: Int32Array;
+  private readonly serverDest: Int32Array;
+  private readonly serverResponseSlot: Int32Array;
+  private readonly queue: QueuedRequest[] = [];
+  private readonly events: UaEvent[] = [];
+  private readonly extraTransmits: { bytes: Uint8Array; endpoint: Endpoint }[] = [];
+  private readonly registry = new EventPackageRegistry();
+  /** The registry's package names, lower case, so a NOTIFY's Event is matched without a string. */
+  private readonly packageNames: readonly string[] = this.registry.allowEvents().split(', ');
+  private readonly registrarAuth: DigestClient | null;
+  private readonly requestAuth: DigestClient | null;
+  private readonly registration: RegistrationMachine | null;
+  private readonly registerSpec = new RequestSpec();
+  private readonly registrarParts: SipUriParts | null;
+  private readonly proxyEndpoint: Endpoint | null;
+  private readonly aorParts: SipUriParts;
+  private readonly subscriptions: (SubscriptionRecord | null)[];
+  private readonly dialogs: DialogTable;
+  private publication: Publication | null = null;
+  private readonly pending: PendingMessage[];
+  private readonly keepalive: FlowKeepalive | null;
+  private readonly flows: (StreamFlow | null)[];
+  private readonly subState: DecodedSubscriptionState = { state: 'active', expires: -1, reason: '', retryAfter: -1 };
+  private nextId = 1;
+  private readonly localTag: string;
+
+  constructor(input: UaConfig) {
+    const c = resolveUaConfig(input);
+    this.config = c;
+    const caps = c.capacities;
+    const aor = parseSipUri(c.aor);
+    if (aor === null) throw new RangeError(`ua config: aor is not a sip: URI: ${c.aor}`);
+    this.aorParts = aor;
+    this.registrarParts = c.registrar !== null ? parseSipUri(c.registrar) : null;
+    if (c.registrar !== null && this.registrarParts === null) throw new RangeError(`ua config: registrar is not a sip: URI: ${c.registrar}`);
+    const proxy = c.outboundProxy !== null ? parseSipUri(c.outboundProxy) : this.registrarParts;
+    if (c.outboundProxy !== null && proxy === null) throw new RangeError(`ua config: outboundProxy is not a sip: URI: ${c.outboundProxy}`);
+    this.proxyEndpoint = proxy !== null ? endpointOf(proxy, c.transport) : null;
+
+    const timerD = c.transport === 'udp' ? 64 * c.t1 : 0;
+    const timers = { t1: c.t1, t2: Math.max(c.t1, 8 * c.t1), t4: 10 * c.t1, timerD, maxTransactions: caps.maxTransactions };
+    this.clients = new TransactionEngine(timers, new SipAckBuilder());
+    this.servers = new TransactionEngine(timers);
+    this.txCapacity = caps.maxTransactions;
+    this.clientRecords = new Array<ClientRecord | null>(caps.maxTransactions).fill(null);
+    for (let i = 0; i < caps.maxTransactions; i++) this.spareRecords.push(new ClientRecord());
+    this.serverTxId = new Int32Array(caps.maxTransactions).fill(-1);
+    this.serverDest = new Int32Array(caps.maxTransactions).fill(-1);
+    this.serverResponseSlot = new Int32Array(caps.maxTransactions).fill(-1);
+    this.requestPool = new BufferPool(caps.requestBuffers, caps.requestBufferBytes);
+    this.responsePool = new BufferPool(caps.responseBuffers, caps.responseBufferBytes);
+    this.measureBuffer = new Uint8Array(caps.requestBufferBytes);
+    this.echo = new RequestEcho(caps.responseBufferBytes);
+    this.endpoints = new EndpointTable(caps.maxEndpoints);
+    this.requestWriter = new RequestWriter(c, c.username !== '' ? c.username : aor.user);
+    this.localTag = randomHex(c.random, 16);
+    this.responseWriter = new ResponseWriter(this.localTag, c.userAgent, this.registry.allowEvents());
+    this.subscriptions = new Array<SubscriptionRecord | null>(caps.maxSubscriptions).fill(null);
+    this.dialogs = new DialogTable(caps.maxDialogs);
+    this.pending = [];
+    for (let i = 0; i < caps.maxPendingMessages; i++) this.pending.push(new PendingMessage(caps.responseBufferBytes));
+    this.flows = new Array<StreamFlow | null>(caps.maxFlows).fill(null);
+
+    if (c.hasCredentials) {
+      const store = new CredentialStore().set(null, c.username, c.password);
+      this.registrarAuth = new DigestClient({ random: { random: c.random }, credentials: store });
+      this.requestAuth = new DigestClient({ random: { random: c.random }, credentials: store });
+    } else {
+      this.registrarAuth = null;
+      this.requestAuth = null;
+    }
+    if (this.registrarParts !== null) {
+      this.registration = new RegistrationMachine({ expires: c.expires, backoffBaseS: c.backoff.baseS, backoffMaxS: c.backoff.maxS, random: c.random, max423InARow: 3 });
+      // §10.2: one Call-ID and From tag for all REGISTERs of this UA to this registrar, CSeq growing.
+      const s = this.registerSpec;
+      s.method = 'REGISTER';
+      s.methodId = M.REGISTER;
+      s.requestUri = this.registrarParts.withoutUser;
+      s.to = `<${c.aor}>`;
+      s.fromTag = randomHex(c.random, 16);
+      s.callId = `${randomHex(c.random, 24)}@${c.localAddress}`;
+      s.cseq = 0;
+      s.contact = true;
+      s.destination = this.proxyEndpoint!;
+    } else {
+      this.registration = null;
+    }
+    this.keepalive = c.keepalive.mode !== 'off' && this.proxyEndpoint !== null
+      ? new FlowKeepalive({ mode: c.keepalive.mode, intervalMs: c.keepalive.intervalMs, answerTimeoutMs: c.keepalive.answerTimeoutMs, random: c.random })
+      : null;
+  }
+
+  // =====================================================================================
+  // Inputs
+  // =====================================================================================
+
+  /** One UDP datagram from `from`. STUN answers go to the keep-alive; CRLF keep-alives are ignored (RFC 5626 §3.5.1). */
+  handleDatagram(buf: Uint8Array, off: number, len: number, from: Endpoint, now: number): void {
+    try {
+      this.datagramIn(buf, off, len, from, now);
+    } catch (err) {
+      this.internalError(now, err);
+    }
+  }
+
+  private datagramIn(buf: Uint8Array, off: number, len: number, from: Endpoint, now: number): void {
+    if (len <= 0 || off < 0 || off + len > buf.length) return;
+    if (isOnlyCrlf(buf, off, len)) return;
+    if (looksLikeStun(buf, off, len)) {
+      if (this.keepalive === null || !this.keepalive.onStunDatagram(now, buf, off, len)) this.warn(now, 'stray-stun', `STUN datagram from ${from.address}:${from.port} that is not our keep-alive`);
+      this.pump(now);
+      return;
+    }
+    const n = parse(buf, off, len, this.view, DATAGRAM);
+    if (n <= 0) {
+      this.drop(now, 'malformed', `unparsable datagram from ${from.address}:${from.port} (code ${this.view.errorCode} at ${this.view.errorOffset - off})`);
+      return;
+    }
+    this.handleMessage(buf, off, n, from, false, now);
+    this.pump(now);
+  }
+
+  /** Bytes read from a TCP/TLS flow. One framer per flow, at most capacities.maxFlows flows. */
+  handleStream(flow: Endpoint, buf: Uint8Array, off: number, len: number, now: number): void {
+    try {
+      this.streamIn(flow, buf, off, len, now);
+    } catch (err) {
+      this.internalError(now, err);
+    }
+  }
+
+  private streamIn(flow: Endpoint, buf: Uint8Array, off: number, len: number, now: number): void {
+    let f = this.flowOf(flow, true);
+    if (f === null) {
+      this.drop(now, 'too-many-flows', `no room for another stream flow (${flow.address}:${flow.port}); raise capacities.maxFlows`);
+      return;
+    }
+    let at = off;
+    let left = len;
+    while (left > 0) {
+      const before = f.framer.keepAliveCrlfs;
+      const pushed = f.framer.push(buf, at, left);
+      at += pushed;
+      left -= pushed;
+      for (;;) {
+        const r = f.framer.next(this.view);
+        if (r === 0) break;
+        if (r < 0) { this.drop(now, 'malformed', `bad message on stream ${flow.address}:${flow.port} (code ${r})`); continue; }
+        this.handleMessage(this.view.buf, this.view.messageOff, this.view.messageLen, flow, true, now);
+      }
+      // RFC 5626 §4.4.1: a lone CRLF between messages is the pong to our double-CRLF ping.
+      if (f.framer.keepAliveCrlfs !== before && this.keepalive !== null) this.keepalive.onStreamPong(now);
+      if (pushed === 0) {
+        this.drop(now, 'stream-overflow', `stream buffer full on ${flow.address}:${flow.port}`);
+        f.framer.clear();
+        break;
+      }
+    }
+    this.pump(now);
+  }
+
+  /** A TCP/TLS/WS flow closed (or a UDP path is known dead): its transactions fail; if it carried our registration, re-register (RFC 5626 §4.4). */
+  handleFlowClosed(flow: Endpoint, now: number): void {
+    try {
+      this.flowClosed(flow, now);
+    } catch (err) {
+      this.internalError(now, err);
+    }
+  }
+
+  private flowClosed(flow: Endpoint, now: number): void {
+    for (let i = 0; i < this.flows.length; i++) {
+      const f = this.flows[i];
+      if (f !== null && sameEndpoint(f.endpoint, flow)) this.flows[i] = null;
+    }
+    for (let i = 0; i < this.txCapacity; i++) {
+      const r = this.clientRecords[i];
+      if (r === null || r.done) continue;
+      const ep = this.endpoints.get(r.destId);
+      if (ep !== null && sameEndpoint(ep, flow)) this.clients.handleTransportError(r.txId, now);
+    }
+    // Answers for requests that came over the flow cannot be delivered any more (§17.2.4).
+    for (let i = 0; i < this.txCapacity; i++) {
+      const ep = this.serverTxId[i]! >= 0 ? this.endpoints.get(this.serverDest[i]!) : null;
+      if (ep !== null && sameEndpoint(ep, flow)) this.servers.handleTransportError(this.serverTxId[i]!, now);
+    }
+    if (this.registration !== null && this.proxyEndpoint !== null && sameEndpoint(this.proxyEndpoint, flow)) {
+      this.keepalive?.stop();
+      this.registration.onFlowFailed(now);
+    }
+    this.pump(now);
+  }
+
+  /** The host could not send the bytes of transaction `token` (ICMP error, connect refused, …): §8.1.3.1. */
+  handleSendFailed(token: number, now: number): void {
+    try {
+      this.sendFailed(token, now);
+    } catch (err) {
+      this.internalError(now, err);
+    }
+  }
+
+  private sendFailed(token: number, now: number): void {
+    if (token >= 0) this.clients.handleTransportError(token, now);
+    else if (token <= SERVER_TOKEN_BASE) this.servers.handleTransportError(SERVER_TOKEN_BASE - token, now);
+    this.pump(now);
+  }
+
+  handleTimeout(now: number): void {
+    try {
+      this.timeout(now);
+    } catch (err) {
+      this.internalError(now, err);
+    }
+  }
+
+  private timeout(now: number): void {
+    this.clients.handleTimeout(now);
+    this.servers.handleTimeout(now);
+    this.pump(now);
+    this.registration?.handleTimeout(now);
+    for (let i = 0; i < this.subscriptions.length; i++) this.subscriptions[i]?.machine.handleTimeout(now);
+    this.publication?.handleTimeout(now);
+    if (this.keepalive !== null) {
+      this.keepalive.handleTimeout(now);
+      const bytes = this.keepalive.pollTransmit();
+      if (bytes !== null && this.proxyEndpoint !== null) this.extraTransmits.push({ bytes, endpoint: this.proxyEndpoint });
+    }
+    // RFC 3428 §7 leaves the answer to the application; if it has not answered in time, accept the
+    // message (it was delivered as an event), so the sender is not left waiting for 408.
+    for (let i = 0; i < this.pending.length; i++) {
+      const p = this.pending[i]!;
+      if (p.id >= 0 && now >= p.deadline) this.answerPending(p, 200, now);
+    }
+    this.pump(now);
+  }
+
+  // =====================================================================================
+  // Outputs
+  // =====================================================================================
+
+  pollTransmit(out: Outgoing): boolean {
+    const extra = this.extraTransmits.shift();
+    if (extra !== undefined) {
+      out.bytes = extra.bytes; out.off = 0; out.len = extra.bytes.length; out.endpoint = extra.endpoint; out.token = -1;
+      return true;
+    }
+    const t = this.transmit;
+    while (this.clients.pollTransmit(t)) {
+      const ep = this.endpoints.get(t.destination);
+      if (ep === null) continue;
+      out.bytes = t.bytes; out.off = t.off; out.len = t.len; out.endpoint = ep; out.token = t.txId;
+      return true;
+    }
+    while (this.servers.pollTransmit(t)) {
+      const ep = this.endpoints.get(t.destination);
+      if (ep === null) continue;
+      out.bytes = t.bytes; out.off = t.off; out.len = t.len; out.endpoint = ep; out.token = SERVER_TOKEN_BASE - t.txId;
+      return true;
+    }
+    return false;
+  }
+
+  /** The earliest time handleTimeout must be called (Infinity when nothing is scheduled). */
+  pollTimeout(): number {
+    const c = this.clients.nextDeadline();
+    const v = this.servers.nextDeadline();
+    let t = Math.min(c < 0 ? NO_DEADLINE : c, v < 0 ? NO_DEADLINE : v);
+    if (this.registration !== null) t = Math.min(t, this.registration.nextDeadline());
+    for (let i = 0; i < this.subscriptions.length; i++) {
+      const s = this.subscriptions[i];
+      if (s) t = Math.min(t, s.machine.nextDeadline());
+    }
+    if (this.publication !== null) t = Math.min(t, this.publication.nextDeadline());
+    if (this.keepalive !== null) t = Math.min(t, this.keepalive.nextDeadline());
+    for (let i = 0; i < this.pending.length; i++) if (this.pending[i]!.id >= 0) t = Math.min(t, this.pending[i]!.deadline);
+    return t;
+  }
+
+  pollEvent(): UaEvent | undefined {
+    return this.events.shift();
+  }
+
+  // =====================================================================================
+  // Commands
+  // =====================================================================================
+
+  register(now: number): Result<void, UaError> {
+    if (this.registration === null) return Err(uaError('local', 'no-registrar', 'this account has no registrar (peer-to-peer mode)'));
+    this.registration.start(now);
+    this.pump(now);
+    return Ok(undefined);
+  }
+
+  /** Removes our binding (Expires: 0); the outcome arrives as `registration` events. */
+  unregister(now: number): Result<void, UaError> {
+    if (this.registration === null) return Err(uaError('local', 'no-registrar', 'this account has no registrar (peer-to-peer mode)'));
+    this.registration.stop(now);
+    this.keepalive?.stop();
+    this.pump(now);
+    return Ok(undefined);
+  }
+
+  get registrationState(): string {
+    return this.registration?.state ?? 'unregistered';
+  }
+
+  subscribe(target: string, event: string, now: number, opts?: { expires?: number }): Result<number, UaError> {
+    const parts = parseSipUri(target);
+    if (parts === null) return Err(uaError('local', 'bad-uri', `not a sip: URI: ${target}`));
+    const pkg = this.registry.find(event);
+    if (pkg === undefined) return Err(uaError('local', 'unknown-event', `no event package "${event}" is registered`));
+    let free = -1;
+    for (let i = 0; i < this.subscriptions.length; i++) if (this.subscriptions[i] === null) { free = i; break; }
+    if (free < 0) return Err(uaError('capacity', 'subscriptions-full', `all ${this.subscriptions.length} subscription slots are in use`));
+    const machine = new SubscriptionMachine({
+      expires: opts?.expires ?? this.config.subscribeExpires, timerNMs: 64 * this.config.t1,
+      backoffBaseS: this.config.backoff.baseS, backoffMaxS: this.config.backoff.maxS, random: this.config.random,
+    });
+    const rec = new SubscriptionRecord(this.nextId++, target, parts, pkg.name, machine);
+    rec.spec.method = 'SUBSCRIBE';
+    rec.spec.methodId = M.SUBSCRIBE;
+    rec.spec.event = pkg.name;
+    rec.spec.accept = this.registry.acceptFor(pkg.name);
+    rec.spec.contact = true;
+    this.subscriptions[free] = rec;
+    machine.start(now);
+    this.pump(now);
+    return Ok(rec.id);
+  }
+
+  unsubscribe(id: number, now: number): Result<void, UaError> {
+    const rec = this.subscriptionById(id);
+    if (rec === null) return Err(uaError('local', 'unknown-subscription', `no subscription ${id}`));
+    rec.closing = true;
+    const s = rec.machine.state;
+    if (s === 'idle' || s === 'terminated' || s === 'failed') this.freeSubscription(rec);
+    else rec.machine.stop(now);
+    this.pump(now);
+    return Ok(undefined);
+  }
+
+  /** Publishes our presence document (RFC 3903); outcomes arrive as `publication` / `publish-outcome` events. */
+  publish(body: Uint8Array, contentType: string, now: number): Result<void, UaError> {
+    // RFC 3903 needs a presence server (an event state compositor); peer-to-peer phones have none
+    // (RFC 3856 §5 would make us the notifier, which this UA is not yet).
+    if (this.proxyEndpoint === null) return Err(uaError('local', 'no-presence-server', 'PUBLISH needs a registrar or outbound proxy (peer-to-peer mode has no presence server)'));
+    if (this.publication === null) {
+      this.publication = new Publication({ expires: this.config.publishExpires, backoffBaseS: this.config.backoff.baseS, backoffMaxS: this.config.backoff.maxS, random: this.config.random });
+    }
+    this.publication.set(now, body, contentType);
+    this.pump(now);
+    return Ok(undefined);
+  }
+
+  unpublish(now: number): Result<void, UaError> {
+    if (this.publication === null) return Err(uaError('local', 'not-published', 'nothing was published'));
+    this.publication.remove(now);
+    this.pump(now);
+    return Ok(undefined);
+  }
+
+  /** Page-mode MESSAGE (RFC 3428). Ends in exactly one `message-status` event for the returned id. */
+  sendMessage(target: string, contentType: string, body: Uint8Array, now: number): Result<number, UaError> {
+    const parts = parseSipUri(target);
+    if (parts === null) return Err(uaError('local', 'bad-uri', `not a sip: URI: ${target}`));
+    const spec = this.outOfDialogSpec('MESSAGE', M.MESSAGE, target, parts);
+    spec.contentType = contentType;
+    spec.body = body;
+    // §18.1.1 size rule: over MTU-200 on UDP needs a congestion-controlled transport. The UA has
+    // no TCP fallback of its own for UDP accounts, so it refuses rather than fragment.
+    // Measured without credentials (writing them would use up a nonce count); room is left for
+    // one Authorization header per cached realm and for the Via/Record-Route a proxy adds.
+    const n = this.requestWriter.write(this.measureBuffer, 0, this.measureBuffer.length, spec, null);
+    const authRoom = this.requestAuth !== null ? this.requestAuth.activeRealms * AUTHORIZATION_ROOM : 0;
+    const verdict = n > 0 ? sizeRule(n + authRoom + PROXY_ROOM, spec.destination.transport, false, this.config.pathMtu) : 'too-big';
+    if (verdict === 'too-big') {
+      return Err(uaError('local', 'too-big', `a ${body.length}-byte MESSAGE does not fit a UDP datagram under the path MTU (RFC 3261 §18.1.1); use a TCP account for large messages`));
+    }
+    const id = this.nextId++;
+    const r = this.sendNew(spec, 'message', id, now);
+    if (r !== null) return Err(r);
+    this.pump(now);
+    return Ok(id);
+  }
+
+  /** OPTIONS to a target (a liveness/capability probe); ends in one `options-status` event. */
+  sendOptions(target: string, now: number): Result<number, UaError> {
+    const parts = parseSipUri(target);
+    if (parts === null) return Err(uaError('local', 'bad-uri', `not a sip: URI: ${target}`));
+    const spec = this.outOfDialogSpec('OPTIONS', M.OPTIONS, target, parts);
+    spec.accept = 'application/sdp';
+    const id = this.nextId++;
+    const r = this.sendNew(spec, 'options', id, now);
+    if (r !== null) return Err(r);
+    this.pump(now);
+    return Ok(id);
+  }
+
+  /** The application's answer to an incoming MESSAGE (any status 200-699). */
+  respondToMessage(id: number, status: number, now: number): Result<void, UaError> {
+    if (!(status >= 200 && status <= 699) || Math.floor(status) !== status) return Err(uaError('local', 'bad-status', `status ${status} is not a final response code`));
+    for (let i = 0; i < this.pending.length; i++) {
+      const p = this.pending[i]!;
+      if (p.id === id) {
+        this.answerPending(p, status, now);
+        this.pump(now);
+        return Ok(undefined);
+      }
+    }
+    return Err(uaError('local', 'unknown-message', `message ${id} is not waiting for an answer (already answered at its deadline?)`));
+  }
+
+  /** Unsubscribe all, unpublish, unregister. */
+  shutdown(now: number): Result<void, UaError> {
+    for (let i = 0; i < this.subscriptions.length; i++) {
+      const s = this.subscriptions[i];
+      if (s) this.unsubscribe(s.id, now);
+    }
+    if (this.publication !== null && this.publication.etag !== '') this.publication.remove(now);
+    if (this.registration !== null) this.registration.stop(now);
+    this.keepalive?.stop();
+    this.pump(now);
+    return Ok(undefined);
+  }
+
+  /** Free request buffers right now (for tests and diagnostics). */
+  get freeRequestBuffers(): number {
+    return this.requestPool.available;
+  }
+
+  get queuedRequests(): number {
+    return this.queue.length;
+  }
+
+  // =====================================================================================
+  // Incoming messages
+  // =====================================================================================
+
+  private handleMessage(buf: Uint8Array, off: number, len: number, from: Endpoint, reliable: boolean, now: number): void {
+    const view = this.view;
+    this.viewBuf = buf;
+    this.viewOff = off;
+    if (this.keyReader.read(view, this.key) !== KEY_OK) {
+      this.drop(now, 'malformed', `message without usable Via/CSeq from ${from.address}:${from.port}`);
+      return;
+    }
+    if (!view.isRequest) {
+      this.clients.handleResponse(this.key, buf, off, len, now);
+      this.drainEngine(now);
+      return;
+    }
+    const src = this.endpoints.acquire(from);
+    if (src < 0) {
+      this.drop(now, 'endpoint-table-full', `no room to remember ${from.address}:${from.port}; raise capacities.maxEndpoints`);
+      return;
+    }
+    const d = this.servers.handleRequest(this.key, buf, off, len, src, reliable, now);
+    if (d === DISPOSITION_OVERLOADED) {
+      this.endpoints.release(src);
+      this.drop(now, 'transactions-full', 'no free transaction slot for an incoming request (the peer will retransmit)');
+      return;
+    }
+    this.drainEngine(now, src, from);
+  }
+
+  private drainEngine(now: number, newSource = -1, from: Endpoint | null = null): void {
+    const ev = this.txEvent;
+    while (this.clients.pollEvent(ev)) {
+      switch (ev.kind) {
+        case EVENT_RESPONSE: {
+          const rec = this.recordOf(ev.txId);
+          if (rec !== null && !rec.done && ev.statusCode >= 200 && this.ensureView(ev.bytes, ev.off, ev.len)) {
+            this.releaseRequestSlot(rec);
+            this.onFinalResponse(rec, ev.statusCode, now);
+            this.flushQueue(now);
+          }
+          break;
+        }
+        case EVENT_TIMEOUT:
+        case EVENT_TRANSPORT_ERROR: {
+          const rec = this.recordOf(ev.txId);
+          if (rec !== null && !rec.done) {
+            rec.done = true;
+            this.releaseRequestSlot(rec);
+            this.onFailure(rec, ev.kind === EVENT_TIMEOUT ? 408 : 503, now);
+            this.flushQueue(now);
+          }
+          break;
+        }
+        case EVENT_TERMINATED:
+          this.clientTerminated(ev.txId, now);
+          break;
+        default:
+          break;
+      }
+    }
+    let sourceUsed = false;
+    while (this.servers.pollEvent(ev)) {
+      switch (ev.kind) {
+        case EVENT_REQUEST: {
+          const idx = ev.txId % this.txCapacity;
+          this.serverTxId[idx] = ev.txId;
+          this.serverDest[idx] = newSource;
+          this.serverResponseSlot[idx] = -1;
+          sourceUsed = true;
+          if (this.ensureView(ev.bytes, ev.off, ev.len)) this.onRequest(ev.txId, from!, now);
+          break;
+        }
+        case EVENT_TERMINATED:
+          this.serverTerminated(ev.txId);
+          break;
+        default:
+          break; // stray ACKs (for 2xx we never send) and Trying timers of INVITEs we refuse at once
+      }
+    }
+    if (newSource >= 0 && !sourceUsed) this.endpoints.release(newSource);
+  }
+
+  private ensureView(bytes: Uint8Array, off: number, len: number): boolean {
+    if (bytes === this.viewBuf && off === this.viewOff) return true;
+    this.viewBuf = bytes;
+    this.viewOff = off;
+    return parse(bytes, off, len, this.view, DATAGRAM) > 0;
+  }
+
+  private onRequest(txId: number, from: Endpoint, now: number): void {
+    const view = this.view;
+    if (!this.echo.capture(view)) {
+      // §8.2.6.2 needs Via, From, To, Call-ID and CSeq to answer at all; without them (or with
+      // more than the echo holds) there is no response we could write.
+      this.drop(now, 'unanswerable-request', 'request without the headers a response must echo, or with too many of them');
+      this.servers.handleTransportError(txId, now);
+      return;
+    }
+    switch (routeOfMethod(view.methodId)) {
+      case ROUTE_OPTIONS:
+        this.respond(txId, 200, this.echo, WITH_ALLOW | WITH_ACCEPT | WITH_ALLOW_EVENTS, now);
+        return;
+      case ROUTE_MESSAGE:
+        this.onMessage(txId, from, now);
+        return;
+      case ROUTE_NOTIFY:
+        this.onNotify(txId, now);
+        return;
+      case ROUTE_SUBSCRIBE:
+        this.respond(txId, 489, this.echo, WITH_ALLOW_EVENTS, now);
+        return;
+      case ROUTE_NOT_ALLOWED:
+        this.respond(txId, 405, this.echo, WITH_ALLOW, now);
+        return;
+      case ROUTE_NO_SUCH_DIALOG:
+        this.respond(txId, 481, this.echo, 0, now);
+        return;
+      case ROUTE_IGNORE:
+        return;
+      default:
+        this.respond(txId, 501, this.echo, WITH_ALLOW, now);
+    }
+  }
+
+  private onMessage(txId: number, from: Endpoint, now: number): void {
+    const view = this.view;
+    const fromUri = readAddressUri(view, H.FROM);
+    if (this.config.inboundMessagePolicy === 'known-peers' && !this.isKnownPeer(from, fromUri)) {
+      // RFC 3428 §11: a phone that shows anything anyone sends is a spam and phishing display.
+      this.respond(txId, 403, this.echo, 0, now);
+      this.warn(now, 'message-refused', `MESSAGE from ${fromUri} via ${from.address}:${from.port} refused by the known-peers policy`);
+      return;
+    }
+    let slot: PendingMessage | null = null;
+    for (let i = 0; i < this.pending.length; i++) if (this.pending[i]!.id < 0) { slot = this.pending[i]!; break; }
+    if (slot === null) {
+      this.respond(txId, 503, this.echo, 0, now);
+      this.warn(now, 'message-backlog', `MESSAGE from ${fromUri} refused with 503: ${this.pending.length} messages already wait for the application's answer`);
+      return;
+    }
+    if (!slot.echo.capture(view)) {
+      this.respond(txId, 500, this.echo, 0, now);
+      return;
+    }
+    slot.id = this.nextId++;
+    slot.txId = txId;
+    slot.deadline = now + this.config.messageResponseDeadlineMs;
+    this.events.push({
+      kind: 'message', id: slot.id, from: fromUri, to: readAddressUri(view, H.TO), contentType: readContentType(view),
+      body: copyBody(view), receivedAt: now,
+    });
+  }
+
+  private isKnownPeer(from: Endpoint, fromUri: string): boolean {
+    // Over UDP a proxy sends from its listening port; over TCP/TLS it connects to us from an
+    // ephemeral one, so only the address can identify it there.
+    const proxy = this.proxyEndpoint;
+    if (proxy !== null && from.address === proxy.address && (from.port === proxy.port || isReliable(from.transport))) return true;
+    const parts = parseSipUri(fromUri);
+    if (parts === null) return false;
+    for (let i = 0; i < this.subscriptions.length; i++) {
+      const s = this.subscriptions[i];
+      if (s && sameAddressOfRecord(s.targetParts, parts)) return true;
+    }
+    return false;
+  }
+
+  private answerPending(p: PendingMessage, status: number, now: number): void {
+    const txId = p.txId;
+    p.id = -1;
+    p.txId = -1;
+    p.deadline = NO_DEADLINE;
+    this.respond(txId, status, p.echo, 0, now);
+  }
+
+  /** RFC 6665 §4.1.3 / §4.1.2.4 (NOTIFY before the 2xx) / RFC 3842 (unsolicited message-summary). */
+  private onNotify(txId: number, now: number): void {
+    const view = this.view;
+    const pkg = matchEventPackage(view, this.packageNames);
+    if (pkg < 0) {
+      this.respond(txId, 489, this.echo, WITH_ALLOW_EVENTS, now);
+      return;
+    }
+    const event = this.packageNames[pkg]!;
+    const toTagOff = readTag(view, H.TO);
+    const toTagLen = tagLength;
+    const callIdAt = view.find(H.CALL_ID);
+    const callIdOff = callIdAt >= 0 ? view.valueOff[callIdAt]! : -1;
+    const callIdLen = callIdAt >= 0 ? view.valueLen[callIdAt]! : 0;
+    let rec: SubscriptionRecord | null = null;
+    if (toTagOff >= 0 && callIdOff >= 0) {
+      for (let i = 0; i < this.subscriptions.length; i++) {
+        const s = this.subscriptions[i];
+        if (s && s.event === event && spanEquals(view.buf, callIdOff, callIdLen, s.callId) && spanEquals(view.buf, toTagOff, toTagLen, s.localTag)) { rec = s; break; }
+      }
+    }
+    if (rec === null) {
+      if (event === 'message-summary' && toTagOff < 0) {
+        // Unsolicited MWI (RFC 3842 §3, what Asterisk and many PBXs send): accept, never 405/489.
+        this.respond(txId, 200, this.echo, 0, now);
+        this.events.push({ kind: 'notify', subscriptionId: null, event, contentType: readContentType(view), body: copyBody(view), state: 'active', at: now });
+        return;
+      }
+      this.respond(txId, 481, this.echo, 0, now);
+      return;
+    }
+    if (!readSubscriptionState(view, this.subState)) {
+      this.respond(txId, 400, this.echo, 0, now);
+      return;
+    }
+    const fromTagOff = readTag(view, H.FROM);
+    const fromTagLen = tagLength;
+    if (rec.dialog === null) {
+      // §4.1.2.4: the NOTIFY came before the 2xx and creates the dialog: route set = its
+      // Record-Route in order, remote target = its Contact.
+      const remoteTag = fromTagOff >= 0 ? decodeText(view.buf, fromTagOff, fromTagLen) : '';
+      const local: LocalParty = { callId: rec.callId, localTag: rec.localTag, localUri: this.config.aor, remoteUri: rec.target };
+      const dialog = new Dialog(true, local, { remoteTag, contactUri: readContactUri(view), recordRoutes: readRecordRoutes(view), secure: false }, readRecordRoutes(view), rec.spec.cseq, -1, 'confirmed');
+      if (!this.dialogs.add(dialog)) {
+        this.respond(txId, 500, this.echo, 0, now);
+        this.warn(now, 'dialogs-full', `no room for the dialog of subscription ${rec.id}; raise capacities.maxDialogs`);
+        return;
+      }
+      rec.dialog = dialog;
+    } else if (!spanEquals(view.buf, fromTagOff, fromTagLen, rec.dialog.remoteTag)) {
+      // A second notifier answered a forked SUBSCRIBE (§4.1.2.4): we keep one dialog per subscription.
+      this.respond(txId, 481, this.echo, 0, now);
+      return;
+    }
+    const cseq = this.keyReader.cseqNumber;
+    if (!rec.dialog.acceptRemoteSeq(cseq)) {
+      this.respond(txId, 500, this.echo, 0, now);
+      return;
+    }
+    const contact = readContactUri(view);
+    if (contact !== '') rec.dialog.refreshTarget(contact);
+    const st = this.subState;
+    const status = rec.machine.onNotify(now, { state: st.state, expires: st.expires, reason: st.reason, retryAfter: st.retryAfter });
+    this.respond(txId, status, this.echo, 0, now);
+    // The state edge first (the app sees "active" before the content that came with it).
+    let e;
+    while ((e = rec.machine.pollEvent()) !== undefined) this.onSubscriptionEvent(rec, e);
+    if (status === 200) {
+      this.events.push({ kind: 'notify', subscriptionId: rec.id, event, contentType: readContentType(view), body: copyBody(view), state: st.state, at: now });
+    }
+  }
+
+  private respond(txId: number, status: number, echo: RequestEcho, extras: number, now: number): void {
+    const slot = this.responsePool.acquire();
+    if (slot < 0) {
+      // Without a buffer the transaction would wait forever; end it (the peer retransmits later).
+      this.drop(now, 'response-buffers-full', `no response buffer for a ${status}; raise capacities.responseBuffers`);
+      this.servers.handleTransportError(txId, now);
+      return;
+    }
+    const pool = this.responsePool;
+    const off = pool.offsetOf(slot);
+    const n = this.responseWriter.write(pool.storage, off, pool.slotBytes, status, reasonPhrase(status), echo, extras);
+    if (n <= 0) {
+      pool.release(slot);
+      this.drop(now, 'response-too-large', `could not write a ${status} response (writer code ${n})`);
+      this.servers.handleTransportError(txId, now);
+      return;
+    }
+    const idx = txId % this.txCapacity;
+    if (this.serverTxId[idx] === txId) this.serverResponseSlot[idx] = slot;
+    if (this.servers.respond(txId, status, pool.storage, off, n, now) !== 0) {
+      pool.release(slot);
+      if (this.serverTxId[idx] === txId) this.serverResponseSlot[idx] = -1;
+    }
+  }
+
+  // =====================================================================================
+  // Client transactions: sending, responses, failures
+  // =====================================================================================
+
+  private outOfDialogSpec(method: string, methodId: number, target: string, parts: SipUriParts): RequestSpec {
+    const spec = new RequestSpec();
+    spec.method = method;
+    spec.methodId = methodId;
+    spec.requestUri = bareUri(target);
+    spec.to = `<${bareUri(target)}>`;
+    spec.fromTag = randomHex(this.config.random, 16);
+    spec.callId = `${randomHex(this.config.random, 24)}@${this.config.localAddress}`;
+    spec.cseq = 1;
+    spec.destination = this.outOfDialogEndpoint(parts);
+    return spec;
+  }
+
+  /** Out-of-dialog requests go to the outbound proxy (default: the registrar), else straight to the target (peer-to-peer). */
+  private outOfDialogEndpoint(parts: SipUriParts): Endpoint {
+    return this.proxyEndpoint ?? endpointOf(parts, this.config.transport);
+  }
+
+  /** Sends a request now, or queues it when every request buffer is busy. Returns null or why it cannot go. */
+  private sendNew(spec: RequestSpec, owner: Owner, ownerId: number, now: number): UaError | null {
+    return this.send(spec, owner, ownerId, 0, now);
+  }
+
+  private send(spec: RequestSpec, owner: Owner, ownerId: number, authTries: number, now: number): UaError | null {
+    const slot = this.requestPool.acquire();
+    if (slot < 0) {
+      if (this.queue.length >= this.config.capacities.maxQueuedRequests) {
+        return uaError('capacity', 'request-queue-full', `${this.queue.length} requests already wait for a request buffer`);
+      }
+      this.queue.push({ spec, owner, ownerId, authTries });
+      return null;
+    }
+    return this.sendInSlot(slot, spec, owner, ownerId, authTries, now);
+  }
+
+  private sendInSlot(slot: number, spec: RequestSpec, owner: Owner, ownerId: number, authTries: number, now: number): UaError | null {
+    const pool = this.requestPool;
+    const destId = this.endpoints.acquire(spec.destination);
+    if (destId < 0) {
+      pool.release(slot);
+      return uaError('capacity', 'endpoint-table-full', 'too many distinct destinations; raise capacities.maxEndpoints');
+    }
+    const auth = owner === 'register' ? this.registrarAuth : this.requestAuth;
+    if (auth !== null && authTries === 0) auth.beginRequest();
+    const off = pool.offsetOf(slot);
+    const n = this.requestWriter.write(pool.storage, off, pool.slotBytes, spec, auth);
+    if (n <= 0) {
+      pool.release(slot);
+      this.endpoints.release(destId);
+      return uaError('local', 'request-too-large', `could not write the ${spec.method} (code ${n}); raise capacities.requestBufferBytes`);
+    }
+    const out = this.outgoingRequest;
+    out.methodId = spec.methodId;
+    out.branchBuf = this.requestWriter.branch;
+    out.branchOff = 0;
+    out.branchLen = this.requestWriter.branch.length;
+    out.bytes = pool.storage;
+    out.off = off;
+    out.len = n;
+    out.destination = destId;
+    out.reliable = isReliable(spec.destination.transport);
+    const txId = this.clients.startClient(out, now);
+    if (txId < 0) {
+      pool.release(slot);
+      this.endpoints.release(destId);
+      return uaError('capacity', 'transactions-full', `no free transaction slot (engine code ${txId})`);
+    }
+    const rec = this.spareRecords.pop() ?? new ClientRecord();
+    rec.txId = txId;
+    rec.owner = owner;
+    rec.ownerId = ownerId;
+    rec.spec = spec;
+    rec.slot = slot;
+    rec.destId = destId;
+    rec.authTries = authTries;
+    rec.done = false;
+    this.clientRecords[txId % this.txCapacity] = rec;
+    return null;
+  }
+
+  /** A machine's request could not even be sent: it learns it as a transport error (so it backs off), and the app as a warning. */
+  private sendForMachine(spec: RequestSpec, owner: Owner, ownerId: number, now: number): void {
+    const err = this.sendNew(spec, owner, ownerId, now);
+    if (err === null) return;
+    this.warn(now, err.code, `${spec.method} not sent: ${err.message}`);
+    this.failOwner(owner, ownerId, 503, now);
+  }
+
+  private recordOf(txId: number): ClientRecord | null {
+    const r = this.clientRecords[txId % this.txCapacity];
+    return r !== null && r !== undefined && r.txId === txId ? r : null;
+  }
+
+  private clientTerminated(txId: number, now: number): void {
+    const idx = txId % this.txCapacity;
+    const rec = this.clientRecords[idx];
+    if (rec === null || rec === undefined || rec.txId !== txId) return;
+    this.clientRecords[idx] = null;
+    this.releaseRequestSlot(rec);
+    this.endpoints.release(rec.destId);
+    if (!rec.done) { rec.done = true; this.onFailure(rec, 408, now); }
+    rec.spec = EMPTY_SPEC;
+    rec.txId = -1;
+    this.spareRecords.push(rec);
+    this.flushQueue(now);
+  }
+
+  private serverTerminated(txId: number): void {
+    const idx = txId % this.txCapacity;
+    if (this.serverTxId[idx] !== txId) return;
+    this.serverTxId[idx] = -1;
+    this.responsePool.release(this.serverResponseSlot[idx]!);
+    this.serverResponseSlot[idx] = -1;
+    this.endpoints.release(this.serverDest[idx]!);
+    this.serverDest[idx] = -1;
+    // A MESSAGE whose transaction died before the app answered: nothing left to answer.
+    for (let i = 0; i < this.pending.length; i++) {
+      const p = this.pending[i]!;
+      if (p.txId === txId) { p.id = -1; p.txId = -1; p.deadline = NO_DEADLINE; }
+    }
+  }
+
+  /**
+   * A non-INVITE client transaction never sends its request again once a final response (or a
+   * timeout / transport error) ended its Trying/Proceeding states (§17.1.2.2: Completed only
+   * absorbs retransmitted responses), so its buffer returns now rather than T4 later at
+   * EVENT_TERMINATED. The UA sends no INVITE, whose ACK would still need the request (§17.1.1.3).
+   */
+  private releaseRequestSlot(rec: ClientRecord): void {
+    if (rec.slot < 0 || rec.spec.methodId === M.INVITE) return;
+    this.requestPool.release(rec.slot);
+    rec.slot = -1;
+  }
+
+  /** Queued requests go out as buffers free up: this also staggers a burst of SUBSCRIBEs. */
+  private flushQueue(now: number): void {
+    while (this.queue.length > 0) {
+      const slot = this.requestPool.acquire();
+      if (slot < 0) return;
+      const q = this.queue.shift()!;
+      const err = this.sendInSlot(slot, q.spec, q.owner, q.ownerId, q.authTries, now);
+      if (err !== null) {
+        this.warn(now, err.code, `${q.spec.method} not sent: ${err.message}`);
+        this.failOwner(q.owner, q.ownerId, 503, now);
+      }
+    }
+  }
+
+  private onFinalResponse(rec: ClientRecord, status: number, now: number): void {
+    const view = this.view;
+    rec.done = true;
+    if (status === 401 || status === 407) {
+      const auth = rec.owner === 'register' ? this.registrarAuth : this.requestAuth;
+      // One answer per challenge (a stale nonce may earn a second): DigestClient's retry policy decides.
+      if (auth !== null && rec.authTries < 3 && auth.onResponse(view) === AUTH_RETRY) {
+        const spec = rec.spec;
+        spec.cseq = this.nextCSeqFor(rec);
+        const err = this.send(spec, rec.owner, rec.ownerId, rec.authTries + 1, now);
+        if (err === null) return;
+        this.warn(now, err.code, `${spec.method} retry with credentials not sent: ${err.message}`);
+      }
+    }
+    switch (rec.owner) {
+      case 'register': this.onRegisterResponse(status, now); return;
+      case 'subscribe': this.onSubscribeResponse(rec, status, now); return;
+      case 'publish':
+        this.publication?.onResponse(now, { status, etag: readSipETag(view), expires: readExpires(view), minExpires: readMinExpires(view), retryAfter: readRetryAfter(view) });
+        return;
+      case 'message':
+        this.events.push({
+          kind: 'message-status', id: rec.ownerId, outcome: status < 300 ? 'accepted' : 'refused', status,
+          reason: status < 300 ? '' : view.reason(), at: now,
+        });
+        return;
+      case 'options':
+        this.events.push({ kind: 'options-status', id: rec.ownerId, status, allow: view.headerText(H.ALLOW) ?? '', at: now });
+        return;
+    }
+  }
+
+  private nextCSeqFor(rec: ClientRecord): number {
+    if (rec.owner === 'subscribe') {
+      const s = this.subscriptionById(rec.ownerId);
+      if (s !== null && s.dialog !== null) return s.dialog.nextLocalSeq();
+      // Before the dialog exists the subscription's own counter is the local CSeq (a NOTIFY that
+      // creates the dialog later starts it from there).
+      if (s !== null) return (s.spec.cseq = Math.max(s.spec.cseq, rec.spec.cseq) + 1);
+    }
+    if (rec.owner === 'register') return ++this.registerSpec.cseq;
+    return rec.spec.cseq + 1;
+  }
+
+  private onFailure(rec: ClientRecord, status: number, now: number): void {
+    if (rec.owner === 'message') {
+      this.events.push({ kind: 'message-status', id: rec.ownerId, outcome: status === 408 ? 'timeout' : 'transport-failed', status, reason: status === 408 ? 'Request Timeout' : 'Transport Error', at: now });
+      return;
+    }
+    if (rec.owner === 'options') {
+      this.events.push({ kind: 'options-status', id: rec.ownerId, status, allow: '', at: now });
+      return;
+    }
+    this.failOwner(rec.owner, rec.ownerId, status, now);
+  }
+
+  private failOwner(owner: Owner, ownerId: number, status: number, now: number): void {
+    const timeout = status === 408;
+    switch (owner) {
+      case 'register':
+        if (timeout) this.registration?.onTimeout(now); else this.registration?.onTransportError(now);
+        return;
+      case 'subscribe': {
+        const s = this.subscriptionById(ownerId);
+        if (s !== null) { if (timeout) s.machine.onTimeout(now); else s.machine.onTransportError(now); }
+        return;
+      }
+      case 'publish':
+        if (timeout) this.publication?.onTimeout(now); else this.publication?.onTransportError(now);
+        return;
+      case 'message':
+        this.events.push({ kind: 'message-status', id: ownerId, outcome: 'transport-failed', status, reason: 'not sent', at: now });
+        return;
+      case 'options':
+        this.events.push({ kind: 'options-status', id: ownerId, status, allow: '', at: now });
+        return;
+    }
+  }
+
+  // ---- REGISTER (RFC 3261 §10.2) ----
+
+  private onRegisterResponse(status: number, now: number): void {
+    const reg = this.registration;
+    if (reg === null) return;
+    if ((status === 401 || status === 407) && this.registrarAuth !== null) {
+      reg.onAuthFailed(now, status);
+      return;
+    }
+    const view = this.view;
+    reg.onResponse(now, {
+      status,
+      grantedExpires: status >= 200 && status < 300 ? this.grantedExpires() : -1,
+      minExpires: readMinExpires(view),
+      retryAfter: readRetryAfter(view),
+    });
+  }
+
+  /** Our binding's expiry among the Contacts of a 2xx (by +sip.instance when we sent one, else by URI), or -1 when it is missing. */
+  private grantedExpires(): number {
+    const view = this.view;
+    const c = contactValue;
+    const headerExpires = readExpires(view);
+    valueCursor.reset(view, H.CONTACT);
+    while (valueCursor.next()) {
+      if (decodeContact(view.buf, valueCursor.off, valueCursor.off + valueCursor.len, c) !== 0 || c.star) continue;
+      let ours: boolean;
+      if (this.config.instanceId !== '' && c.instanceOff >= 0) {
+        ours = decodeText(view.buf, c.instanceOff, c.instanceLen).includes(this.config.instanceId);
+      } else {
+        const u = c.uri;
+        const user = this.config.username !== '' ? this.config.username : this.aorParts.user;
+        ours = spanEquals(view.buf, u.userOff, u.userLen, user)
+          && decodeText(view.buf, u.hostOff, u.hostLen).toLowerCase() === this.config.localAddress.toLowerCase()
+          && (u.port < 0 ? 5060 : u.port) === this.config.localPort;
+      }
+      if (ours) return c.expires >= 0 ? c.expires : headerExpires >= 0 ? headerExpires : this.registration!.requestedExpires;
+    }
+    return -1;
+  }
+
+  private sendRegister(expires: number, now: number): void {
+    const s = this.registerSpec;
+    s.cseq++;
+    s.expires = expires;
+    // A fresh request object per transaction: the previous one may still be referenced by a record awaiting its challenge.
+    const spec = cloneSpec(s);
+    this.sendForMachine(spec, 'register', 0, now);
+  }
+
+  // ---- SUBSCRIBE (RFC 6665 §4.1) ----
+
+  private subscriptionById(id: number): SubscriptionRecord | null {
+    for (let i = 0; i < this.subscriptions.length; i++) {
+      const s = this.subscriptions[i];
+      if (s && s.id === id) return s;
+    }
+    return null;
+  }
+
+  private freeSubscription(rec: SubscriptionRecord): void {
+    if (rec.dialog !== null) this.dialogs.remove(rec.dialog);
+    rec.dialog = null;
+    for (let i = 0; i < this.subscriptions.length; i++) if (this.subscriptions[i] === rec) this.subscriptions[i] = null;
+  }
+
+  private sendSubscribe(rec: SubscriptionRecord, expires: number, fresh: boolean, now: number): void {
+    const spec = rec.spec;
+    if (fresh) {
+      if (rec.dialog !== null) this.dialogs.remove(rec.dialog);
+      rec.dialog = null;
+      rec.callId = `${randomHex(this.config.random, 24)}@${this.config.localAddress}`;
+      rec.localTag = randomHex(this.config.random, 16);
+      spec.callId = rec.callId;
+      spec.fromTag = rec.localTag;
+      spec.cseq = 1;
+      spec.requestUri = bareUri(rec.target);
+      spec.to = `<${bareUri(rec.target)}>`;
+      spec.routes = [];
+      spec.destination = this.outOfDialogEndpoint(rec.targetParts);
+    } else if (rec.dialog !== null) {
+      // §12.2.1.1: in the dialog: remote target / route set, To with the remote tag, next CSeq.
+      const d = rec.dialog;
+      const t = d.requestTarget();
+      spec.requestUri = t.requestUri;
+      spec.routes = t.routes;
+      spec.to = `<${d.remoteUri}>;tag=${d.remoteTag}`;
+      spec.cseq = d.nextLocalSeq();
+      const first = t.routes.length > 0 ? parseSipUri(bareUri(t.routes[0]!)) : parseSipUri(t.requestUri);
+      spec.destination = first !== null ? endpointOf(first, this.config.transport) : this.outOfDialogEndpoint(rec.targetParts);
+    } else {
+      spec.cseq++;
+    }
+    spec.expires = expires;
+    this.sendForMachine(cloneSpec(spec), 'subscribe', rec.id, now);
+  }
+
+  private onSubscribeResponse(rec: ClientRecord, status: number, now: number): void {
+    const s = this.subscriptionById(rec.ownerId);
+    if (s === null) return;
+    const view = this.view;
+    // A response to an older SUBSCRIBE (a previous dialog) must not steer the current one.
+    if (!spanEquals(view.buf, callIdSpanOff(view), callIdSpanLen(view), s.callId)) return;
+    if (status >= 200 && status < 300 && s.dialog === null) {
+      const local: LocalParty = { callId: s.callId, localTag: s.localTag, localUri: this.config.aor, remoteUri: bareUri(s.target) };
+      const rr = readRecordRoutes(view);
+      const dialog = new Dialog(true, local, { remoteTag: readTagText(view, H.TO), contactUri: readContactUri(view), recordRoutes: rr, secure: false }, rr.slice().reverse(), rec.spec.cseq, -1, 'confirmed');
+      if (this.dialogs.add(dialog)) s.dialog = dialog;
+      else this.warn(now, 'dialogs-full', `no room for the dialog of subscription ${s.id}; raise capacities.maxDialogs`);
+    }
+    s.machine.onSubscribeResponse(now, { status, expires: readExpires(view), minExpires: readMinExpires(view), retryAfter: readRetryAfter(view) });
+  }
+
+  // ---- PUBLISH (RFC 3903) ----
+
+  private sendPublish(body: Uint8Array | null, contentType: string, ifMatch: string, expires: number, now: number): void {
+    const aor = bareUri(this.config.aor);
+    const spec = this.outOfDialogSpec('PUBLISH', M.PUBLISH, aor, this.aorParts);
+    spec.event = 'presence';
+    spec.expires = expires;
+    spec.ifMatch = ifMatch;
+    spec.body = body;
+    spec.contentType = body !== null ? contentType : '';
+    this.sendForMachine(spec, 'publish', 0, now);
+  }
+
+  // =====================================================================================
+  // The pump: machine actions become requests, machine events become UaEvents
+  // =====================================================================================
+
+  private pump(now: number): void {
+    for (let round = 0; round < 64; round++) {
+      let progressed = false;
+      const reg = this.registration;
+      if (reg !== null) {
+        let a;
+        while ((a = reg.pollAction()) !== undefined) { progressed = true; this.sendRegister(a.expires, now); }
+        let e;
+        while ((e = reg.pollEvent()) !== undefined) { progressed = true; this.onRegistrationEvent(e, now); }
+      }
+      for (let i = 0; i < this.subscriptions.length; i++) {
+        const s = this.subscriptions[i];
+        if (!s) continue;
+        let a;
+        while ((a = s.machine.pollAction()) !== undefined) { progressed = true; this.sendSubscribe(s, a.expires, a.fresh, now); }
+        let e;
+        while ((e = s.machine.pollEvent()) !== undefined) { progressed = true; this.onSubscriptionEvent(s, e); }
+      }
+      const pub = this.publication;
+      if (pub !== null) {
+        let a;
+        while ((a = pub.pollAction()) !== undefined) { progressed = true; this.sendPublish(a.body, a.contentType, a.ifMatch, a.expires, now); }
+        let e;
+        while ((e = pub.pollEvent()) !== undefined) { progressed = true; this.onPublicationEvent(e); }
+      }
+      if (this.keepalive !== null) {
+        let e;
+        while ((e = this.keepalive.pollEvent()) !== undefined) {
+          progressed = true;
+          if (e.kind === 'flow-failed') this.registration?.onFlowFailed(now);
+          else this.events.push({ kind: 'public-address', address: e.address, changed: e.changed, at: e.at });
+        }
+      }
+      // Engine events raised by the sends above (a transport error reported synchronously, …).
+      const before = this.events.length;
+      this.drainEngine(now);
+      if (this.events.length !== before) progressed = true;
+      if (!progressed) return;
+    }
+  }
+
+  private onRegistrationEvent(e: RegistrationEvent, now: number): void {
+    switch (e.kind) {
+      case 'state':
+        this.events.push({ kind: 'registration', state: e.to, from: e.from, cause: e.cause, status: e.status, at: e.at, nextAttemptAt: e.nextAttemptAt });
+        if (this.keepalive !== null) {
+          if (e.to === 'registered' && e.from !== 'refreshing') this.keepalive.start(now);
+          else if (e.to === 'unregistered' || e.to === 'failed') this.keepalive.stop();
+        }
+        return;
+      case 'lost':
+        this.events.push({ kind: 'registration-lost', at: e.at, cause: e.cause });
+        return;
+      case 'restored':
+        // RFC 5626 §4.4 / RFC 6665: the server may have forgotten our dialogs and publications.
+        for (let i = 0; i < this.subscriptions.length; i++) {
+          const s = this.subscriptions[i];
+          if (s && !s.closing) s.machine.restore(now);
+        }
+        this.publication?.restore(now);
+        this.events.push({ kind: 'registration-restored', at: e.at });
+        return;
+    }
+  }
+
+  private onSubscriptionEvent(s: SubscriptionRecord, e: SubscriptionEvent): void {
+    this.events.push({ kind: 'subscription', id: s.id, target: s.target, event: s.event, state: e.to, cause: e.cause, status: e.status, reason: e.reason, at: e.at });
+    if (e.to === 'terminated' || e.to === 'failed' || e.to === 'backing-off') {
+      if (s.dialog !== null) this.dialogs.remove(s.dialog);
+      s.dialog = null;
+      if (s.closing && e.to !== 'backing-off') this.freeSubscription(s);
+    }
+  }
+
+  private onPublicationEvent(e: PublicationEvent): void {
+    switch (e.kind) {
+      case 'state':
+        this.events.push({ kind: 'publication', state: e.to, from: e.from, status: e.status, at: e.at });
+        return;
+      case 'published':
+        this.events.push({ kind: 'publish-outcome', ok: true, status: 200, etag: e.etag, expires: e.expires, willRetry: false, at: e.at });
+        return;
+      case 'publish-failed':
+        this.events.push({ kind: 'publish-outcome', ok: false, status: e.status, etag: '', expires: -1, willRetry: e.willRetry, at: e.at });
+        return;
+    }
+  }
+
+  // ---- misc ----
+
+  private flowOf(flow: Endpoint, create: boolean): StreamFlow | null {
+    let free = -1;
+    for (let i = 0; i < this.flows.length; i++) {
+      const f = this.flows[i];
+      if (f === null) { if (free < 0) free = i; continue; }
+      if (sameEndpoint(f.endpoint, flow)) return f;
+    }
+    if (!create || free < 0 || !isStream(flow.transport)) return null;
+    const f = new StreamFlow(flow, new Uint8Array(STREAM_BUFFER_BYTES));
+    this.flows[free] = f;
+    return f;
+  }
+
+  /**
+   * The last line of defence of "never throw on input from the network": a machine refusing an
+   * edge (a bug, by their own contract) must not take the phone's host loop down with it. The
+   * input is abandoned, the application is told, and the UA carries on.
+   */
+  private internalError(now: number, err: unknown): void {
+    this.dropped++;
+    const message = err instanceof Error ? err.message : String(err);
+    this.warn(now, 'internal-error', `input abandoned after an internal error: ${message}`);
+  }
+
+  private warn(now: number, code: string, message: string): void {
+    this.events.push({ kind: 'warning', code, message, at: now });
+  }
+
+  private drop(now: number, code: string, message: string): void {
+    this.dropped++;
+    this.warn(now, code, message);
+  }
+}
+
+function cloneSpec(s: RequestSpec): RequestSpec {
+  const c = new RequestSpec();
+  c.method = s.method; c.methodId = s.methodId; c.requestUri = s.requestUri; c.to = s.to; c.fromTag = s.fromTag;
+  c.callId = s.callId; c.cseq = s.cseq; c.routes = s.routes; c.expires = s.expires; c.event = s.event; c.accept = s.accept;
+  c.ifMatch = s.ifMatch; c.contentType = s.contentType; c.body = s.body; c.contact = s.contact; c.destination = s.destination;
+  return c;
+}
+
+function callIdSpanOff(view: SipMessageView): number {
+  const i = view.find(H.CALL_ID);
+  return i < 0 ? -1 : view.valueOff[i]!;
+}
+
+function callIdSpanLen(view: SipMessageView): number {
+  const i = view.find(H.CALL_ID);
+  return i < 0 ? 0 : view.valueLen[i]!;
+}
+
+function isOnlyCrlf(buf: Uint8Array, off: number, len: number): boolean {
+  for (let i = 0; i < len; i++) {
+    const b = buf[off + i];
+    if (b !== 13 && b !== 10) return false;
+  }
+  return true;
+}
