@@ -143,6 +143,24 @@ export class DigestClient {
     }
   }
 
+  /**
+   * What the request now being answered carried, when several requests share this client: the
+   * retry policy must judge a 401/407 by what *that* request sent (SENT_FRESH: no credentials,
+   * SENT_PREEMPTIVE: credentials from a cached nonce, SENT_ANSWERED: credentials answering a
+   * challenge of its own chain), not by whatever another request sent last. Call it right before
+   * onResponse(). Without it, two SUBSCRIBEs challenged together lose the second one: the first's
+   * retry marks the realm answered, and the second's fresh challenge looks like a refused password.
+   */
+  restoreSentState(sent: number): void {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
+      if (!s.inUse) continue;
+      s.sent = sent;
+      if (sent !== SENT_ANSWERED) { s.challengedThisChain = false; s.staleRetries = 0; }
+    }
+  }
+
   /** Forgets every cached challenge (account changed, unregistered). */
   forget(): void {
     const slots = this.slots;

@@ -8,5 +8,5 @@ export { DigestComputer, writeNonceCount } from './digest.js';
 export { AuthorizationFields, writeAuthorization } from './authorization-writer.js';
 export { CnonceGenerator, CNONCE_LENGTH, type RandomSource } from './cnonce.js';
 export { CredentialStore, type Credential } from './credential-store.js';
-export { AUTH_RETRY, retryDecision } from './retry-policy.js';
+export { AUTH_RETRY, retryDecision, SENT_FRESH, SENT_PREEMPTIVE, SENT_ANSWERED } from './retry-policy.js';
 export { DigestClient, type DigestClientOptions, type HeaderSource } from './client.js';

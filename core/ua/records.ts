@@ -33,6 +33,8 @@ export class ClientRecord {
   slot = -1;
   destId = -1;
   authTries = 0;
+  /** What this request carried for digest auth (SENT_* of core/auth/retry-policy.ts). */
+  authSent = 0;
   /** A final outcome was dispatched; later events only release resources. */
   done = false;
 }

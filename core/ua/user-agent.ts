@@ -20,7 +20,7 @@ import {
 } from '../transaction/index.js';
 import { DigestClient } from '../auth/client.js';
 import { CredentialStore } from '../auth/credential-store.js';
-import { AUTH_RETRY } from '../auth/retry-policy.js';
+import { AUTH_RETRY, SENT_ANSWERED, SENT_FRESH, SENT_PREEMPTIVE } from '../auth/retry-policy.js';
 import { RegistrationMachine, type RegistrationEvent } from '../registration/machine.js';
 import { SubscriptionMachine, type SubscriptionEvent } from '../event/machine.js';
 import { EventPackageRegistry } from '../event/packages.js';
@@ -850,6 +850,7 @@ export class UserAgent {
     }
     const auth = owner === 'register' ? this.registrarAuth : this.requestAuth;
     if (auth !== null && authTries === 0) auth.beginRequest();
+    const authSent = auth === null ? SENT_FRESH : authTries > 0 ? SENT_ANSWERED : auth.activeRealms > 0 ? SENT_PREEMPTIVE : SENT_FRESH;
     const off = pool.offsetOf(slot);
     const n = this.requestWriter.write(pool.storage, off, pool.slotBytes, spec, auth);
     if (n <= 0) {
@@ -881,6 +882,7 @@ export class UserAgent {
     rec.slot = slot;
     rec.destId = destId;
     rec.authTries = authTries;
+    rec.authSent = authSent;
     rec.done = false;
     this.clientRecords[txId % this.txCapacity] = rec;
     return null;
@@ -960,6 +962,7 @@ export class UserAgent {
     if (status === 401 || status === 407) {
       const auth = rec.owner === 'register' ? this.registrarAuth : this.requestAuth;
       // One answer per challenge (a stale nonce may earn a second): DigestClient's retry policy decides.
+      if (auth !== null) auth.restoreSentState(rec.authSent);
       if (auth !== null && rec.authTries < 3 && auth.onResponse(view) === AUTH_RETRY) {
         const spec = rec.spec;
         spec.cseq = this.nextCSeqFor(rec);
