@@ -6,6 +6,9 @@ commands:
   build --board <id|all> --engine quickjs|xs|node [--out dir]
                                                  bundle the SDK for a board and engine
   flash --port <tty> [--baud N] <bundle>         send a bundle to a phone over YMODEM
+  sim [--port N] [--registrar URI] [--account FILE] [--tui] [--duration S]
+                                                 two simulated desk phones (the main job)
+  register --account <file>                      register and stay registered until Ctrl-C
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -18,6 +21,14 @@ export async function main(argv: string[]): Promise<number> {
     case 'build': {
       const { buildCommand } = await import('./build.js');
       return buildCommand(rest);
+    }
+    case 'sim': {
+      const { simCommand } = await import('./sim.js');
+      return simCommand(rest);
+    }
+    case 'register': {
+      const { registerCommand } = await import('./register.js');
+      return registerCommand(rest);
     }
     case 'flash': {
       const { flashCommand } = await import('./flash.js');
