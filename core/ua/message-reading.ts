@@ -167,6 +167,12 @@ export function readSubscriptionState(view: SipMessageView, out: DecodedSubscrip
   return true;
 }
 
+/**
+ * A copy of the body the application may keep. Not `buf.slice()`: a host may pass a Node Buffer
+ * (a Uint8Array subclass), whose slice() shares memory with the receive buffer it reuses.
+ */
 export function copyBody(view: SipMessageView): Uint8Array {
-  return view.buf.slice(view.bodyOff, view.bodyOff + view.bodyLen);
+  const out = new Uint8Array(view.bodyLen);
+  out.set(view.buf.subarray(view.bodyOff, view.bodyOff + view.bodyLen));
+  return out;
 }
