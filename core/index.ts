@@ -24,4 +24,5 @@ export * as indicators from './indicators/index.js';
 export * as display from './display/index.js';
 export * as keys from './keys/index.js';
 export * as ua from './ua/index.js';
+export * as app from './app/index.js';
 export { Ok, Err, type Result } from './result.js';
