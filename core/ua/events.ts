@@ -3,8 +3,11 @@
 import type { RegistrationCause, RegistrationState } from '../registration/states.js';
 import type { SubscriptionCause, SubscriptionState } from '../event/states.js';
 import type { PublicationState } from '../presence/publication.js';
+import type { ChatEvent } from './chat-events.js';
 
 export type UaEvent =
+  /** Session-mode IM (RFC 4975): chat-offer, chat-state, msrp-connect — see chat-events.ts. */
+  | ChatEvent
   /** One per edge of the registration machine (RFC 3261 §10, RFC 5626 §4.5). */
   | { readonly kind: 'registration'; readonly state: RegistrationState; readonly from: RegistrationState; readonly cause: RegistrationCause; readonly status: number; readonly at: number; readonly nextAttemptAt: number }
   /** An established registration was lost (flow failure, refresh failed, binding missing). */
@@ -14,7 +17,11 @@ export type UaEvent =
   /** One per edge of a subscription (RFC 6665). */
   | { readonly kind: 'subscription'; readonly id: number; readonly target: string; readonly event: string; readonly state: SubscriptionState; readonly cause: SubscriptionCause; readonly status: number; readonly reason: string; readonly at: number }
   /** A NOTIFY body (copied). subscriptionId null: an unsolicited message-summary NOTIFY (RFC 3842 §3). */
-  | { readonly kind: 'notify'; readonly subscriptionId: number | null; readonly event: string; readonly contentType: string; readonly body: Uint8Array; readonly state: 'active' | 'pending' | 'terminated'; readonly at: number }
+  | { readonly kind: 'notify'; readonly subscriptionId: number | null; readonly event: string; readonly contentType: string; readonly body: Uint8Array; readonly state: 'active' | 'pending' | 'terminated'; readonly at: number;
+      /** Which dialog of a forked subscription sent it (RFC 6665 §4.1.2.4): 0 the first, 1.. the others. */
+      readonly fork?: number }
+  /** Someone's subscription to a package we serve (notifier side): new (pending → answer with authorizeWatcher) or ended. */
+  | { readonly kind: 'watcher'; readonly id: number; readonly event: string; readonly from: string; readonly state: 'pending' | 'active' | 'terminated'; readonly reason: string; readonly at: number }
   /** An edge of our publication (RFC 3903). */
   | { readonly kind: 'publication'; readonly state: PublicationState; readonly from: PublicationState; readonly status: number; readonly at: number }
   /** Every publish() ends in one of these: it reached the server (etag), or why not. */

@@ -6,7 +6,7 @@ import { M } from '../sip/header-ids.js';
 export const ROUTE_OPTIONS = 1;
 export const ROUTE_MESSAGE = 2;
 export const ROUTE_NOTIFY = 3;
-/** We are no notifier (yet): every SUBSCRIBE gets 489 with Allow-Events (RFC 6665 §8.2.1). */
+/** The notifier (notifier.ts) answers packages the application serves; any other gets 489 with Allow-Events (RFC 6665 §8.2.1). */
 export const ROUTE_SUBSCRIBE = 4;
 /** We take no calls: 405 with Allow (the method is known but not allowed here, RFC 3261 §8.2.1). */
 export const ROUTE_NOT_ALLOWED = 5;

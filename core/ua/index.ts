@@ -10,3 +10,7 @@ export * from './uri-target.js';
 export { randomHex } from './random-tokens.js';
 export { UserAgent } from './user-agent.js';
 export { Outgoing } from './records.js';
+export type { ServeOptions, WatcherPolicy } from './notifier.js';
+export { MAX_EXTRA_FORKS } from './subscription-forks.js';
+export * from './chat-events.js';
+export { InviteSessions, type ChatOptions } from './invite-sessions.js';

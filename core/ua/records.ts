@@ -4,6 +4,7 @@
 import type { Dialog } from '../dialog/dialog.js';
 import type { SubscriptionMachine } from '../event/machine.js';
 import { SipStreamFramer } from '../sip/framer.js';
+import { ForkSet } from './subscription-forks.js';
 import type { Endpoint } from './config.js';
 import { RequestSpec } from './request-writer.js';
 import { RequestEcho } from './response-writer.js';
@@ -22,7 +23,13 @@ export class Outgoing {
 /** What a spare ClientRecord points at, so it keeps no request (and its body) alive. */
 export const EMPTY_SPEC = new RequestSpec();
 
-export type Owner = 'register' | 'subscribe' | 'publish' | 'message' | 'options';
+export type Owner = 'register' | 'subscribe' | 'publish' | 'message' | 'options'
+  /** A NOTIFY of ours (notifier side, notifier.ts): ownerId is the watcher. */
+  | 'notify'
+  /** A refresh/unsubscribe sent into an extra dialog of a forked subscription: ownerId is the subscription. */
+  | 'subscribe-fork'
+  /** An INVITE or BYE of a session-mode chat (invite-sessions.ts): ownerId is the chat. */
+  | 'chat';
 
 /** What the UA remembers about one of its client transactions. */
 export class ClientRecord {
@@ -53,6 +60,10 @@ export class SubscriptionRecord {
   readonly spec = new RequestSpec();
   /** The application asked to end it: the record is freed when the machine reaches terminated. */
   closing = false;
+  /** Entity-tag of the first dialog's last NOTIFY (RFC 5839 §5): sent as Suppress-If-Match on refresh. */
+  etag = '';
+  /** The other dialogs of a forked subscription (RFC 6665 §4.1.2.4). */
+  readonly forks = new ForkSet();
   constructor(readonly id: number, readonly target: string, readonly targetParts: SipUriParts, readonly event: string, readonly machine: SubscriptionMachine) {}
 }
 

@@ -38,6 +38,12 @@ export class RequestSpec {
   accept = '';
   /** SIP-If-Match (RFC 3903 §4.3), or ''. */
   ifMatch = '';
+  /** Subscription-State of a NOTIFY we send (RFC 6665 §8.2.3), or ''. */
+  subscriptionState = '';
+  /** SIP-ETag of a NOTIFY we send (RFC 5839 §6), or ''. */
+  etag = '';
+  /** Suppress-If-Match of a SUBSCRIBE refresh (RFC 5839 §5, §7.2), or ''. */
+  suppressIfMatch = '';
   contentType = '';
   body: Uint8Array | null = null;
   contact = false;
@@ -87,6 +93,9 @@ export class RequestWriter {
     if (spec.event !== '') w.headerId(H.EVENT, spec.event);
     if (spec.accept !== '') w.headerId(H.ACCEPT, spec.accept);
     if (spec.ifMatch !== '') w.headerId(H.SIP_IF_MATCH, spec.ifMatch);
+    if (spec.subscriptionState !== '') w.headerId(H.SUBSCRIPTION_STATE, spec.subscriptionState);
+    if (spec.etag !== '') w.headerId(H.SIP_ETAG, spec.etag);
+    if (spec.suppressIfMatch !== '') w.headerId(H.SUPPRESS_IF_MATCH, spec.suppressIfMatch);
     // §20.5: Allow in requests that may start something the peer calls us back about.
     if (spec.methodId === M.REGISTER || spec.methodId === M.SUBSCRIBE || spec.methodId === M.OPTIONS) w.headerId(H.ALLOW, ALLOW_VALUE);
     w.headerId(H.USER_AGENT, this.userAgent);

@@ -82,6 +82,8 @@ export class RequestEcho {
 export const WITH_ALLOW = 1;
 export const WITH_ACCEPT = 2;
 export const WITH_ALLOW_EVENTS = 4;
+/** Contact (our contact URI): a 2xx to a SUBSCRIBE creates a dialog (RFC 6665 §4.2.1.1, RFC 3261 §12.1.1). */
+export const WITH_CONTACT = 8;
 
 export class ResponseWriter {
   readonly writer = new SipWriter();
@@ -96,7 +98,13 @@ export class ResponseWriter {
   }
 
   /** Writes a response echoing `echo` into buf[off, off+len). Returns the length or a negative writer code. */
-  write(buf: Uint8Array, off: number, len: number, status: number, reason: string, echo: RequestEcho, extras: number): number {
+  /** Contact value written with WITH_CONTACT (set once by the UA). */
+  contact = '';
+  /** Allow written with WITH_ALLOW: INVITE joins once the UA takes chats (enableChat). */
+  allow = ALLOW_VALUE;
+
+  /** `expires` / `retryAfter` (seconds, -1: none): Expires of a SUBSCRIBE's 2xx, Retry-After of a 503 (RFC 3261 §20.33). */
+  write(buf: Uint8Array, off: number, len: number, status: number, reason: string, echo: RequestEcho, extras: number, expires = -1, retryAfter = -1): number {
     const w = this.writer;
     const b = echo.bytes;
     w.response(buf, off, len, status, reason);
@@ -107,9 +115,12 @@ export class ResponseWriter {
     w.end()
       .headerIdBytes(H.CALL_ID, b, echo.callIdOff, echo.callIdLen)
       .headerIdBytes(H.CSEQ, b, echo.cseqOff, echo.cseqLen);
-    if ((extras & WITH_ALLOW) !== 0) w.headerId(H.ALLOW, ALLOW_VALUE);
+    if ((extras & WITH_ALLOW) !== 0) w.headerId(H.ALLOW, this.allow);
     if ((extras & WITH_ACCEPT) !== 0) w.headerId(H.ACCEPT, ACCEPT_VALUE);
     if ((extras & WITH_ALLOW_EVENTS) !== 0) w.headerId(H.ALLOW_EVENTS, this.allowEvents);
+    if ((extras & WITH_CONTACT) !== 0 && this.contact !== '') w.headerId(H.CONTACT, this.contact);
+    if (expires >= 0) w.headerIdUint(H.EXPIRES, expires);
+    if (retryAfter >= 0) w.headerIdUint(H.RETRY_AFTER, retryAfter);
     w.headerId(H.SERVER, this.server);
     return w.finish();
   }
@@ -119,8 +130,10 @@ export class ResponseWriter {
 export function reasonPhrase(status: number): string {
   switch (status) {
     case 100: return 'Trying';
+    case 180: return 'Ringing';
     case 200: return 'OK';
     case 202: return 'Accepted';
+    case 204: return 'No Notification';
     case 400: return 'Bad Request';
     case 403: return 'Forbidden';
     case 404: return 'Not Found';
@@ -129,7 +142,9 @@ export function reasonPhrase(status: number): string {
     case 480: return 'Temporarily Unavailable';
     case 481: return 'Call/Transaction Does Not Exist';
     case 486: return 'Busy Here';
+    case 487: return 'Request Terminated';
     case 488: return 'Not Acceptable Here';
+    case 423: return 'Interval Too Brief';
     case 489: return 'Bad Event';
     case 500: return 'Server Internal Error';
     case 501: return 'Not Implemented';

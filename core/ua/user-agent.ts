@@ -16,7 +16,7 @@ import { SipMessageView } from '../sip/view.js';
 import { parse, createParseOptions } from '../sip/parser.js';
 import {
   TransactionEngine, TransactionKey, TransactionKeyReader, SipAckBuilder, OutgoingRequest, Transmit, TransactionEvent,
-  KEY_OK, DISPOSITION_OVERLOADED, EVENT_REQUEST, EVENT_RESPONSE, EVENT_TIMEOUT, EVENT_TRANSPORT_ERROR, EVENT_TERMINATED,
+  KEY_OK, DISPOSITION_OVERLOADED, EVENT_ACK, EVENT_REQUEST, EVENT_RESPONSE, EVENT_TIMEOUT, EVENT_TRANSPORT_ERROR, EVENT_TERMINATED,
 } from '../transaction/index.js';
 import { DigestClient } from '../auth/client.js';
 import { CredentialStore } from '../auth/credential-store.js';
@@ -34,8 +34,9 @@ import { decodeText } from '../sip/view.js';
 import { type Endpoint, type ResolvedUaConfig, type UaConfig, type UaError, resolveUaConfig, uaError } from './config.js';
 import { BufferPool } from './buffer-pool.js';
 import { EndpointTable } from './endpoint-table.js';
-import { RequestSpec, RequestWriter } from './request-writer.js';
+import { ALLOW_VALUE, RequestSpec, RequestWriter } from './request-writer.js';
 import { RequestEcho, ResponseWriter, WITH_ACCEPT, WITH_ALLOW, WITH_ALLOW_EVENTS, reasonPhrase } from './response-writer.js';
+import type { ForkDialog } from './subscription-forks.js';
 import { randomHex } from './random-tokens.js';
 import { type SipUriParts, bareUri, endpointOf, parseSipUri, sameAddressOfRecord, sameEndpoint } from './uri-target.js';
 import {
@@ -49,6 +50,10 @@ import {
 import { decodeContact } from '../sip/decode/name-addr.js';
 import type { UaEvent } from './events.js';
 import { ClientRecord, EMPTY_SPEC, Outgoing, PendingMessage, StreamFlow, SubscriptionRecord, type Owner, type QueuedRequest } from './records.js';
+
+import { InviteSessions, type ChatOptions } from './invite-sessions.js';
+import { UaNotifier, type ServeOptions } from './notifier.js';
+import type { PublishedDialog } from '../packages/dialog-info-writer.js';
 
 export { Outgoing } from './records.js';
 
@@ -118,6 +123,12 @@ export class UserAgent {
   private readonly subState: DecodedSubscriptionState = { state: 'active', expires: -1, reason: '', retryAfter: -1 };
   private nextId = 1;
   private readonly localTag: string;
+  /** Session-mode IM: the INVITE dialogs carrying MSRP sessions (invite-sessions.ts). */
+  private readonly chats: InviteSessions;
+  /** The notifier side (notifier.ts): our dialog / presence state for watchers; serves nothing until serve(). */
+  private readonly notifier: UaNotifier;
+  /** The SUBSCRIBE being answered by the notifier (its echo is this.echo). */
+  private notifierTxId = -1;
 
   constructor(input: UaConfig) {
     const c = resolveUaConfig(input);
@@ -183,7 +194,38 @@ export class UserAgent {
     this.keepalive = c.keepalive.mode !== 'off' && this.proxyEndpoint !== null
       ? new FlowKeepalive({ mode: c.keepalive.mode, intervalMs: c.keepalive.intervalMs, answerTimeoutMs: c.keepalive.answerTimeoutMs, random: c.random })
       : null;
+    this.chats = new InviteSessions({
+      config: c, localTag: this.localTag, contact: this.requestWriter.contactValue,
+      send: (spec, ownerId, now) => this.sendNew(spec, 'chat', ownerId, now),
+      respond: (txId, status, echo, now) => this.respond(txId, status, echo, 0, now),
+      respondBytes: (txId, status, bytes, off, len, now) => this.servers.respond(txId, status, bytes, off, len, now),
+      inviteServerForCancel: () => this.servers.findInviteServerFor(this.key),
+      writeRequest: (buf, spec) => this.requestWriter.write(buf, 0, buf.length, spec, null),
+      outOfDialogEndpoint: (parts) => this.outOfDialogEndpoint(parts),
+      abandonInvite: (chatId, now) => {
+        for (let i = 0; i < this.txCapacity; i++) {
+          const r = this.clientRecords[i];
+          if (r && r.owner === 'chat' && r.ownerId === chatId && r.spec.methodId === M.INVITE) this.clients.handleTransportError(r.txId, now);
+        }
+      },
+      transmit: (bytes, endpoint) => { this.extraTransmits.push({ bytes, endpoint }); },
+      event: (e) => { this.events.push(e); },
+      warn: (now, code, message) => this.warn(now, code, message),
+    });
+    this.responseWriter.contact = this.requestWriter.contactValue;
+    this.notifier = new UaNotifier(caps.maxSubscriptions, c.aor, this.localTag, `${this.localTag.slice(0, 8)}.`, c.transport,
+      c.inboundMessagePolicy === 'open' ? 'everyone' : 'known-peers');
+    this.notifier.attach({
+      respond: (status, extras, expires, retryAfter) => this.respond(this.notifierTxId, status, this.echo, extras, this.notifierNow, expires, retryAfter),
+      sendNotify: (spec, watcherId) => this.sendNew(spec, 'notify', watcherId, this.notifierNow)?.message ?? null,
+      isKnownPeer: (from, fromUri) => this.isKnownPeer(from, fromUri),
+      emit: (e) => { this.events.push(e); },
+      warn: (code, message) => this.warn(this.notifierNow, code, message),
+    });
   }
+
+  /** The `now` of the input or command the notifier runs in (it keeps no clock). */
+  private notifierNow = 0;
 
   // =====================================================================================
   // Inputs
@@ -327,6 +369,9 @@ export class UserAgent {
       const p = this.pending[i]!;
       if (p.id >= 0 && now >= p.deadline) this.answerPending(p, 200, now);
     }
+    this.chats.handleTimeout(now);
+    this.notifierNow = now;
+    this.notifier.handleTimeout(now);
     this.pump(now);
   }
 
@@ -369,6 +414,8 @@ export class UserAgent {
     if (this.publication !== null) t = Math.min(t, this.publication.nextDeadline());
     if (this.keepalive !== null) t = Math.min(t, this.keepalive.nextDeadline());
     for (let i = 0; i < this.pending.length; i++) if (this.pending[i]!.id >= 0) t = Math.min(t, this.pending[i]!.deadline);
+    t = Math.min(t, this.chats.nextDeadline());
+    t = Math.min(t, this.notifier.nextDeadline());
     return t;
   }
 
@@ -506,8 +553,92 @@ export class UserAgent {
     return Err(uaError('local', 'unknown-message', `message ${id} is not waiting for an answer (already answered at its deadline?)`));
   }
 
-  /** Unsubscribe all, unpublish, unregister. */
+  // ---- Session-mode IM (RFC 4975 over INVITE; invite-sessions.ts) ----
+
+  /** Takes INVITEs with an m=message offer from now on (before: 405). `listener`: where our MSRP TCP listener is, or null (connect out only). */
+  enableChat(options: ChatOptions): void {
+    this.chats.enable(options);
+    this.responseWriter.allow = `INVITE, ${ALLOW_VALUE}`;
+  }
+
+  /** INVITE with an MSRP offer; `chat-state` events follow, then `msrp-connect` for the host. */
+  startChat(target: string, now: number): Result<number, UaError> {
+    const r = this.chats.start(target, now);
+    this.pump(now);
+    return r;
+  }
+
+  /** Answers a `chat-offer` with 200 and our SDP; `setup` forces the connection role (default: passive with a listener). */
+  acceptChat(sessionId: number, now: number, setup?: 'active' | 'passive'): Result<void, UaError> {
+    const r = this.chats.accept(sessionId, now, setup);
+    this.pump(now);
+    return r;
+  }
+
+  rejectChat(sessionId: number, status: number, now: number): Result<void, UaError> {
+    const r = this.chats.reject(sessionId, status, now);
+    this.pump(now);
+    return r;
+  }
+
+  /** BYE (or, before the answer, a local end and a BYE for a late 2xx). */
+  endChat(sessionId: number, now: number): Result<void, UaError> {
+    const r = this.chats.endChat(sessionId, now);
+    this.pump(now);
+    return r;
+  }
+
+  // ---- Notifier side (RFC 6665 §4.2; notifier.ts) ----
+
+  /**
+   * Answer SUBSCRIBEs for `event` (a registered package: 'dialog', 'presence', …) from now on
+   * (before: 489). Policy default: 'everyone' peer to peer, 'known-peers' with a registrar.
+   */
+  serve(event: string, options: ServeOptions = {}): Result<void, UaError> {
+    const pkg = this.registry.find(event);
+    if (pkg === undefined) return Err(uaError('local', 'unknown-event', `no event package "${event}" is registered`));
+    this.notifier.serve(pkg, options);
+    return Ok(undefined);
+  }
+
+  /** New state of a served package for all its watchers (a NOTIFY each; coalesced while one is in flight). */
+  notify(event: string, contentType: string, body: Uint8Array, now: number): Result<void, UaError> {
+    this.notifierNow = now;
+    if (!this.notifier.setBody(event, contentType, body, now)) return Err(uaError('local', 'not-served', `"${event}" is not served (call serve first)`));
+    this.pump(now);
+    return Ok(undefined);
+  }
+
+  /** Our calls as RFC 4235 dialogs: each watcher of the dialog package gets a full document with its own version. */
+  setDialogState(dialogs: readonly PublishedDialog[], now: number): Result<void, UaError> {
+    this.notifierNow = now;
+    if (!this.notifier.setDialogs(dialogs, now)) return Err(uaError('local', 'not-served', '"dialog" is not served (call serve first)'));
+    this.pump(now);
+    return Ok(undefined);
+  }
+
+  /** The answer to a pending `watcher` event (policy 'ask'): active with the state, or terminated;reason=rejected. */
+  authorizeWatcher(id: number, allow: boolean, now: number): Result<void, UaError> {
+    this.notifierNow = now;
+    if (!this.notifier.authorize(id, allow, now)) return Err(uaError('local', 'unknown-watcher', `watcher ${id} is not waiting for a decision`));
+    this.pump(now);
+    return Ok(undefined);
+  }
+
+  /** Live watchers of `event` (or of every served package). */
+  watcherCount(event?: string): number {
+    return this.notifier.watcherCount(event);
+  }
+
+  /** Watcher records still held, including ended ones whose final NOTIFY is unanswered. */
+  get watcherRecords(): number {
+    return this.notifier.size;
+  }
+
+  /** Unsubscribe all, unpublish, unregister, end every watcher's subscription. */
   shutdown(now: number): Result<void, UaError> {
+    this.notifierNow = now;
+    this.notifier.terminateAll(now);
     for (let i = 0; i < this.subscriptions.length; i++) {
       const s = this.subscriptions[i];
       if (s) this.unsubscribe(s.id, now);
@@ -565,6 +696,11 @@ export class UserAgent {
       switch (ev.kind) {
         case EVENT_RESPONSE: {
           const rec = this.recordOf(ev.txId);
+          // Provisional and retransmitted 2xx responses to a chat's INVITE (ACKed end to end, §13.2.2.4).
+          if (rec !== null && rec.owner === 'chat' && (ev.statusCode < 200 || rec.done)) {
+            if (this.ensureView(ev.bytes, ev.off, ev.len)) this.chats.onResponse(rec.ownerId, rec.spec.methodId, ev.statusCode, this.view, now);
+            break;
+          }
           if (rec !== null && !rec.done && ev.statusCode >= 200 && this.ensureView(ev.bytes, ev.off, ev.len)) {
             this.releaseRequestSlot(rec);
             this.onFinalResponse(rec, ev.statusCode, now);
@@ -605,8 +741,12 @@ export class UserAgent {
         case EVENT_TERMINATED:
           this.serverTerminated(ev.txId);
           break;
+        case EVENT_ACK:
+          // The ACK for a chat's 2xx (§13.3.1.4); other stray ACKs change nothing.
+          if (this.chats.isEnabled && this.ensureView(ev.bytes, ev.off, ev.len)) this.chats.onAck(this.view, now);
+          break;
         default:
-          break; // stray ACKs (for 2xx we never send) and Trying timers of INVITEs we refuse at once
+          break; // Trying timers: INVITEs are answered at once (180 or a final)
       }
     }
     if (newSource >= 0 && !sourceUsed) this.endpoints.release(newSource);
@@ -628,6 +768,13 @@ export class UserAgent {
       this.servers.handleTransportError(txId, now);
       return;
     }
+    if (this.chats.handles(view.methodId)) {
+      const m = view.methodId;
+      if (m === M.INVITE) this.chats.onInvite(txId, view, this.echo, from, this.keyReader.cseqNumber, now);
+      else if (m === M.BYE) this.chats.onBye(txId, view, this.echo, this.keyReader.cseqNumber, now);
+      else this.chats.onCancel(txId, this.echo, now);
+      return;
+    }
     switch (routeOfMethod(view.methodId)) {
       case ROUTE_OPTIONS:
         this.respond(txId, 200, this.echo, WITH_ALLOW | WITH_ACCEPT | WITH_ALLOW_EVENTS, now);
@@ -638,9 +785,14 @@ export class UserAgent {
       case ROUTE_NOTIFY:
         this.onNotify(txId, now);
         return;
-      case ROUTE_SUBSCRIBE:
-        this.respond(txId, 489, this.echo, WITH_ALLOW_EVENTS, now);
+      case ROUTE_SUBSCRIBE: {
+        const pkg = matchEventPackage(view, this.notifier.names);
+        if (pkg < 0) { this.respond(txId, 489, this.echo, WITH_ALLOW_EVENTS, now); return; }
+        this.notifierTxId = txId;
+        this.notifierNow = now;
+        this.notifier.onSubscribe(view, pkg, this.keyReader.cseqNumber, from, now);
         return;
+      }
       case ROUTE_NOT_ALLOWED:
         this.respond(txId, 405, this.echo, WITH_ALLOW, now);
         return;
@@ -755,8 +907,8 @@ export class UserAgent {
       }
       rec.dialog = dialog;
     } else if (!spanEquals(view.buf, fromTagOff, fromTagLen, rec.dialog.remoteTag)) {
-      // A second notifier answered a forked SUBSCRIBE (§4.1.2.4): we keep one dialog per subscription.
-      this.respond(txId, 481, this.echo, 0, now);
+      // Another notifier answered a forked SUBSCRIBE (§4.1.2.4): its own dialog (subscription-forks.ts).
+      this.onForkNotify(rec, event, txId, fromTagOff, fromTagLen, now);
       return;
     }
     const cseq = this.keyReader.cseqNumber;
@@ -773,11 +925,38 @@ export class UserAgent {
     let e;
     while ((e = rec.machine.pollEvent()) !== undefined) this.onSubscriptionEvent(rec, e);
     if (status === 200) {
-      this.events.push({ kind: 'notify', subscriptionId: rec.id, event, contentType: readContentType(view), body: copyBody(view), state: st.state, at: now });
+      const etag = readSipETag(view);
+      if (etag !== '') rec.etag = etag;
+      this.events.push({ kind: 'notify', subscriptionId: rec.id, event, contentType: readContentType(view), body: copyBody(view), state: st.state, at: now, fork: 0 });
     }
   }
 
-  private respond(txId: number, status: number, echo: RequestEcho, extras: number, now: number): void {
+  /** A NOTIFY from a second (third, …) notifier of a forked SUBSCRIBE (RFC 6665 §4.1.2.4). */
+  private onForkNotify(rec: SubscriptionRecord, event: string, txId: number, tagOff: number, tagLen: number, now: number): void {
+    const view = this.view;
+    const st = this.subState;
+    const live = rec.machine.state !== 'terminated' && rec.machine.state !== 'failed' && rec.machine.state !== 'unsubscribing' && rec.machine.state !== 'backing-off';
+    let f = rec.forks.find(view.buf, tagOff, tagLen);
+    if (f === null) {
+      if (!live || st.state === 'terminated' || tagOff < 0) { this.respond(txId, 481, this.echo, 0, now); return; }
+      const local: LocalParty = { callId: rec.callId, localTag: rec.localTag, localUri: this.config.aor, remoteUri: rec.target };
+      f = rec.forks.add(local, decodeText(view.buf, tagOff, tagLen), readContactUri(view), readRecordRoutes(view), rec.spec.cseq);
+      if (f === null) {
+        this.respond(txId, 481, this.echo, 0, now);
+        this.warn(now, 'forks-full', `subscription ${rec.id} already holds ${rec.forks.size + 1} forked dialogs; another notifier's NOTIFY refused`);
+        return;
+      }
+    }
+    if (!f.dialog.acceptRemoteSeq(this.keyReader.cseqNumber)) { this.respond(txId, 500, this.echo, 0, now); return; }
+    f.dialog.refreshTarget(readContactUri(view));
+    this.respond(txId, 200, this.echo, 0, now);
+    if (st.state === 'terminated') rec.forks.remove(f);
+    const etag = readSipETag(view);
+    if (etag !== '') f.etag = etag;
+    this.events.push({ kind: 'notify', subscriptionId: rec.id, event, contentType: readContentType(view), body: copyBody(view), state: st.state, at: now, fork: f.index });
+  }
+
+  private respond(txId: number, status: number, echo: RequestEcho, extras: number, now: number, expires = -1, retryAfter = -1): void {
     const slot = this.responsePool.acquire();
     if (slot < 0) {
       // Without a buffer the transaction would wait forever; end it (the peer retransmits later).
@@ -787,7 +966,7 @@ export class UserAgent {
     }
     const pool = this.responsePool;
     const off = pool.offsetOf(slot);
-    const n = this.responseWriter.write(pool.storage, off, pool.slotBytes, status, reasonPhrase(status), echo, extras);
+    const n = this.responseWriter.write(pool.storage, off, pool.slotBytes, status, reasonPhrase(status), echo, extras, expires, retryAfter);
     if (n <= 0) {
       pool.release(slot);
       this.drop(now, 'response-too-large', `could not write a ${status} response (writer code ${n})`);
@@ -986,6 +1165,16 @@ export class UserAgent {
       case 'options':
         this.events.push({ kind: 'options-status', id: rec.ownerId, status, allow: view.headerText(H.ALLOW) ?? '', at: now });
         return;
+      case 'chat':
+        this.chats.onResponse(rec.ownerId, rec.spec.methodId, status, view, now);
+        return;
+      case 'notify':
+        this.notifierNow = now;
+        this.notifier.onNotifyResponse(rec.ownerId, status, now);
+        return;
+      case 'subscribe-fork':
+        this.onForkResponse(rec, status);
+        return;
     }
   }
 
@@ -998,10 +1187,16 @@ export class UserAgent {
       if (s !== null) return (s.spec.cseq = Math.max(s.spec.cseq, rec.spec.cseq) + 1);
     }
     if (rec.owner === 'register') return ++this.registerSpec.cseq;
+    if (rec.owner === 'notify') { const n = this.notifier.nextCSeq(rec.ownerId); if (n >= 0) return n; }
+    if (rec.owner === 'subscribe-fork') { const f = this.forkOf(rec); if (f !== null) return f.dialog.nextLocalSeq(); }
     return rec.spec.cseq + 1;
   }
 
   private onFailure(rec: ClientRecord, status: number, now: number): void {
+    if (rec.owner === 'chat') {
+      this.chats.onClientFailure(rec.ownerId, rec.spec.methodId, status, now);
+      return;
+    }
     if (rec.owner === 'message') {
       this.events.push({ kind: 'message-status', id: rec.ownerId, outcome: status === 408 ? 'timeout' : 'transport-failed', status, reason: status === 408 ? 'Request Timeout' : 'Transport Error', at: now });
       return;
@@ -1033,6 +1228,15 @@ export class UserAgent {
       case 'options':
         this.events.push({ kind: 'options-status', id: ownerId, status, allow: '', at: now });
         return;
+      case 'chat':
+        this.chats.onClientFailure(ownerId, M.INVITE, status, now);
+        return;
+      case 'notify':
+        this.notifierNow = now;
+        this.notifier.onNotifyResponse(ownerId, status, now);
+        return;
+      case 'subscribe-fork':
+        return; // the fork's notifier ends it with a terminated NOTIFY or its expiry
     }
   }
 
@@ -1130,7 +1334,41 @@ export class UserAgent {
       spec.cseq++;
     }
     spec.expires = expires;
+    // RFC 5839 §5: a refresh names the state we hold; a fresh subscription starts without one.
+    if (fresh) { rec.etag = ''; rec.forks.clear(); }
+    spec.suppressIfMatch = !fresh && expires > 0 ? rec.etag : '';
     this.sendForMachine(cloneSpec(spec), 'subscribe', rec.id, now);
+    if (!fresh) rec.forks.forEach((f) => this.sendForkSubscribe(rec, f, expires, now));
+  }
+
+  /** A refresh / unsubscribe into one extra dialog of a forked subscription (subscription-forks.ts). */
+  private sendForkSubscribe(rec: SubscriptionRecord, f: ForkDialog, expires: number, now: number): void {
+    const spec = cloneSpec(rec.spec);
+    const t = f.dialog.requestTarget();
+    spec.requestUri = t.requestUri;
+    spec.routes = t.routes;
+    spec.to = `<${f.dialog.remoteUri}>;tag=${f.dialog.remoteTag}`;
+    spec.cseq = f.dialog.nextLocalSeq();
+    spec.expires = expires;
+    spec.suppressIfMatch = expires > 0 ? f.etag : '';
+    const first = t.routes.length > 0 ? parseSipUri(bareUri(t.routes[0]!)) : parseSipUri(t.requestUri);
+    spec.destination = first !== null ? endpointOf(first, this.config.transport) : this.outOfDialogEndpoint(rec.targetParts);
+    const err = this.sendNew(spec, 'subscribe-fork', rec.id, now);
+    if (err !== null) this.warn(now, err.code, `SUBSCRIBE into fork ${f.index} of subscription ${rec.id} not sent: ${err.message}`);
+  }
+
+  private forkOf(rec: ClientRecord): ForkDialog | null {
+    const s = this.subscriptionById(rec.ownerId);
+    const tag = /;\s*tag=([^;\s>]+)\s*$/.exec(rec.spec.to)?.[1];
+    return s !== null && tag !== undefined ? s.forks.byTag(tag) : null;
+  }
+
+  /** §4.1.2.2: a refresh refused (481 and the like) ends that fork; a 2xx (or 204, RFC 5839) keeps it. */
+  private onForkResponse(rec: ClientRecord, status: number): void {
+    if (status < 300) return;
+    const s = this.subscriptionById(rec.ownerId);
+    const f = this.forkOf(rec);
+    if (s !== null && f !== null) s.forks.remove(f);
   }
 
   private onSubscribeResponse(rec: ClientRecord, status: number, now: number): void {
@@ -1234,6 +1472,7 @@ export class UserAgent {
   private onSubscriptionEvent(s: SubscriptionRecord, e: SubscriptionEvent): void {
     this.events.push({ kind: 'subscription', id: s.id, target: s.target, event: s.event, state: e.to, cause: e.cause, status: e.status, reason: e.reason, at: e.at });
     if (e.to === 'terminated' || e.to === 'failed' || e.to === 'backing-off') {
+      s.forks.clear();
       if (s.dialog !== null) this.dialogs.remove(s.dialog);
       s.dialog = null;
       if (s.closing && e.to !== 'backing-off') this.freeSubscription(s);
@@ -1294,7 +1533,8 @@ function cloneSpec(s: RequestSpec): RequestSpec {
   const c = new RequestSpec();
   c.method = s.method; c.methodId = s.methodId; c.requestUri = s.requestUri; c.to = s.to; c.fromTag = s.fromTag;
   c.callId = s.callId; c.cseq = s.cseq; c.routes = s.routes; c.expires = s.expires; c.event = s.event; c.accept = s.accept;
-  c.ifMatch = s.ifMatch; c.contentType = s.contentType; c.body = s.body; c.contact = s.contact; c.destination = s.destination;
+  c.ifMatch = s.ifMatch; c.subscriptionState = s.subscriptionState; c.etag = s.etag; c.suppressIfMatch = s.suppressIfMatch;
+  c.contentType = s.contentType; c.body = s.body; c.contact = s.contact; c.destination = s.destination;
   return c;
 }
 

@@ -1,5 +1,5 @@
-// Two simulated phones over real loopback UDP, peer to peer, through core/ua (subscriber side,
-// MESSAGE) and the simulator's PeerNotifier (notifier side): the same path `hardphone sim` runs,
+// Two simulated phones over real loopback UDP, peer to peer, through core/ua (subscriber and
+// notifier side, MESSAGE): the same path `hardphone sim` runs,
 // without the browser. Every wait is bounded; sessions are closed in finally.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -53,28 +53,33 @@ test('close: subscriptions ended on both sides, sockets released (a second close
   const s = await SimSession.start({ registrar: null });
   const links = s.phones.map((p) => p.link as UaLink);
   try {
-    await waitFor('both notifiers have two watchers', () => links.every((l) => l.peerNotifier!.watcherCount() === 2));
+    await waitFor('both notifiers have two watchers', () => links.every((l) => l.watcherCount === 2));
   } finally {
     const started = Date.now();
     await s.close();
     assert.ok(Date.now() - started < 2500, 'close is bounded');
   }
-  for (const l of links) assert.is(l.peerNotifier!.size, 0, 'no watcher left behind');
+  for (const l of links) assert.is(l.userAgent.watcherRecords, 0, 'no watcher left behind');
   await s.close();
 });
 
-test('refresh: with Expires 2 the subscriptions are refreshed in their dialogs and keep delivering', async () => {
+test('refresh: with Expires 2 the subscriptions are refreshed in their dialogs (RFC 5839: 204, no repeated NOTIFY) and keep delivering', async () => {
   const a = await UaLink.open({ user: 'alice', address: '127.0.0.1', port: 0, registrar: null, expires: 2 });
   const b = await UaLink.open({ user: 'bob', address: '127.0.0.1', port: 0, registrar: null, expires: 2 });
   const seen: string[] = [];
+  const bobNotes: string[] = [];
   try {
     await a.start((e) => { if (e.kind === 'presence') seen.push(e.status); if (e.kind === 'watch-lost') seen.push(`lost ${e.event}`); });
-    await b.start(() => {});
+    await b.start((e) => { if (e.kind === 'note') bobNotes.push(e.text); });
     a.watch(b.aor);
     await waitFor('first NOTIFY', () => seen.length > 0, 2000);
     await new Promise((r) => setTimeout(r, 3500)); // past the 2 s expiry, more than once
-    assert.is(b.peerNotifier!.watcherCount(), 2, 'both subscriptions still live at the notifier');
-    assert.ok(seen.filter((x) => x === 'available').length >= 3, `refresh NOTIFYs: ${seen.join(', ')}`);
+    assert.is(b.watcherCount, 2, 'both subscriptions still live at the notifier');
+    // Refreshed, not expired: an expiry would end the subscription (a note at bob) and alice would
+    // subscribe afresh (a second 'available'). The refreshes carry Suppress-If-Match with the last
+    // SIP-ETag, so bob answers 204 and sends no NOTIFY for state alice already has.
+    assert.not.ok(bobNotes.some((n) => n.includes('stopped watching')), bobNotes.join('\n'));
+    assert.equal(seen, ['available'], `no repeated NOTIFY of unchanged state: ${seen.join(', ')}`);
     b.setPresence({ value: 'away', note: '', onThePhone: false });
     await waitFor('away after the refreshes', () => seen.includes('away'), 1000);
     assert.not.ok(seen.some((x) => x.startsWith('lost')), seen.join(', '));
@@ -84,7 +89,7 @@ test('refresh: with Expires 2 the subscriptions are refreshed in their dialogs a
   }
 });
 
-test('PeerNotifier: SUBSCRIBE for an event it does not serve → 489 with Allow-Events; a stray in-dialog one → 481', async () => {
+test('UA notifier: SUBSCRIBE for an event it does not serve → 489 with Allow-Events; a stray in-dialog one → 481', async () => {
   const link = await UaLink.open({ user: 'carol', address: '127.0.0.1', port: 0, registrar: null });
   await link.start(() => {});
   const sock = createSocket('udp4');
@@ -99,7 +104,8 @@ test('PeerNotifier: SUBSCRIBE for an event it does not serve → 489 with Allow-
       `Contact: <sip:probe@127.0.0.1:${port}>\r\nEvent: ${event}\r\nExpires: 60\r\nContent-Length: 0\r\n\r\n`);
     sock.send(subscribe('conference', '', 1), link.port, '127.0.0.1');
     await waitFor('489', () => answers.some((a) => a.startsWith('SIP/2.0 489')), 2000);
-    assert.match(answers.find((a) => a.startsWith('SIP/2.0 489'))!, /\r\nAllow-Events: presence, dialog\r\n/);
+    // Allow-Events lists every package the UA handles, as subscriber or notifier (RFC 6665 §8.2.2).
+    assert.match(answers.find((a) => a.startsWith('SIP/2.0 489'))!, /\r\nAllow-Events: presence, presence\.winfo, dialog, message-summary\r\n/);
     sock.send(subscribe('presence', ';tag=nosuch', 2), link.port, '127.0.0.1');
     await waitFor('481', () => answers.some((a) => a.startsWith('SIP/2.0 481')), 2000);
     sock.send(subscribe('presence', '', 3), link.port, '127.0.0.1');

@@ -90,9 +90,9 @@ export class PresenceBodyReader {
   }
 }
 
-/** RFC 4235 §4.1.2: a full document; `version` counts NOTIFYs per subscription from 0. */
-export function dialogInfoBody(entity: string, call: CallState, caller: string, version: number): Uint8Array {
-  const dialogs: PublishedDialog[] = call === 'idle' ? [] : [{
+/** The simulated call as RFC 4235 dialogs (none when idle): what the UA's notifier writes per watcher. */
+export function simDialogs(entity: string, call: CallState, caller: string): PublishedDialog[] {
+  return call === 'idle' ? [] : [{
     id: 'sim-call',
     callId: 'sim-call',
     direction: 'recipient',
@@ -100,6 +100,11 @@ export function dialogInfoBody(entity: string, call: CallState, caller: string, 
     local: { identity: entity },
     ...(caller !== '' ? { remote: { identity: caller } } : {}),
   }];
+}
+
+/** RFC 4235 §4.1.2: a full document; `version` counts NOTIFYs per subscription from 0. */
+export function dialogInfoBody(entity: string, call: CallState, caller: string, version: number): Uint8Array {
+  const dialogs = simDialogs(entity, call, caller);
   const out = new Uint8Array(4096);
   const n = writeDialogInfo({ version, state: 'full', entity, dialogs }, out);
   if (!n.ok) throw new Error(`dialog-info does not fit 4096 bytes (xml error ${n.val})`);

@@ -3,9 +3,8 @@
 //
 // Two modes:
 //   peer to peer (registrar null)  aor sip:<user>@<address>:<port>; SUBSCRIBEs go straight to the
-//                                  colleague's phone. core/ua has no notifier side yet, so
-//                                  PeerNotifier (peer-notifier.ts) answers SUBSCRIBEs and sends
-//                                  our NOTIFYs from the same socket.
+//                                  colleague's phone, whose UA serves its presence and dialog
+//                                  packages itself (core/ua notifier, RFC 3856 §5 / RFC 4235).
 //   registrar                      REGISTER (digest), PUBLISH our PIDF, SUBSCRIBE through the
 //                                  server (Kamailio's presence module notifies). The UA publishes
 //                                  presence only, so a call shows as the RPID on-the-phone activity.
@@ -16,10 +15,9 @@ import type { RegistrationState as IndicatorRegistration } from '../../core/indi
 import { nodeClock, NodeUdpSocket } from '../../platform/node/index.js';
 import type { LinkEvent, PhoneLink } from './link.js';
 import {
-  DIALOG_INFO_TYPE, DialogBodyReader, PIDF_TYPE, PresenceBodyReader, dialogInfoBody, pidfBody,
+  DIALOG_INFO_TYPE, DialogBodyReader, PIDF_TYPE, PresenceBodyReader, pidfBody, simDialogs,
   type CallState, type OwnPresence,
 } from './documents.js';
-import { PeerNotifier } from './peer-notifier.js';
 
 export interface UaLinkOptions {
   /** User part of the AOR, e.g. "alice". */
@@ -62,7 +60,8 @@ export class UaLink implements PhoneLink {
   readonly options: UaLinkOptions;
   private socket: NodeUdpSocket | null = null;
   private ua: UserAgent | null = null;
-  private notifier: PeerNotifier | null = null;
+  /** Peer to peer: our UA is the notifier of our presence and dialog state. */
+  private serving = false;
   private readonly rx = new Uint8Array(RECEIVE_BYTES);
   private readonly out = new Outgoing();
   private timer: NodeJS.Timeout | undefined = undefined;
@@ -98,8 +97,9 @@ export class UaLink implements PhoneLink {
     return this.ua!;
   }
 
-  get peerNotifier(): PeerNotifier | null {
-    return this.notifier;
+  /** Live watchers of our presence and dialog state (peer to peer), for logs and tests. */
+  get watcherCount(): number {
+    return this.ua?.watcherCount() ?? 0;
   }
 
   async start(onEvent: (e: LinkEvent) => void): Promise<void> {
@@ -148,7 +148,7 @@ export class UaLink implements PhoneLink {
   setPresence(presence: OwnPresence): void {
     this.presence = presence;
     const now = nodeClock.now();
-    if (this.notifier !== null) this.notifier.changed('presence', now);
+    if (this.serving) this.ua!.notify('presence', PIDF_TYPE, pidfBody(this.aor, presence), now);
     else this.ua!.publish(pidfBody(this.aor, presence), PIDF_TYPE, now);
     this.pump();
   }
@@ -157,7 +157,7 @@ export class UaLink implements PhoneLink {
     this.call = call;
     this.caller = caller;
     // With a registrar, watchers learn of the call from the on-the-phone activity (setPresence).
-    if (this.notifier !== null) this.notifier.changed('dialog', nodeClock.now());
+    if (this.serving) this.ua!.setDialogState(simDialogs(this.aor, call, caller), nodeClock.now());
     this.pump();
   }
 
@@ -172,8 +172,7 @@ export class UaLink implements PhoneLink {
     this.closing = true;
     const ua = this.ua!;
     const now = nodeClock.now();
-    this.notifier?.terminateAll('noresource', now);
-    ua.shutdown(now);
+    ua.shutdown(now); // also ends our watchers' subscriptions (terminated;reason=probation)
     this.pump();
     // Bounded wait for the unSUBSCRIBEs and the unREGISTER to be answered.
     const until = Date.now() + CLOSE_WAIT_MS;
@@ -217,11 +216,14 @@ export class UaLink implements PhoneLink {
     };
     this.ua = new UserAgent(config);
     if (o.registrar === null) {
-      this.notifier = new PeerNotifier(this.aor, { address: o.address, port: this.port }, {
-        body: (event, version) => event === 'presence'
-          ? pidfBody(this.aor, this.presence)
-          : dialogInfoBody(this.aor, this.call, this.caller, version),
-      }, Math.random, (text) => this.emit({ kind: 'note', text }));
+      // Peer to peer there is no presence server: each phone answers SUBSCRIBEs for its own
+      // presence and dialog state (RFC 3856 §5); the colleague's phone is the only watcher there is.
+      const now = nodeClock.now();
+      this.ua.serve('presence', { policy: 'everyone' });
+      this.ua.serve('dialog', { policy: 'everyone' });
+      this.ua.notify('presence', PIDF_TYPE, pidfBody(this.aor, this.presence), now);
+      this.ua.setDialogState(simDialogs(this.aor, this.call, this.caller), now);
+      this.serving = true;
     }
   }
 
@@ -232,7 +234,6 @@ export class UaLink implements PhoneLink {
     for (let n = socket.read(this.rx); n !== undefined; n = socket.read(this.rx)) {
       if (n > this.rx.length) continue; // truncated: cannot be a whole SIP message
       const from: Endpoint = { transport: 'udp', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-      if (this.notifier !== null && this.notifier.handleDatagram(this.rx, n, from, now)) continue;
       this.ua!.handleDatagram(this.rx, 0, n, from, now);
     }
     this.pump();
@@ -249,7 +250,6 @@ export class UaLink implements PhoneLink {
     if (this.closed) return;
     const now = nodeClock.now();
     this.ua!.handleTimeout(now);
-    this.notifier?.handleTimeout(now);
     this.pump();
   }
 
@@ -263,17 +263,13 @@ export class UaLink implements PhoneLink {
         busy = true;
         this.send(this.out.bytes.subarray(this.out.off, this.out.off + this.out.len), this.out.endpoint, this.out.token);
       }
-      for (let d = this.notifier?.pollTransmit(); d !== undefined; d = this.notifier?.pollTransmit()) {
-        busy = true;
-        this.send(d.bytes, d.endpoint, -1);
-      }
       for (let e = ua.pollEvent(); e !== undefined; e = ua.pollEvent()) {
         busy = true;
         this.onUaEvent(e);
       }
       if (!busy) break;
     }
-    const at = Math.min(ua.pollTimeout(), this.notifier?.nextDeadline() ?? Infinity);
+    const at = ua.pollTimeout();
     if (at === Infinity || at >= this.timerAt) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timerAt = at;
@@ -352,6 +348,9 @@ export class UaLink implements PhoneLink {
       case 'warning':
         this.emit({ kind: 'note', text: `${e.code}: ${e.message}` });
         return;
+      case 'watcher':
+        this.emit({ kind: 'note', text: e.state === 'terminated' ? `${e.from} stopped watching our ${e.event} (${e.reason})` : `${e.from} watches our ${e.event}` });
+        return;
       default:
         return;
     }
@@ -360,7 +359,7 @@ export class UaLink implements PhoneLink {
   private settled(): boolean {
     for (const w of this.watches.values()) if (w.live) return false;
     if (this.options.registrar !== null && this.registration !== 'unregistered' && this.registration !== 'failed') return false;
-    return (this.notifier?.size ?? 0) === 0;
+    return this.ua === null || this.ua.watcherRecords === 0;
   }
 
   private emit(e: LinkEvent): void {
