@@ -1,0 +1,93 @@
+// platform/node/msrp-host.ts on its own, over real TCP on 127.0.0.1: a passive session binds a
+// connection that arrived (and already sent frames) before the UA's msrp-connect; a connection
+// naming no session is dropped after bindTimeoutMs; an active connect that is refused ends the
+// session with an error; a chat's end closes its connection.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { connect, createServer, type Socket } from 'node:net';
+import { MsrpSession } from '../../core/msrp/index.js';
+import type { UaEvent } from '../../core/ua/index.js';
+import { NodeMsrpHost, type MsrpHostEvent } from '../../platform/node/msrp-host.js';
+import { attach, lcg, type EventCopy } from '../msrp-session/support.js';
+import { until, text } from './support.js';
+
+function connectEvent(sessionId: number, setup: 'active' | 'passive', localPath: string, remotePath: string, port: number): UaEvent {
+  return { kind: 'msrp-connect', sessionId, setup, secure: false, remoteHost: '127.0.0.1', remotePort: port, remotePath, localPath, remoteAcceptTypes: ['*'], remoteMaxSize: -1, at: 0 };
+}
+
+async function dial(port: number): Promise<Socket> {
+  const sock = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+  return sock;
+}
+
+test('passive: frames that arrive before msrp-connect are held, then bound and delivered; ending the chat closes the socket', async () => {
+  const events: MsrpHostEvent[] = [];
+  const host = await NodeMsrpHost.listen({ onEvent: (e) => events.push(e) });
+  let sock: Socket | undefined;
+  try {
+    const hostPath = `msrp://127.0.0.1:${host.port}/hostsid1;tcp`;
+    const peerPath = 'msrp://127.0.0.1:9/peer1;tcp';
+    sock = await dial(host.port);
+    const peer = new MsrpSession({ localUri: peerPath, remotePath: hostPath, random: lcg(3) });
+    const peerEvents: EventCopy[] = [];
+    const a = attach(peer, sock, (e) => peerEvents.push(e), () => performance.now());
+    peer.sendBind(performance.now());
+    peer.sendMessage('text/plain', text('early bird'), performance.now());
+    a.flush();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.is(events.length, 0, 'nothing bound yet');
+    host.handleUaEvent(connectEvent(7, 'passive', hostPath, peerPath, 9));
+    const msg = await until('the early message', () => events.find((e): e is Extract<MsrpHostEvent, { kind: 'chat-message' }> => e.kind === 'chat-message'), 3000);
+    assert.is(msg.sessionId, 7);
+    assert.is(new TextDecoder().decode(msg.bytes), 'early bird');
+    assert.ok(events.some((e) => e.kind === 'msrp-connected' && e.sessionId === 7 && e.setup === 'passive'));
+    assert.ok(host.isConnected(7));
+    const closed = new Promise<void>((resolve) => sock!.once('close', () => resolve()));
+    host.handleUaEvent({ kind: 'chat-state', sessionId: 7, state: 'ended', status: 0, reason: 'remote bye', at: 0 });
+    await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('socket not closed')), 2000))]);
+    assert.ok(events.some((e) => e.kind === 'msrp-closed' && e.sessionId === 7));
+    assert.is(host.openSockets, 0);
+  } finally {
+    sock?.destroy();
+    host.close();
+  }
+});
+
+test('a connection naming no session is dropped after bindTimeoutMs', async () => {
+  const host = await NodeMsrpHost.listen({ bindTimeoutMs: 150 });
+  let sock: Socket | undefined;
+  try {
+    sock = await dial(host.port);
+    const peer = new MsrpSession({ localUri: 'msrp://127.0.0.1:9/x;tcp', remotePath: `msrp://127.0.0.1:${host.port}/nobody;tcp`, random: lcg(5) });
+    const a = attach(peer, sock, () => {}, () => performance.now());
+    peer.sendBind(performance.now());
+    a.flush();
+    const closed = new Promise<boolean>((resolve) => sock!.once('close', () => resolve(true)));
+    assert.ok(await Promise.race([closed, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000))]), 'closed by the host');
+    assert.is(host.openSockets, 0);
+  } finally {
+    sock?.destroy();
+    host.close();
+  }
+});
+
+test('active: a refused connection is reported and the session closed', async () => {
+  const events: MsrpHostEvent[] = [];
+  const host = await NodeMsrpHost.listen({ onEvent: (e) => events.push(e) });
+  // A port that refuses: listen, note the port, close.
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const deadPort = (probe.address() as { port: number }).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  try {
+    host.handleUaEvent(connectEvent(3, 'active', 'msrp://127.0.0.1:9/me;tcp', `msrp://127.0.0.1:${deadPort}/them;tcp`, deadPort));
+    await until('msrp-closed', () => events.find((e) => e.kind === 'msrp-closed' && e.sessionId === 3), 3000);
+    assert.ok(events.some((e) => e.kind === 'msrp-error' && e.sessionId === 3));
+    assert.is(host.sendChatMessage(3, 'text/plain', text('x')).ok, false);
+  } finally {
+    host.close();
+  }
+});
+
+test.run();
