@@ -40,7 +40,7 @@ export async function countGcs<T>(run: () => T): Promise<{ value: T; minor: numb
  */
 export async function measure(name: string, engine: string, messages: number, parseOne: (i: number) => number): Promise<Measurement & { checksum: number }> {
   let sink = 0;
-  const warm = Math.min(messages, 20000);
+  const warm = Math.min(20000, Math.max(200, Math.floor(messages / 4)));
   for (let i = 0; i < warm; i++) sink += parseOne(i);
   const { value: elapsedNs, minor } = await countGcs(() => {
     const start = process.hrtime.bigint();
