@@ -13,4 +13,4 @@ export { Outgoing } from './records.js';
 export type { ServeOptions, WatcherPolicy } from './notifier.js';
 export { MAX_EXTRA_FORKS } from './subscription-forks.js';
 export * from './chat-events.js';
-export { InviteSessions, type ChatOptions } from './invite-sessions.js';
+export { InviteSessions, chatModule, type ChatOptions, type ChatPort } from './invite-sessions.js';

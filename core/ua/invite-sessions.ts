@@ -715,3 +715,8 @@ export class InviteSessions {
     return -1;
   }
 }
+
+/** The module to pass to UserAgent.enableChat(): `ua.enableChat(chatModule, { listener })`. */
+export function chatModule(port: ChatPort): InviteSessions {
+  return new InviteSessions(port);
+}

@@ -51,13 +51,16 @@ import { decodeContact } from '../sip/decode/name-addr.js';
 import type { UaEvent } from './events.js';
 import { ClientRecord, EMPTY_SPEC, Outgoing, PendingMessage, StreamFlow, SubscriptionRecord, type Owner, type QueuedRequest } from './records.js';
 
-import { InviteSessions, type ChatOptions } from './invite-sessions.js';
+// Type-only: session-mode IM is optional; a phone that never calls enableChat() does not carry it.
+import type { InviteSessions, ChatOptions, ChatPort } from './invite-sessions.js';
 import { UaNotifier, type ServeOptions } from './notifier.js';
 import type { PublishedDialog } from '../packages/dialog-info-writer.js';
 
 export { Outgoing } from './records.js';
 
 const DATAGRAM = createParseOptions({ datagram: true });
+const NO_CHAT = uaError('local', 'chat-not-enabled', 'session-mode IM is off: call enableChat(chatModule, options) first');
+
 const NO_DEADLINE = Number.POSITIVE_INFINITY;
 /** Outgoing.token of a response: SERVER_TOKEN_BASE - server transaction id (≤ -2); -1 is "no transaction", ≥ 0 a client transaction. */
 const SERVER_TOKEN_BASE = -2;
@@ -124,7 +127,8 @@ export class UserAgent {
   private nextId = 1;
   private readonly localTag: string;
   /** Session-mode IM: the INVITE dialogs carrying MSRP sessions (invite-sessions.ts). */
-  private readonly chats: InviteSessions;
+  /** Session-mode IM, present once enableChat() brought the module in (invite-sessions.ts). */
+  private chats: InviteSessions | null = null;
   /** The notifier side (notifier.ts): our dialog / presence state for watchers; serves nothing until serve(). */
   private readonly notifier: UaNotifier;
   /** The SUBSCRIBE being answered by the notifier (its echo is this.echo). */
@@ -194,24 +198,6 @@ export class UserAgent {
     this.keepalive = c.keepalive.mode !== 'off' && this.proxyEndpoint !== null
       ? new FlowKeepalive({ mode: c.keepalive.mode, intervalMs: c.keepalive.intervalMs, answerTimeoutMs: c.keepalive.answerTimeoutMs, random: c.random })
       : null;
-    this.chats = new InviteSessions({
-      config: c, localTag: this.localTag, contact: this.requestWriter.contactValue,
-      send: (spec, ownerId, now) => this.sendNew(spec, 'chat', ownerId, now),
-      respond: (txId, status, echo, now) => this.respond(txId, status, echo, 0, now),
-      respondBytes: (txId, status, bytes, off, len, now) => this.servers.respond(txId, status, bytes, off, len, now),
-      inviteServerForCancel: () => this.servers.findInviteServerFor(this.key),
-      writeRequest: (buf, spec) => this.requestWriter.write(buf, 0, buf.length, spec, null),
-      outOfDialogEndpoint: (parts) => this.outOfDialogEndpoint(parts),
-      abandonInvite: (chatId, now) => {
-        for (let i = 0; i < this.txCapacity; i++) {
-          const r = this.clientRecords[i];
-          if (r && r.owner === 'chat' && r.ownerId === chatId && r.spec.methodId === M.INVITE) this.clients.handleTransportError(r.txId, now);
-        }
-      },
-      transmit: (bytes, endpoint) => { this.extraTransmits.push({ bytes, endpoint }); },
-      event: (e) => { this.events.push(e); },
-      warn: (now, code, message) => this.warn(now, code, message),
-    });
     this.responseWriter.contact = this.requestWriter.contactValue;
     this.notifier = new UaNotifier(caps.maxSubscriptions, c.aor, this.localTag, `${this.localTag.slice(0, 8)}.`, c.transport,
       c.inboundMessagePolicy === 'open' ? 'everyone' : 'known-peers');
@@ -369,7 +355,7 @@ export class UserAgent {
       const p = this.pending[i]!;
       if (p.id >= 0 && now >= p.deadline) this.answerPending(p, 200, now);
     }
-    this.chats.handleTimeout(now);
+    this.chats?.handleTimeout(now);
     this.notifierNow = now;
     this.notifier.handleTimeout(now);
     this.pump(now);
@@ -414,7 +400,7 @@ export class UserAgent {
     if (this.publication !== null) t = Math.min(t, this.publication.nextDeadline());
     if (this.keepalive !== null) t = Math.min(t, this.keepalive.nextDeadline());
     for (let i = 0; i < this.pending.length; i++) if (this.pending[i]!.id >= 0) t = Math.min(t, this.pending[i]!.deadline);
-    t = Math.min(t, this.chats.nextDeadline());
+    if (this.chats !== null) t = Math.min(t, this.chats.nextDeadline());
     t = Math.min(t, this.notifier.nextDeadline());
     return t;
   }
@@ -555,14 +541,44 @@ export class UserAgent {
 
   // ---- Session-mode IM (RFC 4975 over INVITE; invite-sessions.ts) ----
 
-  /** Takes INVITEs with an m=message offer from now on (before: 405). `listener`: where our MSRP TCP listener is, or null (connect out only). */
-  enableChat(options: ChatOptions): void {
+  /** What the chat module may ask of the UA (its only way in). */
+  private chatPort(): ChatPort {
+    const c = this.config;
+    return {
+      config: c, localTag: this.localTag, contact: this.requestWriter.contactValue,
+      send: (spec, ownerId, now) => this.sendNew(spec, 'chat', ownerId, now),
+      respond: (txId, status, echo, now) => this.respond(txId, status, echo, 0, now),
+      respondBytes: (txId, status, bytes, off, len, now) => this.servers.respond(txId, status, bytes, off, len, now),
+      inviteServerForCancel: () => this.servers.findInviteServerFor(this.key),
+      writeRequest: (buf, spec) => this.requestWriter.write(buf, 0, buf.length, spec, null),
+      outOfDialogEndpoint: (parts) => this.outOfDialogEndpoint(parts),
+      abandonInvite: (chatId, now) => {
+        for (let i = 0; i < this.txCapacity; i++) {
+          const r = this.clientRecords[i];
+          if (r && r.owner === 'chat' && r.ownerId === chatId && r.spec.methodId === M.INVITE) this.clients.handleTransportError(r.txId, now);
+        }
+      },
+      transmit: (bytes, endpoint) => { this.extraTransmits.push({ bytes, endpoint }); },
+      event: (e) => { this.events.push(e); },
+      warn: (now, code, message) => this.warn(now, code, message),
+    };
+  }
+
+  /**
+   * Takes INVITEs with an m=message offer from now on (before: 405). `module` is `chatModule`
+   * from core/ua/invite-sessions.js — passed in rather than imported here so that a phone
+   * without session-mode IM does not carry it. `listener`: where our MSRP TCP listener is, or
+   * null (connect out only).
+   */
+  enableChat(module: (port: ChatPort) => InviteSessions, options: ChatOptions): void {
+    if (this.chats === null) this.chats = module(this.chatPort());
     this.chats.enable(options);
     this.responseWriter.allow = `INVITE, ${ALLOW_VALUE}`;
   }
 
   /** INVITE with an MSRP offer; `chat-state` events follow, then `msrp-connect` for the host. */
   startChat(target: string, now: number): Result<number, UaError> {
+    if (this.chats === null) return Err(NO_CHAT);
     const r = this.chats.start(target, now);
     this.pump(now);
     return r;
@@ -570,12 +586,14 @@ export class UserAgent {
 
   /** Answers a `chat-offer` with 200 and our SDP; `setup` forces the connection role (default: passive with a listener). */
   acceptChat(sessionId: number, now: number, setup?: 'active' | 'passive'): Result<void, UaError> {
+    if (this.chats === null) return Err(NO_CHAT);
     const r = this.chats.accept(sessionId, now, setup);
     this.pump(now);
     return r;
   }
 
   rejectChat(sessionId: number, status: number, now: number): Result<void, UaError> {
+    if (this.chats === null) return Err(NO_CHAT);
     const r = this.chats.reject(sessionId, status, now);
     this.pump(now);
     return r;
@@ -583,6 +601,8 @@ export class UserAgent {
 
   /** BYE (or, before the answer, a local end and a BYE for a late 2xx). */
   endChat(sessionId: number, now: number): Result<void, UaError> {
+    if (this.chats === null) return Err(NO_CHAT);
+    if (this.chats === null) return Err(NO_CHAT);
     const r = this.chats.endChat(sessionId, now);
     this.pump(now);
     return r;
@@ -698,7 +718,7 @@ export class UserAgent {
           const rec = this.recordOf(ev.txId);
           // Provisional and retransmitted 2xx responses to a chat's INVITE (ACKed end to end, §13.2.2.4).
           if (rec !== null && rec.owner === 'chat' && (ev.statusCode < 200 || rec.done)) {
-            if (this.ensureView(ev.bytes, ev.off, ev.len)) this.chats.onResponse(rec.ownerId, rec.spec.methodId, ev.statusCode, this.view, now);
+            if (this.chats !== null && this.ensureView(ev.bytes, ev.off, ev.len)) this.chats.onResponse(rec.ownerId, rec.spec.methodId, ev.statusCode, this.view, now);
             break;
           }
           if (rec !== null && !rec.done && ev.statusCode >= 200 && this.ensureView(ev.bytes, ev.off, ev.len)) {
@@ -743,7 +763,7 @@ export class UserAgent {
           break;
         case EVENT_ACK:
           // The ACK for a chat's 2xx (§13.3.1.4); other stray ACKs change nothing.
-          if (this.chats.isEnabled && this.ensureView(ev.bytes, ev.off, ev.len)) this.chats.onAck(this.view, now);
+          if (this.chats !== null && this.chats.isEnabled && this.ensureView(ev.bytes, ev.off, ev.len)) this.chats.onAck(this.view, now);
           break;
         default:
           break; // Trying timers: INVITEs are answered at once (180 or a final)
@@ -768,7 +788,7 @@ export class UserAgent {
       this.servers.handleTransportError(txId, now);
       return;
     }
-    if (this.chats.handles(view.methodId)) {
+    if (this.chats !== null && this.chats.handles(view.methodId)) {
       const m = view.methodId;
       if (m === M.INVITE) this.chats.onInvite(txId, view, this.echo, from, this.keyReader.cseqNumber, now);
       else if (m === M.BYE) this.chats.onBye(txId, view, this.echo, this.keyReader.cseqNumber, now);
@@ -1166,7 +1186,7 @@ export class UserAgent {
         this.events.push({ kind: 'options-status', id: rec.ownerId, status, allow: view.headerText(H.ALLOW) ?? '', at: now });
         return;
       case 'chat':
-        this.chats.onResponse(rec.ownerId, rec.spec.methodId, status, view, now);
+        this.chats?.onResponse(rec.ownerId, rec.spec.methodId, status, view, now);
         return;
       case 'notify':
         this.notifierNow = now;
@@ -1194,7 +1214,7 @@ export class UserAgent {
 
   private onFailure(rec: ClientRecord, status: number, now: number): void {
     if (rec.owner === 'chat') {
-      this.chats.onClientFailure(rec.ownerId, rec.spec.methodId, status, now);
+      this.chats?.onClientFailure(rec.ownerId, rec.spec.methodId, status, now);
       return;
     }
     if (rec.owner === 'message') {
@@ -1229,7 +1249,7 @@ export class UserAgent {
         this.events.push({ kind: 'options-status', id: ownerId, status, allow: '', at: now });
         return;
       case 'chat':
-        this.chats.onClientFailure(ownerId, M.INVITE, status, now);
+        this.chats?.onClientFailure(ownerId, M.INVITE, status, now);
         return;
       case 'notify':
         this.notifierNow = now;

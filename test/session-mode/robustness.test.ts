@@ -1,3 +1,4 @@
+import { chatModule } from '../../core/ua/invite-sessions.js';
 // Hostile input to the chat side of the UA (issue #5: never throw on network input): 3000
 // mutated copies of a real chat's traffic (INVITE with an MSRP offer, 180/200 with the answer,
 // ACK, BYE, CANCEL) fed to both ends while chats are offered, accepted and ended. Nothing may
@@ -10,8 +11,8 @@ test('3000 mutated chat messages: no throw, no internal error, chats still work 
   const net = new MemoryNet();
   const alice = net.addUa({ aor: 'sip:alice@10.0.0.1', registrar: null, localAddress: '10.0.0.1', localPort: 5060 }, 1);
   const bob = net.addUa({ aor: 'sip:bob@10.0.0.2', registrar: null, localAddress: '10.0.0.2', localPort: 5070 }, 2);
-  alice.ua.enableChat({ listener: { address: '10.0.0.1', port: 2855 } });
-  bob.ua.enableChat({ listener: { address: '10.0.0.2', port: 2856 }, maxChats: 4 });
+  alice.ua.enableChat(chatModule, { listener: { address: '10.0.0.1', port: 2855 } });
+  bob.ua.enableChat(chatModule, { listener: { address: '10.0.0.2', port: 2856 }, maxChats: 4 });
 
   // One clean chat to collect real traffic.
   const aId = alice.ua.startChat('sip:bob@10.0.0.2:5070', net.now).unwrap();

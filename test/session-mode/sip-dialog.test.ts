@@ -1,3 +1,4 @@
+import { chatModule } from '../../core/ua/invite-sessions.js';
 // The SIP side of session-mode IM in virtual time (test/ua's MemoryNet, no sockets): the UAS
 // retransmits its 2xx until the ACK (RFC 3261 §13.3.1.4) and the UAC ACKs every copy
 // (§13.2.2.4); no ACK at all ends the chat with BYE after 64·T1; CANCEL gets 200 and the INVITE
@@ -14,8 +15,8 @@ function pair(): { net: MemoryNet; alice: UaNode; bob: UaNode } {
   const net = new MemoryNet();
   const alice = net.addUa({ aor: 'sip:alice@10.0.0.1', registrar: null, localAddress: '10.0.0.1', localPort: 5060 }, 1);
   const bob = net.addUa({ aor: 'sip:bob@10.0.0.2', registrar: null, localAddress: '10.0.0.2', localPort: 5070 }, 2);
-  alice.ua.enableChat({ listener: LISTENER_A });
-  bob.ua.enableChat({ listener: LISTENER_B });
+  alice.ua.enableChat(chatModule, { listener: LISTENER_A });
+  bob.ua.enableChat(chatModule, { listener: LISTENER_B });
   return { net, alice, bob };
 }
 
@@ -101,7 +102,7 @@ test('endChat from the callee: BYE in the dialog, 200, both ended', () => {
 test('CANCEL gets 200 and the INVITE 487; re-INVITE 488; BYE for no dialog 481', () => {
   const net = new MemoryNet();
   const bob = net.addUa({ aor: 'sip:bob@10.0.0.2', registrar: null, localAddress: '10.0.0.2', localPort: 5070 }, 2);
-  bob.ua.enableChat({ listener: LISTENER_B });
+  bob.ua.enableChat(chatModule, { listener: LISTENER_B });
   const peer = net.addPeer('10.0.0.3', 5060);
   const answers: string[] = [];
   peer.handler = (_p, text) => { if (text.startsWith('SIP/2.0')) answers.push(`${text.split('\r\n')[0]} / ${/CSeq: ([^\r]*)/.exec(text)![1]}`); };
@@ -135,8 +136,8 @@ test('no MSRP listener: the offer is a=setup:active on the discard port; an offe
   const net = new MemoryNet();
   const alice = net.addUa({ aor: 'sip:alice@10.0.0.1', registrar: null, localAddress: '10.0.0.1', localPort: 5060 }, 1);
   const bob = net.addUa({ aor: 'sip:bob@10.0.0.2', registrar: null, localAddress: '10.0.0.2', localPort: 5070 }, 2);
-  alice.ua.enableChat({ listener: null });
-  bob.ua.enableChat({ listener: null });
+  alice.ua.enableChat(chatModule, { listener: null });
+  bob.ua.enableChat(chatModule, { listener: null });
   alice.ua.startChat('sip:bob@10.0.0.2:5070', net.now).unwrap();
   alice.drain();
   net.run(50);

@@ -1,3 +1,4 @@
+import { chatModule } from '../../core/ua/invite-sessions.js';
 // Two of our phones on 127.0.0.1 for session-mode IM: each a NodeUaHost (SIP over UDP, peer to
 // peer, no server) plus a NodeMsrpHost (MSRP over real TCP). Every wait is bounded.
 import { NodeUaHost } from '../../platform/node/ua-host.js';
@@ -28,7 +29,7 @@ export async function phone(name: string): Promise<Phone> {
     msrp.close();
     throw err;
   }
-  sip.ua.enableChat({ listener: msrp.listener, acceptTypes: ACCEPT_TYPES });
+  sip.ua.enableChat(chatModule, { listener: msrp.listener, acceptTypes: ACCEPT_TYPES });
   return { name, sip, msrp, events, uri: `sip:${name}@${sip.address}:${sip.port}` };
 }
 
