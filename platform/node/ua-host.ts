@@ -19,6 +19,14 @@ export interface NodeUaHostOptions {
   readonly tls?: Pick<ConnectionOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>;
   /** Called for every event after the UA emitted it. */
   readonly onEvent?: (event: UaEvent) => void;
+  /** Called with the first line of every message sent ('>>') or received ('<<'), for logs. */
+  readonly onWire?: (direction: '>>' | '<<', firstLine: string) => void;
+}
+
+function firstLine(bytes: Uint8Array): string {
+  let end = 0;
+  while (end < bytes.length && end < 200 && bytes[end] !== 13 && bytes[end] !== 10) end++;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1');
 }
 
 const keyOf = (ep: Endpoint) => `${ep.transport}:${ep.address}:${ep.port}`;
@@ -53,6 +61,7 @@ export class NodeUaHost {
     host.ua = new UserAgent({ random: () => randomInt(0, 1 << 30) / (1 << 30), ...config({ address: host.address, port: host.port }) });
     udp.on('message', (msg, rinfo) => {
       if (host.closed) return;
+      options.onWire?.('<<', firstLine(msg));
       host.ua.handleDatagram(msg, 0, msg.length, { transport: 'udp', address: rinfo.address, port: rinfo.port }, host.now());
       host.drain();
     });
@@ -82,6 +91,7 @@ export class NodeUaHost {
       const ep = out.endpoint;
       // Copied: sockets send asynchronously and the UA may reuse its buffer.
       const bytes = Buffer.from(out.bytes.subarray(out.off, out.off + out.len));
+      this.options.onWire?.('>>', firstLine(bytes));
       const failed = (err: Error | null | undefined) => {
         if (err && !this.closed) { this.ua.handleSendFailed(token, this.now()); this.drain(); }
       };
@@ -119,6 +129,7 @@ export class NodeUaHost {
     this.flows.set(keyOf(flow), socket);
     socket.on('data', (chunk: Buffer) => {
       if (this.closed) return;
+      this.options.onWire?.('<<', firstLine(chunk));
       this.ua.handleStream(flow, chunk, 0, chunk.length, this.now());
       this.drain();
     });

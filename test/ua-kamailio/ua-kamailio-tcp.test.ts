@@ -6,16 +6,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startKamailio, skipWithoutKamailio, type Kamailio } from '../support/kamailio/harness.js';
-import { TcpUaHost } from './tcp-host.js';
+import { UaTestHost } from './ua-test-host.js';
 
 const skip = skipWithoutKamailio('test/ua-kamailio/ua-kamailio-tcp.test.ts');
 let kam: Kamailio | undefined;
-const hosts: TcpUaHost[] = [];
+const hosts: UaTestHost[] = [];
 const te = new TextEncoder();
 const td = new TextDecoder();
 
-async function openUa(user: string, password: string, k: Kamailio): Promise<TcpUaHost> {
-  const h = await TcpUaHost.open(user, (port) => ({
+async function openUa(user: string, password: string, k: Kamailio): Promise<UaTestHost> {
+  const h = await UaTestHost.open(user, 'tcp', (port) => ({
     aor: `sip:${user}@${k.domain}`, username: user, password, registrar: `sip:${k.host}:${k.port};transport=tcp`,
     localAddress: '127.0.0.1', localPort: port, expires: 60, t1: 100, backoff: { baseS: 1, maxS: 2 }, subscribeExpires: 60,
   }));

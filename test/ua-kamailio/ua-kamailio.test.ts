@@ -6,11 +6,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startKamailio, skipWithoutKamailio, type Kamailio } from '../support/kamailio/harness.js';
-import { UdpUaHost } from './udp-host.js';
+import { UaTestHost } from './ua-test-host.js';
 
 const skip = skipWithoutKamailio('test/ua-kamailio/ua-kamailio.test.ts');
 let kam: Kamailio | undefined;
-const hosts: UdpUaHost[] = [];
+const hosts: UaTestHost[] = [];
 const te = new TextEncoder();
 const td = new TextDecoder();
 
@@ -19,8 +19,8 @@ function pidf(user: string, basic: 'open' | 'closed', note: string): string {
     `<tuple id="t-${user}"><status><basic>${basic}</basic></status><note>${note}</note></tuple>\n</presence>\n`;
 }
 
-async function openUa(user: string, password: string, k: Kamailio, extra: Record<string, unknown> = {}): Promise<UdpUaHost> {
-  const h = await UdpUaHost.open(user, (port) => ({
+async function openUa(user: string, password: string, k: Kamailio, extra: Record<string, unknown> = {}): Promise<UaTestHost> {
+  const h = await UaTestHost.open(user, 'udp', (port) => ({
     aor: `sip:${user}@${k.domain}`, username: user, password, registrar: `sip:${k.host}:${k.port};transport=udp`,
     localAddress: '127.0.0.1', localPort: port, expires: 4, t1: 100, backoff: { baseS: 1, maxS: 2 },
     subscribeExpires: 30, publishExpires: 30, ...extra,
