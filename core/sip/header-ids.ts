@@ -5,7 +5,7 @@
 // Lookup allocates nothing: names are kept as lower-case bytes in one Uint8Array, bucketed by
 // (length, first byte) through typed-array chains built once at module load. A lookup reads the
 // bucket head and compares at most a couple of candidates byte by byte.
-import { LOWER } from '../bytes/chars.js';
+import { CLASS, LOWER, TOKEN } from '../bytes/chars.js';
 
 export const H = {
   UNKNOWN: 0,
@@ -242,6 +242,61 @@ export function lookupTokenHeaderId(buf: Uint8Array, off: number, len: number): 
   }
   return 0;
 }
+
+// ---- Header-name automaton for the parser (RFC 3261 §7.3.1: case-insensitive names) ----
+// A trie of the lower-cased long names and compact letters as a transition table, so the parser
+// learns the header id while it scans the name: one column load and one transition per byte,
+// no second pass over the name. Column 0 = not a token character (the name ends there);
+// letters fold to one column per letter; "-" has its own; other token characters lead to the
+// dead state 0, which loops on every token column and has id H.UNKNOWN. Built once; about
+// 650 states x 32 columns of Uint16 (≈ 42 KB).
+
+/** Column of a byte: 0 for non-token bytes, else 1..28. */
+export const NAME_COLUMN: Uint8Array = new Uint8Array(256);
+const NAME_COLUMN_OTHER = 28;
+/** The state every header name starts in (0 is the dead state). */
+export const NAME_START = 1;
+
+function buildNameAutomaton(): { next: Uint16Array; id: Uint8Array } {
+  for (let b = 0; b < 256; b++) {
+    if ((CLASS[b] & TOKEN) === 0) continue;
+    const lower = LOWER[b];
+    NAME_COLUMN[b] = lower >= 0x61 && lower <= 0x7a ? lower - 0x60 : lower === 0x2d ? 27 : NAME_COLUMN_OTHER;
+  }
+  // Trie nodes first (growable arrays at load time only), then the flat tables.
+  const children: number[][] = [[], []]; // per state: column -> state
+  const ids: number[] = [0, 0];
+  const insert = (name: string, id: number): void => {
+    let state = NAME_START;
+    for (let k = 0; k < name.length; k++) {
+      const col = NAME_COLUMN[name.charCodeAt(k)];
+      let next = children[state][col];
+      if (next === undefined) {
+        next = children.length;
+        children.push([]);
+        ids.push(0);
+        children[state][col] = next;
+      }
+      state = next;
+    }
+    ids[state] = id;
+  };
+  for (let id = 1; id < HEADER_NAMES.length; id++) insert(HEADER_NAMES[id], id);
+  for (const [letter, id] of COMPACT_FORMS) insert(letter, id);
+  const next = new Uint16Array(children.length << 5);
+  const id = new Uint8Array(children.length);
+  for (let state = 1; state < children.length; state++) {
+    id[state] = ids[state];
+    const row = children[state];
+    for (let col = 1; col <= NAME_COLUMN_OTHER; col++) next[(state << 5) | col] = row[col] ?? 0;
+  }
+  return { next, id };
+}
+const NAME_AUTOMATON = buildNameAutomaton();
+/** Transition table: NAME_NEXT[(state << 5) | column]. */
+export const NAME_NEXT: Uint16Array = NAME_AUTOMATON.next;
+/** Header id of the name that ends in a state; H.UNKNOWN (0) for prefixes and the dead state. */
+export const NAME_ID: Uint8Array = NAME_AUTOMATON.id;
 
 export const M = {
   OTHER: 0,

@@ -57,6 +57,13 @@ export class SipMessageView {
   errorCode = 0;
   /** Absolute index into buf where the last failed parse found the fault. */
   errorOffset = 0;
+  /** Parser internal: a 32-bit view of the backing ArrayBuffer of the bytes parsed into this view
+   *  twice in a row (a reused receive buffer), so header values can be scanned four bytes at a
+   *  time. Created once per such buffer; fresh buffers on every call never create one. */
+  wordsBuffer: ArrayBufferLike | null = null;
+  /** Parser internal: the typed array last seen over wordsBuffer (skips the .buffer lookup). */
+  wordsFor: Uint8Array | null = null;
+  words: Int32Array | null = null;
 
   constructor(limits?: Partial<ParseLimits>) {
     const l: ParseLimits = {

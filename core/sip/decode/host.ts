@@ -105,35 +105,6 @@ export function scanIpv6(buf: Uint8Array, p: number, end: number): number {
   return p;
 }
 
-/** Validates a hostname or IPv4 address occupying exactly [start, stop). */
-function hostnameKind(buf: Uint8Array, start: number, stop: number): number {
-  let allNumeric = true;
-  for (let i = start; i < stop; i++) {
-    if (buf[i] !== DOT && (CHAR_CLASS[buf[i]] & C_DIGIT) === 0) { allNumeric = false; break; }
-  }
-  if (allNumeric) return scanIpv4(buf, start, stop) === stop ? HOST_IPV4 : -1 - start;
-  // Labels: no empty label (a single trailing dot is allowed), no edge hyphens, top label starts
-  // with a letter.
-  let labelStart = start;
-  let lastLabelStart = start;
-  let lastLabelEnd = stop;
-  for (let i = start; i <= stop; i++) {
-    if (i === stop || buf[i] === DOT) {
-      if (i === labelStart) {
-        if (i === stop && i > start) break; // trailing dot
-        return -1 - i;
-      }
-      if (buf[labelStart] === 0x2d) return -1 - labelStart;
-      if (buf[i - 1] === 0x2d) return -1 - (i - 1);
-      lastLabelStart = labelStart;
-      lastLabelEnd = i;
-      labelStart = i + 1;
-    }
-  }
-  if (lastLabelEnd <= lastLabelStart || (CHAR_CLASS[buf[lastLabelStart]] & C_ALPHA) === 0) return -1 - lastLabelStart;
-  return HOST_NAME;
-}
-
 /**
  * Reads a host at p. Returns the index after it, or a negative error code with
  * out.errorOffset set. Stops at the first byte that cannot continue a host (":" for a port,
@@ -168,14 +139,49 @@ export function scanHost(buf: Uint8Array, p: number, end: number, out: HostTarge
     out.hostKind = HOST_IPV6;
     return q + 1;
   }
+  // hostname or IPv4address, in one pass: find the end and check the label rules on the way (no
+  // empty label but one trailing dot, no "-" at a label's edge, the top label starts with a
+  // letter). A span of digits and dots only is an IPv4 address. The first fault is reported.
+  const CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
   let q = p;
+  let allNumeric = true;
+  let labelStart = p;
+  let fault = -1; // position of the first label fault
   while (q < end) {
     const c = buf[q];
-    if ((CHAR_CLASS[c] & (C_ALPHA | C_DIGIT)) !== 0 || c === DOT || c === 0x2d) q++;
-    else break;
+    const cls = CLASS[c];
+    if ((cls & C_DIGIT) !== 0) { q++; continue; }
+    if ((cls & C_ALPHA) !== 0 || c === 0x2d) { allNumeric = false; q++; continue; }
+    if (c !== DOT) break;
+    if (fault < 0) {
+      if (q === labelStart) fault = q;
+      else if (buf[labelStart] === 0x2d) fault = labelStart;
+      else if (buf[q - 1] === 0x2d) fault = q - 1;
+    }
+    q++;
+    if (fault < 0) labelStart = q;
   }
   if (q === p) { out.errorOffset = p; return E_DEC_BAD_HOST; }
-  const kind = hostnameKind(buf, p, q);
+  let kind: number;
+  if (allNumeric) {
+    kind = scanIpv4(buf, p, q) === q ? HOST_IPV4 : -1 - p;
+  } else if (fault >= 0) {
+    kind = -1 - fault;
+  } else {
+    // The last label runs from labelStart to q; empty means a trailing dot (allowed once), and
+    // then the top label is the one before that dot.
+    let topStart = labelStart;
+    if (labelStart === q) {
+      topStart = q - 1;
+      while (topStart > p && buf[topStart - 1] !== DOT) topStart--;
+    } else if (buf[labelStart] === 0x2d) {
+      fault = labelStart;
+    } else if (buf[q - 1] === 0x2d) {
+      fault = q - 1;
+    }
+    if (fault < 0 && (CHAR_CLASS[buf[topStart]] & C_ALPHA) === 0) fault = topStart;
+    kind = fault >= 0 ? -1 - fault : HOST_NAME;
+  }
   if (kind < 0) { out.errorOffset = -1 - kind; return E_DEC_BAD_HOST; }
   out.hostOff = p;
   out.hostLen = q - p;

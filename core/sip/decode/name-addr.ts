@@ -22,7 +22,7 @@ import {
   parseUnsigned, skipLws, skipQuoted, trimLwsEnd,
 } from './chars.js';
 import { PARAMS_HEADER, ParamCursor } from './params.js';
-import { UriValue, decodeUri } from './uri.js';
+import { UriValue, decodeUriAfterReset } from './uri.js';
 
 export const MAX_DELTA_SECONDS = 4294967295; // 2^32 - 1 (RFC 3261 §20.19, RFC 4475 scalar02)
 const MAX_REG_ID = 2147483647; // RFC 5626 §4.1: reg-id = 1*10DIGIT ; 1 to (2^31 - 1)
@@ -202,7 +202,7 @@ function decodeAddress(
     out.angle = true;
     out.uriOff = uriStart;
     out.uriLen = gt - uriStart;
-    const r = decodeUri(buf, uriStart, gt, out.uri);
+    const r = decodeUriAfterReset(buf, uriStart, gt, out.uri);
     if (r !== DECODE_OK) return fail(out, r, out.uri.errorOffset);
     afterAddress = gt + 1;
   } else {
@@ -218,7 +218,7 @@ function decodeAddress(
     if (q < end && (buf[q] === QMARK || buf[q] === COMMA)) return fail(out, E_DEC_BAD_ADDR_SPEC, q);
     out.uriOff = p;
     out.uriLen = q - p;
-    const r = decodeUri(buf, p, q, out.uri);
+    const r = decodeUriAfterReset(buf, p, q, out.uri);
     if (r !== DECODE_OK) return fail(out, r, out.uri.errorOffset);
     afterAddress = q;
   }
@@ -236,7 +236,7 @@ function decodeAddress(
     const at = vOff < 0 ? cursor.nameOff : vOff;
     if (cursor.nameIs('tag')) {
       // tag-param = "tag" EQUAL token
-      if (vLen <= 0 || cursor.quoted || !isToken(buf, vOff, vOff + vLen)) return fail(out, E_DEC_BAD_PARAM, at);
+      if (!cursor.valueIsToken) return fail(out, E_DEC_BAD_PARAM, at);
       out.tagOff = vOff;
       out.tagLen = vLen;
     } else if (contact !== null) {
@@ -269,12 +269,6 @@ function decodeAddress(
   }
   if (r < 0) return fail(out, r, cursor.errorOffset);
   return DECODE_OK;
-}
-
-function isToken(buf: Uint8Array, off: number, end: number): boolean {
-  if (off >= end) return false;
-  for (let i = off; i < end; i++) if ((CHAR_CLASS[buf[i]] & C_TOKEN) === 0) return false;
-  return true;
 }
 
 /** From / To (RFC 3261 §20.20, §20.39). */

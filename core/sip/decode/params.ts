@@ -14,7 +14,7 @@
 import { DECODE_OK, E_DEC_BAD_ESCAPE, E_DEC_BAD_PARAM, E_DEC_BAD_URI_HEADER, E_DEC_UNTERMINATED_QUOTE } from './errors.js';
 import {
   AMP, CHAR_CLASS, COLON, C_HNV_UNRESERVED, C_PARAM_UNRESERVED, C_TOKEN, C_UNRESERVED, DQUOTE, EQUAL,
-  LBRACKET, PERCENT, RBRACKET, SEMI, isHex, skipLws, skipQuoted, spanEqualsLower,
+  LBRACKET, PERCENT, RBRACKET, SEMI, SP, isHex, skipLws, skipQuoted, spanEqualsLower,
 } from './chars.js';
 
 const EMPTY = new Uint8Array(0);
@@ -38,16 +38,6 @@ function scanEscaped(buf: Uint8Array, pos: number, end: number, cls: number): nu
   return pos;
 }
 
-/** gen-value without quotes: token / host (host adds ":" and brackets for IPv6, RFC 5118 §4.5). */
-function scanGenValue(buf: Uint8Array, pos: number, end: number): number {
-  while (pos < end) {
-    const c = buf[pos];
-    if ((CHAR_CLASS[c] & C_TOKEN) !== 0 || c === COLON || c === LBRACKET || c === RBRACKET) pos++;
-    else break;
-  }
-  return pos;
-}
-
 export class ParamCursor {
   buf: Uint8Array = EMPTY;
   pos = 0;
@@ -60,6 +50,8 @@ export class ParamCursor {
   valueOff = -1;
   valueLen = -1;
   quoted = false;
+  /** The value is present, unquoted and all token characters (tag, branch … need no re-scan). */
+  valueIsToken = false;
   errorOffset = -1;
   private first = true;
 
@@ -75,6 +67,7 @@ export class ParamCursor {
     this.valueOff = -1;
     this.valueLen = -1;
     this.quoted = false;
+    this.valueIsToken = false;
     this.errorOffset = -1;
     return this;
   }
@@ -86,6 +79,7 @@ export class ParamCursor {
     this.valueOff = -1;
     this.valueLen = -1;
     this.quoted = false;
+    this.valueIsToken = false;
     if (this.mode === PARAMS_HEADER) return this.nextHeaderParam(buf, end);
     return this.nextUriParam(buf, end);
   }
@@ -101,20 +95,26 @@ export class ParamCursor {
     return code;
   }
 
+  // skipLws is only called where a byte that could start LWS (SP, HTAB, CR, LF: all below "!")
+  // is actually there; on the usual ";name=value" it is never called.
   private nextHeaderParam(buf: Uint8Array, end: number): number {
-    let p = skipLws(buf, this.pos, end);
+    const CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
+    let p = this.pos;
+    if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
     if (p >= end) { this.pos = end; return 0; }
     if (buf[p] !== SEMI) return this.fail(E_DEC_BAD_PARAM, p);
-    p = skipLws(buf, p + 1, end);
+    p++;
+    if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
     const nameStart = p;
-    while (p < end && (CHAR_CLASS[buf[p]] & C_TOKEN) !== 0) p++;
+    while (p < end && (CLASS[buf[p]] & C_TOKEN) !== 0) p++;
     if (p === nameStart) return this.fail(E_DEC_BAD_PARAM, p);
     this.nameOff = nameStart;
     this.nameLen = p - nameStart;
     const afterName = p;
-    p = skipLws(buf, p, end);
+    if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
     if (p < end && buf[p] === EQUAL) {
-      p = skipLws(buf, p + 1, end);
+      p++;
+      if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
       if (p < end && buf[p] === DQUOTE) {
         const close = skipQuoted(buf, p, end);
         if (close < 0) return this.fail(E_DEC_UNTERMINATED_QUOTE, -1 - close);
@@ -125,10 +125,19 @@ export class ParamCursor {
         return 1;
       }
       const valueStart = p;
-      p = scanGenValue(buf, p, end);
+      // gen-value without quotes: token / host (host adds ":" and brackets for IPv6, RFC 5118 §4.5).
+      // Token characters first, so a pure token is known as one without a second pass.
+      while (p < end && (CLASS[buf[p]] & C_TOKEN) !== 0) p++;
+      const tokenEnd = p;
+      while (p < end) {
+        const c = buf[p];
+        if ((CLASS[c] & C_TOKEN) !== 0 || c === COLON || c === LBRACKET || c === RBRACKET) p++;
+        else break;
+      }
       if (p === valueStart) return this.fail(E_DEC_BAD_PARAM, p);
       this.valueOff = valueStart;
       this.valueLen = p - valueStart;
+      this.valueIsToken = tokenEnd === p;
       this.pos = p;
       return 1;
     }

@@ -110,12 +110,13 @@ function fail(out: UriValue, code: number, at: number): number {
 
 /** Scans [p, end) for bytes of `cls` or valid escapes; returns the stop index, or -1 - bad escape. */
 function scanUriChars(buf: Uint8Array, p: number, end: number, cls: number): number {
+  const CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
   while (p < end) {
     const c = buf[p];
     if (c === PERCENT) {
       if (p + 2 >= end || !isHex(buf[p + 1]) || !isHex(buf[p + 2])) return -1 - p;
       p += 3;
-    } else if ((CHAR_CLASS[c] & cls) !== 0) p++;
+    } else if ((CLASS[c] & cls) !== 0) p++;
     else break;
   }
   return p;
@@ -127,6 +128,11 @@ function scanUriChars(buf: Uint8Array, p: number, end: number, cls: number): num
  */
 export function decodeUri(buf: Uint8Array, off: number, end: number, out: UriValue): number {
   out.reset();
+  return decodeUriAfterReset(buf, off, end, out);
+}
+
+/** decodeUri for a caller that has just reset `out` (NameAddrValue.reset resets its uri). */
+export function decodeUriAfterReset(buf: Uint8Array, off: number, end: number, out: UriValue): number {
   if (end > buf.length) end = buf.length;
   if (off >= end) return fail(out, E_DEC_EMPTY, off);
   if ((CHAR_CLASS[buf[off]] & C_ALPHA) === 0) return fail(out, E_DEC_BAD_SCHEME, off);
@@ -136,9 +142,16 @@ export function decodeUri(buf: Uint8Array, off: number, end: number, out: UriVal
   out.schemeOff = off;
   out.schemeLen = p - off;
   p++;
-  if (spanEqualsLower(buf, off, out.schemeLen, 'sip')) out.schemeId = SCHEME_SIP;
-  else if (spanEqualsLower(buf, off, out.schemeLen, 'sips')) out.schemeId = SCHEME_SIPS;
-  else if (spanEqualsLower(buf, off, out.schemeLen, 'tel')) out.schemeId = SCHEME_TEL;
+  const schemeLen = p - 1 - off;
+  if (schemeLen === 3 || schemeLen === 4) {
+    // "sip" / "sips" / "tel", case-insensitive: the first letter picks the one candidate.
+    const first = buf[off] | 0x20;
+    if (first === 0x73) {
+      if (spanEqualsLower(buf, off, schemeLen, schemeLen === 3 ? 'sip' : 'sips')) out.schemeId = schemeLen === 3 ? SCHEME_SIP : SCHEME_SIPS;
+    } else if (first === 0x74 && schemeLen === 3 && spanEqualsLower(buf, off, 3, 'tel')) {
+      out.schemeId = SCHEME_TEL;
+    }
+  }
   if (out.schemeId === SCHEME_SIP || out.schemeId === SCHEME_SIPS) return decodeSipRest(buf, p, end, out);
   if (out.schemeId === SCHEME_TEL) return decodeTelRest(buf, p, end, out);
   // RFC 3261 §19.1.1 / RFC 2396: opaque-part / hier-part are made of uric = reserved / unreserved / escaped.
@@ -156,15 +169,23 @@ export function decodeUri(buf: Uint8Array, off: number, end: number, out: UriVal
 function decodeSipRest(buf: Uint8Array, p: number, end: number, out: UriValue): number {
   // userinfo is present iff an "@" appears before the first byte that no userinfo may hold;
   // "@" cannot appear unescaped in hostport, parameters or headers.
-  const userCls = C_UNRESERVED | C_USER_UNRESERVED | C_PASSWORD_EXTRA;
+  // Usual case first: a valid user part ending right at the "@" is the userinfo, found in one
+  // pass (every byte it holds continues the general search below, so that search would stop at
+  // the same "@").
   let at = -1;
-  for (let i = p; i < end; i++) {
-    const c = buf[i];
-    if (c === AT) { at = i; break; }
-    if ((CHAR_CLASS[c] & userCls) === 0 && c !== COLON && c !== PERCENT) break;
+  let userEnd = scanUriChars(buf, p, end, C_UNRESERVED | C_USER_UNRESERVED);
+  if (userEnd >= 0 && userEnd < end && buf[userEnd] === AT) {
+    at = userEnd;
+  } else {
+    const userCls = C_UNRESERVED | C_USER_UNRESERVED | C_PASSWORD_EXTRA;
+    for (let i = p; i < end; i++) {
+      const c = buf[i];
+      if (c === AT) { at = i; break; }
+      if ((CHAR_CLASS[c] & userCls) === 0 && c !== COLON && c !== PERCENT) break;
+    }
+    if (at >= 0) userEnd = scanUriChars(buf, p, at, C_UNRESERVED | C_USER_UNRESERVED);
   }
   if (at >= 0) {
-    const userEnd = scanUriChars(buf, p, at, C_UNRESERVED | C_USER_UNRESERVED);
     if (userEnd < 0) return fail(out, E_DEC_BAD_ESCAPE, -1 - userEnd);
     if (userEnd === p) return fail(out, E_DEC_BAD_USER, p);
     if (userEnd !== at && buf[userEnd] !== COLON) return fail(out, E_DEC_BAD_USER, userEnd);

@@ -14,7 +14,7 @@ import {
   DECODE_OK, E_DEC_BAD_HOST, E_DEC_BAD_PARAM, E_DEC_BAD_PORT, E_DEC_BAD_SENT_PROTOCOL, E_DEC_EMPTY,
 } from './errors.js';
 import {
-  CHAR_CLASS, COLON, C_TOKEN, LBRACKET, RBRACKET, SLASH, parseUnsigned, skipLws, spanEqualsLower, trimLwsEnd,
+  CHAR_CLASS, COLON, C_TOKEN, LBRACKET, RBRACKET, SEMI, SLASH, parseUnsigned, skipLws, spanEqualsLower, trimLwsEnd,
 } from './chars.js';
 import { HOST_NONE, parsePort, scanDigits, scanHost, scanIpv4, scanIpv6, type HostTarget } from './host.js';
 import { PARAMS_HEADER, ParamCursor } from './params.js';
@@ -31,12 +31,22 @@ export const TRANSPORT_WSS = 7;
 // Lower-case names indexed by TRANSPORT_* (RFC 3261 §25.1, RFC 4168, RFC 7118).
 const TRANSPORT_NAMES: readonly string[] = ['', 'udp', 'tcp', 'tls', 'sctp', 'tls-sctp', 'ws', 'wss'];
 
-/** TRANSPORT_* id of a transport token (case-insensitive), TRANSPORT_OTHER when unknown. */
+/** TRANSPORT_* id of a transport token (case-insensitive), TRANSPORT_OTHER when unknown.
+ *  Dispatches on the length first so a lookup costs one string compare at most. */
 export function lookupTransportId(buf: Uint8Array, off: number, len: number): number {
-  for (let i = 1; i < TRANSPORT_NAMES.length; i++) {
-    if (spanEqualsLower(buf, off, len, TRANSPORT_NAMES[i])) return i;
+  switch (len) {
+    case 2: return spanEqualsLower(buf, off, len, TRANSPORT_NAMES[TRANSPORT_WS]) ? TRANSPORT_WS : TRANSPORT_OTHER;
+    case 3: {
+      // udp / tcp / tls / wss: the first letter picks the one candidate.
+      const first = buf[off] | 0x20;
+      const id = first === 0x75 ? TRANSPORT_UDP : first === 0x74 ? ((buf[off + 1] | 0x20) === 0x63 ? TRANSPORT_TCP : TRANSPORT_TLS)
+        : first === 0x77 ? TRANSPORT_WSS : TRANSPORT_OTHER;
+      return id !== TRANSPORT_OTHER && spanEqualsLower(buf, off, len, TRANSPORT_NAMES[id]) ? id : TRANSPORT_OTHER;
+    }
+    case 4: return spanEqualsLower(buf, off, len, TRANSPORT_NAMES[TRANSPORT_SCTP]) ? TRANSPORT_SCTP : TRANSPORT_OTHER;
+    case 8: return spanEqualsLower(buf, off, len, TRANSPORT_NAMES[TRANSPORT_TLS_SCTP]) ? TRANSPORT_TLS_SCTP : TRANSPORT_OTHER;
+    default: return TRANSPORT_OTHER;
   }
-  return TRANSPORT_OTHER;
 }
 
 export class ViaValue implements HostTarget {
@@ -109,7 +119,8 @@ function fail(out: ViaValue, code: number, at: number): number {
 }
 
 function scanToken(buf: Uint8Array, p: number, end: number): number {
-  while (p < end && (CHAR_CLASS[buf[p]] & C_TOKEN) !== 0) p++;
+  const cls = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
+  while (p < end && (cls[buf[p]] & C_TOKEN) !== 0) p++;
   return p;
 }
 
@@ -120,6 +131,8 @@ function isValidReceived(buf: Uint8Array, off: number, end: number): boolean {
     if (buf[end - 1] !== RBRACKET) return false;
     return scanIpv6(buf, off + 1, end - 1) === end - 1;
   }
+  // The usual IPv4 address holds no ":", so the search below would end in this same test.
+  if (scanIpv4(buf, off, end) === end) return true;
   for (let i = off; i < end; i++) {
     if (buf[i] === COLON) return scanIpv6(buf, off, end) === end;
   }
@@ -132,28 +145,49 @@ export function decodeVia(buf: Uint8Array, off: number, end: number, out: ViaVal
   let p = skipLws(buf, off, end);
   end = trimLwsEnd(buf, p, end);
   if (p >= end) return fail(out, E_DEC_EMPTY, p);
-  // sent-protocol: three tokens joined by SLASH.
-  for (let part = 0; part < 3; part++) {
-    if (part > 0) {
-      p = skipLws(buf, p, end);
-      if (p >= end || buf[p] !== SLASH) return fail(out, E_DEC_BAD_SENT_PROTOCOL, p);
-      p = skipLws(buf, p + 1, end);
-    }
-    const start = p;
+  // sent-protocol: three tokens joined by SLASH (SWS "/" SWS; skipLws only runs when a byte
+  // that could start LWS is actually there). Nearly every Via starts "SIP/2.0/" with no LWS:
+  // those 8 bytes are matched at once, giving the spans the general path would.
+  let start = p;
+  if (p + 8 <= end && (buf[p] | 0x20) === 0x73 && (buf[p + 1] | 0x20) === 0x69 && (buf[p + 2] | 0x20) === 0x70 &&
+      buf[p + 3] === SLASH && buf[p + 4] === 0x32 && buf[p + 5] === 0x2e && buf[p + 6] === 0x30 && buf[p + 7] === SLASH) {
+    out.protocolOff = p;
+    out.protocolLen = 3;
+    out.versionOff = p + 4;
+    out.versionLen = 3;
+    p += 8;
+  } else {
     p = scanToken(buf, p, end);
     if (p === start) return fail(out, E_DEC_BAD_SENT_PROTOCOL, p);
-    if (part === 0) { out.protocolOff = start; out.protocolLen = p - start; }
-    else if (part === 1) { out.versionOff = start; out.versionLen = p - start; }
-    else { out.transportOff = start; out.transportLen = p - start; }
+    out.protocolOff = start;
+    out.protocolLen = p - start;
+    if (p < end && buf[p] !== SLASH) p = skipLws(buf, p, end);
+    if (p >= end || buf[p] !== SLASH) return fail(out, E_DEC_BAD_SENT_PROTOCOL, p);
+    p++;
+    if (p < end && (CHAR_CLASS[buf[p]] & C_TOKEN) === 0) p = skipLws(buf, p, end);
+    start = p;
+    p = scanToken(buf, p, end);
+    if (p === start) return fail(out, E_DEC_BAD_SENT_PROTOCOL, p);
+    out.versionOff = start;
+    out.versionLen = p - start;
+    if (p < end && buf[p] !== SLASH) p = skipLws(buf, p, end);
+    if (p >= end || buf[p] !== SLASH) return fail(out, E_DEC_BAD_SENT_PROTOCOL, p);
+    p++;
   }
-  out.transportId = lookupTransportId(buf, out.transportOff, out.transportLen);
+  if (p < end && (CHAR_CLASS[buf[p]] & C_TOKEN) === 0) p = skipLws(buf, p, end);
+  start = p;
+  p = scanToken(buf, p, end);
+  if (p === start) return fail(out, E_DEC_BAD_SENT_PROTOCOL, p);
+  out.transportOff = start;
+  out.transportLen = p - start;
+  out.transportId = lookupTransportId(buf, start, p - start);
   // LWS between sent-protocol and sent-by is mandatory.
   const hostStart = skipLws(buf, p, end);
   if (hostStart === p) return fail(out, hostStart >= end ? E_DEC_BAD_HOST : E_DEC_BAD_SENT_PROTOCOL, hostStart);
   p = scanHost(buf, hostStart, end, out, false);
   if (p < 0) return p;
   const afterHost = p;
-  const colon = skipLws(buf, p, end);
+  const colon = p < end && buf[p] !== COLON ? skipLws(buf, p, end) : p;
   if (colon < end && buf[colon] === COLON) {
     const portStart = skipLws(buf, colon + 1, end);
     const portEnd = scanDigits(buf, portStart, end);
@@ -166,7 +200,7 @@ export function decodeVia(buf: Uint8Array, off: number, end: number, out: ViaVal
   } else {
     p = afterHost;
   }
-  const paramsStart = skipLws(buf, p, end);
+  const paramsStart = p < end && buf[p] === SEMI ? p : skipLws(buf, p, end);
   if (paramsStart < end) {
     out.paramsOff = paramsStart;
     out.paramsLen = end - paramsStart;
@@ -176,37 +210,56 @@ export function decodeVia(buf: Uint8Array, off: number, end: number, out: ViaVal
   while ((r = cursor.next()) === 1) {
     const vOff = cursor.valueOff;
     const vLen = cursor.valueLen;
-    if (cursor.nameIs('branch')) {
-      if (vLen <= 0 || cursor.quoted || scanToken(buf, vOff, vOff + vLen) !== vOff + vLen) {
-        return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? cursor.nameOff : vOff);
-      }
-      out.branchOff = vOff;
-      out.branchLen = vLen;
-    } else if (cursor.nameIs('received')) {
-      if (cursor.quoted || !isValidReceived(buf, vOff, vOff + vLen)) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? cursor.nameOff : vOff);
-      out.receivedOff = vOff;
-      out.receivedLen = vLen;
-    } else if (cursor.nameIs('rport')) {
-      out.rportPresent = true;
-      if (vOff >= 0) {
-        const v = cursor.quoted ? -1 : parsePort(buf, vOff, vOff + vLen);
-        if (v < 0) return fail(out, E_DEC_BAD_PARAM, vOff);
-        out.rport = v;
-        out.rportOff = vOff;
-        out.rportLen = vLen;
-      }
-    } else if (cursor.nameIs('maddr')) {
-      const h = out.scratchHost;
-      const stop = vLen > 0 && !cursor.quoted ? scanHost(buf, vOff, vOff + vLen, h, false) : -1;
-      if (stop !== vOff + vLen) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? cursor.nameOff : vOff);
-      out.maddrOff = vOff;
-      out.maddrLen = vLen;
-    } else if (cursor.nameIs('ttl')) {
-      const v = vLen > 0 && vLen <= 3 && !cursor.quoted ? parseUnsigned(buf, vOff, vOff + vLen, 255) : -1;
-      if (v < 0) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? cursor.nameOff : vOff);
-      out.ttl = v;
-      out.ttlOff = vOff;
-      out.ttlLen = vLen;
+    const nameOff = cursor.nameOff;
+    // Dispatch on the name's length and first letter, then confirm with one compare.
+    switch (cursor.nameLen) {
+      case 6:
+        if ((buf[nameOff] | 0x20) === 0x62 && spanEqualsLower(buf, nameOff, 6, 'branch')) {
+          if (!cursor.valueIsToken) {
+            return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? nameOff : vOff);
+          }
+          out.branchOff = vOff;
+          out.branchLen = vLen;
+        }
+        break;
+      case 8:
+        if ((buf[nameOff] | 0x20) === 0x72 && spanEqualsLower(buf, nameOff, 8, 'received')) {
+          if (cursor.quoted || !isValidReceived(buf, vOff, vOff + vLen)) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? nameOff : vOff);
+          out.receivedOff = vOff;
+          out.receivedLen = vLen;
+        }
+        break;
+      case 5:
+        if ((buf[nameOff] | 0x20) === 0x72) {
+          if (spanEqualsLower(buf, nameOff, 5, 'rport')) {
+            out.rportPresent = true;
+            if (vOff >= 0) {
+              const v = cursor.quoted ? -1 : parsePort(buf, vOff, vOff + vLen);
+              if (v < 0) return fail(out, E_DEC_BAD_PARAM, vOff);
+              out.rport = v;
+              out.rportOff = vOff;
+              out.rportLen = vLen;
+            }
+          }
+        } else if (spanEqualsLower(buf, nameOff, 5, 'maddr')) {
+          const h = out.scratchHost;
+          const stop = vLen > 0 && !cursor.quoted ? scanHost(buf, vOff, vOff + vLen, h, false) : -1;
+          if (stop !== vOff + vLen) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? nameOff : vOff);
+          out.maddrOff = vOff;
+          out.maddrLen = vLen;
+        }
+        break;
+      case 3:
+        if (spanEqualsLower(buf, nameOff, 3, 'ttl')) {
+          const v = vLen > 0 && vLen <= 3 && !cursor.quoted ? parseUnsigned(buf, vOff, vOff + vLen, 255) : -1;
+          if (v < 0) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? nameOff : vOff);
+          out.ttl = v;
+          out.ttlOff = vOff;
+          out.ttlLen = vLen;
+        }
+        break;
+      default:
+        break;
     }
   }
   if (r < 0) return fail(out, r, cursor.errorOffset);
