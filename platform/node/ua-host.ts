@@ -3,12 +3,27 @@
 // per destination, one timer re-armed at pollTimeout. It follows core/ua/README.md: after every
 // input or command, drain pollTransmit → pollTimeout → pollEvent. TLS verifies the server
 // certificate by default (node:tls rejectUnauthorized), with the target host as SNI.
+//
+// Host names (RFC 3263): the UA labels an endpoint with the URI's host as it is. When that is a
+// name, the host resolves it (NAPTR → SRV → A/AAAA via platform/node/dns.ts, through the
+// injectable `dns` resolver), caches the ordered target list per (name, transport, port) for
+// `dnsCacheMs`, and sends to the current target. Sends that arrive while resolution runs wait in
+// a bounded queue. A transport failure at the current target (ICMP port unreachable on UDP — seen
+// only on a connected socket, so every named UDP target gets its own connected socket —, a
+// refused or failed TCP/TLS connect) moves to the next target (§4.3) and retries the failed
+// send there once; only then does the UA get handleSendFailed. A name that resolves to nothing
+// fails every waiting send, and the UA backs off as it would after any transport error.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { randomInt } from 'node:crypto';
 import { UserAgent, Outgoing, type Endpoint, type UaConfig, type UaEvent } from '../../core/ua/index.js';
+import { TargetResolver, type Target, type TargetRequest } from '../../core/transport/targets.js';
+import { defaultPort } from '../../core/transport/kinds.js';
+import type { DnsResolver } from '../host/socket.js';
+import { NodeDnsResolver, resolveTargets } from './dns.js';
+import { ipFamily } from './addresses.js';
 
 export interface NodeUaHostOptions {
   /** Local address to bind and advertise (default 127.0.0.1). */
@@ -21,7 +36,54 @@ export interface NodeUaHostOptions {
   readonly onEvent?: (event: UaEvent) => void;
   /** Called with the first line of every message sent ('>>') or received ('<<'), for logs. */
   readonly onWire?: (direction: '>>' | '<<', firstLine: string) => void;
+  /** Resolver for endpoint host names (RFC 3263); default: NodeDnsResolver (system DNS, localhost → loopback). */
+  readonly dns?: DnsResolver;
+  /** How long a resolved target list is reused (default 60 s; resolveTargets reports no TTLs). */
+  readonly dnsCacheMs?: number;
+  /** Bound per DNS query (default 5 s). */
+  readonly dnsQueryTimeoutMs?: number;
+  /** Sends held per name while it resolves (default 32); beyond that they fail at once. */
+  readonly maxPendingSends?: number;
 }
+
+/** One send to a named endpoint: kept until it went out, failed over once, or was reported. */
+interface NamedSend {
+  readonly bytes: Buffer;
+  readonly token: number;
+  /** Already retried on a next target (§4.3): a second failure goes to the UA. */
+  retried: boolean;
+}
+
+/** The targets of one (name, transport, port), in RFC 3263 order, and where failover stands. */
+interface NameEntry {
+  readonly endpoint: Endpoint;
+  state: 'resolving' | 'ready';
+  targets: readonly Target[];
+  index: number;
+  expiresAt: number;
+  readonly pending: NamedSend[];
+}
+
+/** A connected UDP socket to one named target: the only kind of UDP socket that sees ICMP errors. */
+interface UdpTarget {
+  readonly socket: UdpSocket;
+  /** Sends since the last datagram from the target: the ones an ICMP error may be about. */
+  readonly inflight: NamedSend[];
+  /** Sends made before connect() completed: a connected socket takes no address per send. */
+  readonly beforeConnect: NamedSend[] | null;
+  connected: boolean;
+}
+
+/** A TCP/TLS connection to one named target; writes before 'connect' fail over if it is refused. */
+interface StreamTarget {
+  readonly socket: Socket;
+  connected: boolean;
+  readonly unconfirmed: NamedSend[];
+}
+
+const DEFAULT_DNS_CACHE_MS = 60_000;
+const DEFAULT_MAX_PENDING = 32;
+const MAX_INFLIGHT = 16;
 
 function firstLine(bytes: Uint8Array): string {
   let end = 0;
@@ -30,6 +92,12 @@ function firstLine(bytes: Uint8Array): string {
 }
 
 const keyOf = (ep: Endpoint) => `${ep.transport}:${ep.address}:${ep.port}`;
+
+/** Not an IPv4/IPv6 literal (bracketed IPv6 included): RFC 3263 has to find the address. */
+function isHostName(address: string): boolean {
+  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  return ipFamily(bare) === 0;
+}
 
 export class NodeUaHost {
   ua!: UserAgent;
@@ -42,10 +110,15 @@ export class NodeUaHost {
   private readonly flows = new Map<string, Socket>();
   private closed = false;
   private readonly options: NodeUaHostOptions;
+  private readonly dns: DnsResolver;
+  private readonly names = new Map<string, NameEntry>();
+  private readonly udpTargets = new Map<string, UdpTarget>();
+  private readonly streamTargets = new Map<string, StreamTarget>();
 
   private constructor(options: NodeUaHostOptions) {
     this.options = options;
     this.address = options.address ?? '127.0.0.1';
+    this.dns = options.dns ?? new NodeDnsResolver({ timeoutMs: options.dnsQueryTimeoutMs });
   }
 
   /** Binds the sockets, then builds the UA with our port filled in. */
@@ -92,6 +165,10 @@ export class NodeUaHost {
       // Copied: sockets send asynchronously and the UA may reuse its buffer.
       const bytes = Buffer.from(out.bytes.subarray(out.off, out.off + out.len));
       this.options.onWire?.('>>', firstLine(bytes));
+      if (isHostName(ep.address)) {
+        this.sendByName(ep, { bytes, token, retried: false });
+        continue;
+      }
       const failed = (err: Error | null | undefined) => {
         if (err && !this.closed) { this.ua.handleSendFailed(token, this.now()); this.drain(); }
       };
@@ -142,12 +219,210 @@ export class NodeUaHost {
     });
   }
 
+  // ---- RFC 3263: sends to endpoints named by a host name ----
+
+  private sendByName(ep: Endpoint, send: NamedSend): void {
+    const key = keyOf(ep);
+    let entry = this.names.get(key);
+    if (entry !== undefined && entry.state === 'ready' && this.now() >= entry.expiresAt) {
+      this.names.delete(key);
+      entry = undefined;
+    }
+    if (entry === undefined) {
+      entry = { endpoint: { transport: ep.transport, address: ep.address, port: ep.port }, state: 'resolving', targets: [], index: 0, expiresAt: 0, pending: [] };
+      this.names.set(key, entry);
+      this.resolveName(key, entry);
+    }
+    if (entry.state === 'resolving') {
+      // A retransmission of what already waits replaces it instead of taking another place.
+      const same = entry.pending.findIndex((p) => p.token === send.token);
+      if (same >= 0) entry.pending[same] = send;
+      else if (entry.pending.length < (this.options.maxPendingSends ?? DEFAULT_MAX_PENDING)) entry.pending.push(send);
+      else this.reportFailed(send.token);
+      return;
+    }
+    this.sendToCurrent(key, entry, send);
+  }
+
+  private resolveName(key: string, entry: NameEntry): void {
+    const ep = entry.endpoint;
+    const ipv6 = this.address.includes(':');
+    const machine = new TargetResolver({ supported: [ep.transport], random: () => randomInt(0, 1 << 30) / (1 << 30), ipv6, preferIpv6: ipv6 });
+    const host = ep.address.endsWith('.') ? ep.address.slice(0, -1) : ep.address;
+    // The UA fills in the transport's default port when the URI names none, so a default port
+    // counts as "no port" (§4.2: SRV is asked). UDP and TLS start at NAPTR (§4.1): the
+    // machine's fallback for "no transport" is UDP, or TLS for sips, which is the UA's choice
+    // then; other transports go straight to their SRV name.
+    const noPort = ep.port === defaultPort(ep.transport);
+    const viaNaptr = noPort && (ep.transport === 'udp' || ep.transport === 'tls');
+    const request: TargetRequest = {
+      host,
+      port: noPort ? -1 : ep.port,
+      transport: viaNaptr ? null : ep.transport,
+      secure: ep.transport === 'tls',
+    };
+    void resolveTargets(this.dns, machine, request, { queryTimeoutMs: this.options.dnsQueryTimeoutMs }).then((list) => {
+      if (this.closed || this.names.get(key) !== entry) return;
+      const waiting = entry.pending.splice(0);
+      if (list.length === 0) {
+        // Nothing to send to: every waiting send is a transport error (§8.1.3.1); not cached, so
+        // the UA's next attempt (after its backoff) asks DNS again.
+        this.names.delete(key);
+        for (const s of waiting) this.ua.handleSendFailed(s.token, this.now());
+        this.drain();
+        return;
+      }
+      entry.state = 'ready';
+      entry.targets = list.slice();
+      entry.index = 0;
+      entry.expiresAt = this.now() + (this.options.dnsCacheMs ?? DEFAULT_DNS_CACHE_MS);
+      for (const s of waiting) this.sendToCurrent(key, entry, s);
+    });
+  }
+
+  private sendToCurrent(key: string, entry: NameEntry, send: NamedSend): void {
+    const target = entry.targets[entry.index];
+    if (target === undefined) {
+      // Every target failed: report, and resolve afresh next time.
+      if (this.names.get(key) === entry) this.names.delete(key);
+      this.reportFailed(send.token);
+      return;
+    }
+    if (target.kind === 'udp') this.sendUdpTarget(key, entry, target, send);
+    else this.writeStreamTarget(key, entry, target, send);
+  }
+
+  /** §4.3: `target` failed at the transport: the next target, and one retry there per send. */
+  private failover(key: string, seen: NameEntry, target: Target, sends: readonly NamedSend[]): void {
+    // A socket outlives a cache refresh of its name: act on the entry in use now.
+    const entry = this.names.get(key) ?? seen;
+    // Only the first report of this target's failure moves on; later ones find it moved already.
+    if (entry.targets[entry.index] === target) entry.index++;
+    for (const s of sends) {
+      if (s.retried) this.reportFailed(s.token);
+      else this.sendToCurrent(key, entry, { bytes: s.bytes, token: s.token, retried: true });
+    }
+  }
+
+  /** handleSendFailed outside the pollTransmit loop that may be running now. */
+  private reportFailed(token: number): void {
+    queueMicrotask(() => {
+      if (this.closed) return;
+      this.ua.handleSendFailed(token, this.now());
+      this.drain();
+    });
+  }
+
+  private sendUdpTarget(key: string, entry: NameEntry, target: Target, send: NamedSend): void {
+    const targetKey = `${key}>${target.address}:${target.port}`;
+    let t = this.udpTargets.get(targetKey);
+    if (t === undefined) {
+      const socket = createSocket(ipFamily(target.address) === 6 ? 'udp6' : 'udp4');
+      const made: UdpTarget = { socket, inflight: [], beforeConnect: [], connected: false };
+      t = made;
+      this.udpTargets.set(targetKey, made);
+      const from: Endpoint = { transport: 'udp', address: target.address, port: target.port };
+      socket.on('message', (msg) => {
+        if (this.closed) return;
+        made.inflight.length = 0; // it answers: earlier sends reached it
+        this.options.onWire?.('<<', firstLine(msg));
+        this.ua.handleDatagram(msg, 0, msg.length, from, this.now());
+        this.drain();
+      });
+      socket.on('error', () => {
+        // ECONNREFUSED (ICMP port unreachable) and the like: nobody listens at this target.
+        if (this.udpTargets.get(targetKey) === made) this.udpTargets.delete(targetKey);
+        try { socket.close(); } catch { /* closed already */ }
+        if (this.closed) return;
+        this.failover(key, entry, target, [...made.inflight.splice(0), ...made.beforeConnect!.splice(0)]);
+      });
+      socket.connect(target.port, target.address, () => {
+        made.connected = true;
+        if (this.closed) return;
+        for (const waiting of made.beforeConnect!.splice(0)) this.udpSend(key, entry, target, made, waiting);
+      });
+    }
+    if (t.connected) this.udpSend(key, entry, target, t, send);
+    else t.beforeConnect!.push(send);
+  }
+
+  private udpSend(key: string, entry: NameEntry, target: Target, t: UdpTarget, send: NamedSend): void {
+    const same = t.inflight.findIndex((p) => p.token === send.token);
+    if (same >= 0) t.inflight.splice(same, 1);
+    if (t.inflight.length >= MAX_INFLIGHT) t.inflight.shift();
+    t.inflight.push(send);
+    try {
+      t.socket.send(send.bytes, (err) => {
+        if (!err || this.closed) return;
+        const at = t.inflight.indexOf(send);
+        if (at < 0) return; // the 'error' path took it already
+        t.inflight.splice(at, 1);
+        this.failover(key, entry, target, [send]);
+      });
+    } catch {
+      // The socket was closed by an earlier ICMP error: this send fails over like the others.
+      const at = t.inflight.indexOf(send);
+      if (at >= 0) t.inflight.splice(at, 1);
+      this.failover(key, entry, target, [send]);
+    }
+  }
+
+  private writeStreamTarget(key: string, entry: NameEntry, target: Target, send: NamedSend): void {
+    const ep: Endpoint = { transport: target.kind, address: target.address, port: target.port };
+    const targetKey = keyOf(ep);
+    let t = this.streamTargets.get(targetKey);
+    if (t === undefined) {
+      const secure = target.kind === 'tls' || target.kind === 'wss';
+      const socket = secure
+        // RFC 5922 §4.1: the certificate must match the domain of the URI the UA asked for.
+        ? tlsConnect({ host: target.address, port: target.port, servername: entry.endpoint.address, ...this.options.tls })
+        : connect(target.port, target.address);
+      const made: StreamTarget = { socket, connected: false, unconfirmed: [] };
+      t = made;
+      this.streamTargets.set(targetKey, made);
+      // The UA knows this flow by the name it asked for: its framer, flow-closed handling and
+      // keep-alives all key on that endpoint.
+      const flow = entry.endpoint;
+      socket.once(secure ? 'secureConnect' : 'connect', () => { made.connected = true; made.unconfirmed.length = 0; });
+      socket.on('data', (chunk: Buffer) => {
+        if (this.closed) return;
+        this.options.onWire?.('<<', firstLine(chunk));
+        this.ua.handleStream(flow, chunk, 0, chunk.length, this.now());
+        this.drain();
+      });
+      socket.on('error', () => { /* 'close' follows */ });
+      socket.on('close', () => {
+        if (this.streamTargets.get(targetKey) === made) this.streamTargets.delete(targetKey);
+        if (this.closed) return;
+        if (!made.connected) {
+          // Refused or unreachable: never a flow the UA saw, so fail over what waited for it.
+          this.failover(key, entry, target, made.unconfirmed.splice(0));
+          return;
+        }
+        this.ua.handleFlowClosed(flow, this.now());
+        this.drain();
+      });
+    }
+    const live = t;
+    if (!live.connected) live.unconfirmed.push(send);
+    live.socket.write(send.bytes, (err) => {
+      // Before 'connect' the close handler fails these over; after it, a write error is the UA's.
+      if (err && live.connected && !this.closed) this.reportFailed(send.token);
+    });
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     for (const s of this.flows.values()) s.destroy();
     this.flows.clear();
+    for (const t of this.streamTargets.values()) t.socket.destroy();
+    this.streamTargets.clear();
+    for (const t of this.udpTargets.values()) t.socket.close();
+    this.udpTargets.clear();
+    for (const e of this.names.values()) e.pending.length = 0;
+    this.names.clear();
     this.udp?.close();
     this.server?.close();
   }
