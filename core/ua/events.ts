@@ -12,7 +12,7 @@ export type UaEvent =
   | { readonly kind: 'registration'; readonly state: RegistrationState; readonly from: RegistrationState; readonly cause: RegistrationCause; readonly status: number; readonly at: number; readonly nextAttemptAt: number }
   /** An established registration was lost (flow failure, refresh failed, binding missing). */
   | { readonly kind: 'registration-lost'; readonly at: number; readonly cause: RegistrationCause }
-  /** Registered again after a loss; the UA has already restored every subscription and the publication. */
+  /** Registered again after a loss; the UA has already restored every subscription and every publication. */
   | { readonly kind: 'registration-restored'; readonly at: number }
   /** One per edge of a subscription (RFC 6665). */
   | { readonly kind: 'subscription'; readonly id: number; readonly target: string; readonly event: string; readonly state: SubscriptionState; readonly cause: SubscriptionCause; readonly status: number; readonly reason: string; readonly at: number }
@@ -22,10 +22,10 @@ export type UaEvent =
       readonly fork?: number }
   /** Someone's subscription to a package we serve (notifier side): new (pending → answer with authorizeWatcher) or ended. */
   | { readonly kind: 'watcher'; readonly id: number; readonly event: string; readonly from: string; readonly state: 'pending' | 'active' | 'terminated'; readonly reason: string; readonly at: number }
-  /** An edge of our publication (RFC 3903). */
-  | { readonly kind: 'publication'; readonly state: PublicationState; readonly from: PublicationState; readonly status: number; readonly at: number }
+  /** An edge of our publication of `event` (RFC 3903; one publication per package). */
+  | { readonly kind: 'publication'; readonly event: string; readonly state: PublicationState; readonly from: PublicationState; readonly status: number; readonly at: number }
   /** Every publish() ends in one of these: it reached the server (etag), or why not. */
-  | { readonly kind: 'publish-outcome'; readonly ok: boolean; readonly status: number; readonly etag: string; readonly expires: number; readonly willRetry: boolean; readonly at: number }
+  | { readonly kind: 'publish-outcome'; readonly event: string; readonly ok: boolean; readonly status: number; readonly etag: string; readonly expires: number; readonly willRetry: boolean; readonly at: number }
   /** An incoming MESSAGE (RFC 3428); answer with respondToMessage(id, …) within the deadline. */
   | { readonly kind: 'message'; readonly id: number; readonly from: string; readonly to: string; readonly contentType: string; readonly body: Uint8Array; readonly receivedAt: number }
   /** Exactly one per sendMessage(). */

@@ -44,6 +44,8 @@ export class RequestSpec {
   etag = '';
   /** Suppress-If-Match of a SUBSCRIBE refresh (RFC 5839 §5, §7.2), or ''. */
   suppressIfMatch = '';
+  /** Supported option tags (e.g. `eventlist`, RFC 4662 §4.1), or ''. */
+  supported = '';
   contentType = '';
   body: Uint8Array | null = null;
   contact = false;
@@ -96,6 +98,7 @@ export class RequestWriter {
     if (spec.subscriptionState !== '') w.headerId(H.SUBSCRIPTION_STATE, spec.subscriptionState);
     if (spec.etag !== '') w.headerId(H.SIP_ETAG, spec.etag);
     if (spec.suppressIfMatch !== '') w.headerId(H.SUPPRESS_IF_MATCH, spec.suppressIfMatch);
+    if (spec.supported !== '') w.headerId(H.SUPPORTED, spec.supported);
     // §20.5: Allow in requests that may start something the peer calls us back about.
     if (spec.methodId === M.REGISTER || spec.methodId === M.SUBSCRIBE || spec.methodId === M.OPTIONS) w.headerId(H.ALLOW, ALLOW_VALUE);
     w.headerId(H.USER_AGENT, this.userAgent);

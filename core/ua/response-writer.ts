@@ -103,8 +103,12 @@ export class ResponseWriter {
   /** Allow written with WITH_ALLOW: INVITE joins once the UA takes chats (enableChat). */
   allow = ALLOW_VALUE;
 
-  /** `expires` / `retryAfter` (seconds, -1: none): Expires of a SUBSCRIBE's 2xx, Retry-After of a 503 (RFC 3261 §20.33). */
-  write(buf: Uint8Array, off: number, len: number, status: number, reason: string, echo: RequestEcho, extras: number, expires = -1, retryAfter = -1): number {
+  /**
+   * `expires` / `retryAfter` (seconds, -1: none): Expires of a SUBSCRIBE's 2xx, Retry-After of a
+   * 480/503 (RFC 3261 §20.33). `accept` (non-empty) is an Accept written in place of our default
+   * one, e.g. the types the application takes in a 415 (§21.4.13).
+   */
+  write(buf: Uint8Array, off: number, len: number, status: number, reason: string, echo: RequestEcho, extras: number, expires = -1, retryAfter = -1, accept = ''): number {
     const w = this.writer;
     const b = echo.bytes;
     w.response(buf, off, len, status, reason);
@@ -116,7 +120,8 @@ export class ResponseWriter {
       .headerIdBytes(H.CALL_ID, b, echo.callIdOff, echo.callIdLen)
       .headerIdBytes(H.CSEQ, b, echo.cseqOff, echo.cseqLen);
     if ((extras & WITH_ALLOW) !== 0) w.headerId(H.ALLOW, this.allow);
-    if ((extras & WITH_ACCEPT) !== 0) w.headerId(H.ACCEPT, ACCEPT_VALUE);
+    if (accept !== '') w.headerId(H.ACCEPT, accept);
+    else if ((extras & WITH_ACCEPT) !== 0) w.headerId(H.ACCEPT, ACCEPT_VALUE);
     if ((extras & WITH_ALLOW_EVENTS) !== 0) w.headerId(H.ALLOW_EVENTS, this.allowEvents);
     if ((extras & WITH_CONTACT) !== 0 && this.contact !== '') w.headerId(H.CONTACT, this.contact);
     if (expires >= 0) w.headerIdUint(H.EXPIRES, expires);

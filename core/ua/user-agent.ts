@@ -34,7 +34,7 @@ import { decodeText } from '../sip/view.js';
 import { type Endpoint, type ResolvedUaConfig, type UaConfig, type UaError, resolveUaConfig, uaError } from './config.js';
 import { BufferPool } from './buffer-pool.js';
 import { EndpointTable } from './endpoint-table.js';
-import { ALLOW_VALUE, RequestSpec, RequestWriter } from './request-writer.js';
+import { ACCEPT_VALUE, ALLOW_VALUE, RequestSpec, RequestWriter } from './request-writer.js';
 import { RequestEcho, ResponseWriter, WITH_ACCEPT, WITH_ALLOW, WITH_ALLOW_EVENTS, reasonPhrase } from './response-writer.js';
 import type { ForkDialog } from './subscription-forks.js';
 import { randomHex } from './random-tokens.js';
@@ -70,6 +70,10 @@ const STREAM_BUFFER_BYTES = 16384;
 const AUTHORIZATION_ROOM = 360;
 /** Bytes a relaying proxy adds (its Via, Record-Route): the datagram it forwards must fit too. */
 const PROXY_ROOM = 128;
+/** Event packages published at once (presence, dialog, message-summary): each is a Publication with its own entity-tag. */
+export const MAX_PUBLICATIONS = 3;
+/** Statuses RFC 3261 §20.33 lets carry Retry-After. */
+const RETRY_AFTER_STATUSES: readonly number[] = [404, 413, 480, 486, 500, 503, 600, 603];
 
 export class UserAgent {
   readonly config: ResolvedUaConfig;
@@ -119,7 +123,9 @@ export class UserAgent {
   private readonly aorParts: SipUriParts;
   private readonly subscriptions: (SubscriptionRecord | null)[];
   private readonly dialogs: DialogTable;
-  private publication: Publication | null = null;
+  /** One publication per event package (RFC 3903 §4: each has its own entity-tag); slot i publishes `publicationEvents[i]`. */
+  private readonly publications: (Publication | null)[] = new Array<Publication | null>(MAX_PUBLICATIONS).fill(null);
+  private readonly publicationEvents: string[] = new Array<string>(MAX_PUBLICATIONS).fill('');
   private readonly pending: PendingMessage[];
   private readonly keepalive: FlowKeepalive | null;
   private readonly flows: (StreamFlow | null)[];
@@ -343,7 +349,7 @@ export class UserAgent {
     this.pump(now);
     this.registration?.handleTimeout(now);
     for (let i = 0; i < this.subscriptions.length; i++) this.subscriptions[i]?.machine.handleTimeout(now);
-    this.publication?.handleTimeout(now);
+    for (let i = 0; i < MAX_PUBLICATIONS; i++) this.publications[i]?.handleTimeout(now);
     if (this.keepalive !== null) {
       this.keepalive.handleTimeout(now);
       const bytes = this.keepalive.pollTransmit();
@@ -397,7 +403,10 @@ export class UserAgent {
       const s = this.subscriptions[i];
       if (s) t = Math.min(t, s.machine.nextDeadline());
     }
-    if (this.publication !== null) t = Math.min(t, this.publication.nextDeadline());
+    for (let i = 0; i < MAX_PUBLICATIONS; i++) {
+      const pub = this.publications[i];
+      if (pub) t = Math.min(t, pub.nextDeadline());
+    }
     if (this.keepalive !== null) t = Math.min(t, this.keepalive.nextDeadline());
     for (let i = 0; i < this.pending.length; i++) if (this.pending[i]!.id >= 0) t = Math.min(t, this.pending[i]!.deadline);
     if (this.chats !== null) t = Math.min(t, this.chats.nextDeadline());
@@ -433,7 +442,11 @@ export class UserAgent {
     return this.registration?.state ?? 'unregistered';
   }
 
-  subscribe(target: string, event: string, now: number, opts?: { expires?: number }): Result<number, UaError> {
+  /**
+   * `eventlist: true` subscribes to a resource list (RFC 4662 §4): `Supported: eventlist` and an
+   * Accept that adds application/rlmi+xml and multipart/related to the package's body types.
+   */
+  subscribe(target: string, event: string, now: number, opts?: { expires?: number; eventlist?: boolean }): Result<number, UaError> {
     const parts = parseSipUri(target);
     if (parts === null) return Err(uaError('local', 'bad-uri', `not a sip: URI: ${target}`));
     const pkg = this.registry.find(event);
@@ -450,6 +463,10 @@ export class UserAgent {
     rec.spec.methodId = M.SUBSCRIBE;
     rec.spec.event = pkg.name;
     rec.spec.accept = this.registry.acceptFor(pkg.name);
+    if (opts?.eventlist === true) {
+      rec.spec.supported = 'eventlist';
+      rec.spec.accept = withListTypes(pkg.accept);
+    }
     rec.spec.contact = true;
     this.subscriptions[free] = rec;
     machine.start(now);
@@ -468,24 +485,42 @@ export class UserAgent {
     return Ok(undefined);
   }
 
-  /** Publishes our presence document (RFC 3903); outcomes arrive as `publication` / `publish-outcome` events. */
-  publish(body: Uint8Array, contentType: string, now: number): Result<void, UaError> {
+  /**
+   * Publishes our state for an event package (RFC 3903; default `presence`, also e.g. `dialog`
+   * with a dialog-info document, `message-summary`). Each package is its own publication with its
+   * own entity-tag (§4); at most MAX_PUBLICATIONS packages. Outcomes arrive as `publication` /
+   * `publish-outcome` events carrying the package name.
+   */
+  publish(body: Uint8Array, contentType: string, now: number, opts?: { event?: string }): Result<void, UaError> {
     // RFC 3903 needs a presence server (an event state compositor); peer-to-peer phones have none
     // (RFC 3856 §5 would make us the notifier, which this UA is not yet).
     if (this.proxyEndpoint === null) return Err(uaError('local', 'no-presence-server', 'PUBLISH needs a registrar or outbound proxy (peer-to-peer mode has no presence server)'));
-    if (this.publication === null) {
-      this.publication = new Publication({ expires: this.config.publishExpires, backoffBaseS: this.config.backoff.baseS, backoffMaxS: this.config.backoff.maxS, random: this.config.random });
+    const pkg = this.registry.find(opts?.event ?? 'presence');
+    if (pkg === undefined) return Err(uaError('local', 'unknown-event', `no event package "${opts?.event ?? ''}" is registered`));
+    let slot = this.publicationSlot(pkg.name);
+    if (slot < 0) {
+      for (let i = 0; i < MAX_PUBLICATIONS; i++) if (this.publications[i] === null) { slot = i; break; }
+      if (slot < 0) return Err(uaError('capacity', 'publications-full', `already publishing ${MAX_PUBLICATIONS} event packages`));
+      this.publications[slot] = new Publication({ expires: this.config.publishExpires, backoffBaseS: this.config.backoff.baseS, backoffMaxS: this.config.backoff.maxS, random: this.config.random });
+      this.publicationEvents[slot] = pkg.name;
     }
-    this.publication.set(now, body, contentType);
+    this.publications[slot]!.set(now, body, contentType);
     this.pump(now);
     return Ok(undefined);
   }
 
-  unpublish(now: number): Result<void, UaError> {
-    if (this.publication === null) return Err(uaError('local', 'not-published', 'nothing was published'));
-    this.publication.remove(now);
+  /** Removes the publication of one package (default `presence`): PUBLISH with Expires 0 (RFC 3903 §4.5). */
+  unpublish(now: number, event = 'presence'): Result<void, UaError> {
+    const slot = this.publicationSlot(event.toLowerCase());
+    if (slot < 0) return Err(uaError('local', 'not-published', `nothing was published for "${event}"`));
+    this.publications[slot]!.remove(now);
     this.pump(now);
     return Ok(undefined);
+  }
+
+  private publicationSlot(event: string): number {
+    for (let i = 0; i < MAX_PUBLICATIONS; i++) if (this.publications[i] !== null && this.publicationEvents[i] === event) return i;
+    return -1;
   }
 
   /** Page-mode MESSAGE (RFC 3428). Ends in exactly one `message-status` event for the returned id. */
@@ -525,13 +560,23 @@ export class UserAgent {
     return Ok(id);
   }
 
-  /** The application's answer to an incoming MESSAGE (any status 200-699). */
-  respondToMessage(id: number, status: number, now: number): Result<void, UaError> {
+  /**
+   * The application's answer to an incoming MESSAGE (any status 200-699). `accept`: the body types
+   * it takes, sent as Accept — a 415 SHOULD carry it (RFC 3261 §21.4.13; without it a 415 gets our
+   * default Accept). `retryAfter` (seconds): Retry-After on a 480/486/503/600/603 (§20.33).
+   */
+  respondToMessage(id: number, status: number, now: number, opts?: { accept?: string; retryAfter?: number }): Result<void, UaError> {
     if (!(status >= 200 && status <= 699) || Math.floor(status) !== status) return Err(uaError('local', 'bad-status', `status ${status} is not a final response code`));
+    const retryAfter = opts?.retryAfter ?? -1;
+    if (retryAfter !== -1 && !(RETRY_AFTER_STATUSES.includes(status) && Number.isInteger(retryAfter) && retryAfter >= 0 && retryAfter <= 0xffffffff)) {
+      return Err(uaError('local', 'bad-retry-after', `Retry-After ${retryAfter} is not allowed on a ${status} (only 404, 413, 480, 486, 500, 503, 600, 603; whole seconds)`));
+    }
+    const accept = opts?.accept ?? (status === 415 ? ACCEPT_VALUE : '');
+    if (/[\r\n]/.test(accept)) return Err(uaError('local', 'bad-accept', 'Accept must be one header line'));
     for (let i = 0; i < this.pending.length; i++) {
       const p = this.pending[i]!;
       if (p.id === id) {
-        this.answerPending(p, status, now);
+        this.answerPending(p, status, now, retryAfter, accept);
         this.pump(now);
         return Ok(undefined);
       }
@@ -663,7 +708,10 @@ export class UserAgent {
       const s = this.subscriptions[i];
       if (s) this.unsubscribe(s.id, now);
     }
-    if (this.publication !== null && this.publication.etag !== '') this.publication.remove(now);
+    for (let i = 0; i < MAX_PUBLICATIONS; i++) {
+      const pub = this.publications[i];
+      if (pub && pub.etag !== '') pub.remove(now);
+    }
     if (this.registration !== null) this.registration.stop(now);
     this.keepalive?.stop();
     this.pump(now);
@@ -869,12 +917,12 @@ export class UserAgent {
     return false;
   }
 
-  private answerPending(p: PendingMessage, status: number, now: number): void {
+  private answerPending(p: PendingMessage, status: number, now: number, retryAfter = -1, accept = ''): void {
     const txId = p.txId;
     p.id = -1;
     p.txId = -1;
     p.deadline = NO_DEADLINE;
-    this.respond(txId, status, p.echo, 0, now);
+    this.respond(txId, status, p.echo, 0, now, -1, retryAfter, accept);
   }
 
   /** RFC 6665 §4.1.3 / §4.1.2.4 (NOTIFY before the 2xx) / RFC 3842 (unsolicited message-summary). */
@@ -976,7 +1024,7 @@ export class UserAgent {
     this.events.push({ kind: 'notify', subscriptionId: rec.id, event, contentType: readContentType(view), body: copyBody(view), state: st.state, at: now, fork: f.index });
   }
 
-  private respond(txId: number, status: number, echo: RequestEcho, extras: number, now: number, expires = -1, retryAfter = -1): void {
+  private respond(txId: number, status: number, echo: RequestEcho, extras: number, now: number, expires = -1, retryAfter = -1, accept = ''): void {
     const slot = this.responsePool.acquire();
     if (slot < 0) {
       // Without a buffer the transaction would wait forever; end it (the peer retransmits later).
@@ -986,7 +1034,7 @@ export class UserAgent {
     }
     const pool = this.responsePool;
     const off = pool.offsetOf(slot);
-    const n = this.responseWriter.write(pool.storage, off, pool.slotBytes, status, reasonPhrase(status), echo, extras, expires, retryAfter);
+    const n = this.responseWriter.write(pool.storage, off, pool.slotBytes, status, reasonPhrase(status), echo, extras, expires, retryAfter, accept);
     if (n <= 0) {
       pool.release(slot);
       this.drop(now, 'response-too-large', `could not write a ${status} response (writer code ${n})`);
@@ -1174,7 +1222,7 @@ export class UserAgent {
       case 'register': this.onRegisterResponse(status, now); return;
       case 'subscribe': this.onSubscribeResponse(rec, status, now); return;
       case 'publish':
-        this.publication?.onResponse(now, { status, etag: readSipETag(view), expires: readExpires(view), minExpires: readMinExpires(view), retryAfter: readRetryAfter(view) });
+        this.publications[rec.ownerId]?.onResponse(now, { status, etag: readSipETag(view), expires: readExpires(view), minExpires: readMinExpires(view), retryAfter: readRetryAfter(view) });
         return;
       case 'message':
         this.events.push({
@@ -1239,9 +1287,11 @@ export class UserAgent {
         if (s !== null) { if (timeout) s.machine.onTimeout(now); else s.machine.onTransportError(now); }
         return;
       }
-      case 'publish':
-        if (timeout) this.publication?.onTimeout(now); else this.publication?.onTransportError(now);
+      case 'publish': {
+        const pub = this.publications[ownerId];
+        if (pub) { if (timeout) pub.onTimeout(now); else pub.onTransportError(now); }
         return;
+      }
       case 'message':
         this.events.push({ kind: 'message-status', id: ownerId, outcome: 'transport-failed', status, reason: 'not sent', at: now });
         return;
@@ -1409,15 +1459,15 @@ export class UserAgent {
 
   // ---- PUBLISH (RFC 3903) ----
 
-  private sendPublish(body: Uint8Array | null, contentType: string, ifMatch: string, expires: number, now: number): void {
+  private sendPublish(slot: number, body: Uint8Array | null, contentType: string, ifMatch: string, expires: number, now: number): void {
     const aor = bareUri(this.config.aor);
     const spec = this.outOfDialogSpec('PUBLISH', M.PUBLISH, aor, this.aorParts);
-    spec.event = 'presence';
+    spec.event = this.publicationEvents[slot]!;
     spec.expires = expires;
     spec.ifMatch = ifMatch;
     spec.body = body;
     spec.contentType = body !== null ? contentType : '';
-    this.sendForMachine(spec, 'publish', 0, now);
+    this.sendForMachine(spec, 'publish', slot, now);
   }
 
   // =====================================================================================
@@ -1442,12 +1492,13 @@ export class UserAgent {
         let e;
         while ((e = s.machine.pollEvent()) !== undefined) { progressed = true; this.onSubscriptionEvent(s, e); }
       }
-      const pub = this.publication;
-      if (pub !== null) {
+      for (let i = 0; i < MAX_PUBLICATIONS; i++) {
+        const pub = this.publications[i];
+        if (!pub) continue;
         let a;
-        while ((a = pub.pollAction()) !== undefined) { progressed = true; this.sendPublish(a.body, a.contentType, a.ifMatch, a.expires, now); }
+        while ((a = pub.pollAction()) !== undefined) { progressed = true; this.sendPublish(i, a.body, a.contentType, a.ifMatch, a.expires, now); }
         let e;
-        while ((e = pub.pollEvent()) !== undefined) { progressed = true; this.onPublicationEvent(e); }
+        while ((e = pub.pollEvent()) !== undefined) { progressed = true; this.onPublicationEvent(this.publicationEvents[i]!, e); }
       }
       if (this.keepalive !== null) {
         let e;
@@ -1483,7 +1534,7 @@ export class UserAgent {
           const s = this.subscriptions[i];
           if (s && !s.closing) s.machine.restore(now);
         }
-        this.publication?.restore(now);
+        for (let i = 0; i < MAX_PUBLICATIONS; i++) this.publications[i]?.restore(now);
         this.events.push({ kind: 'registration-restored', at: e.at });
         return;
     }
@@ -1499,16 +1550,16 @@ export class UserAgent {
     }
   }
 
-  private onPublicationEvent(e: PublicationEvent): void {
+  private onPublicationEvent(event: string, e: PublicationEvent): void {
     switch (e.kind) {
       case 'state':
-        this.events.push({ kind: 'publication', state: e.to, from: e.from, status: e.status, at: e.at });
+        this.events.push({ kind: 'publication', event, state: e.to, from: e.from, status: e.status, at: e.at });
         return;
       case 'published':
-        this.events.push({ kind: 'publish-outcome', ok: true, status: 200, etag: e.etag, expires: e.expires, willRetry: false, at: e.at });
+        this.events.push({ kind: 'publish-outcome', event, ok: true, status: 200, etag: e.etag, expires: e.expires, willRetry: false, at: e.at });
         return;
       case 'publish-failed':
-        this.events.push({ kind: 'publish-outcome', ok: false, status: e.status, etag: '', expires: -1, willRetry: e.willRetry, at: e.at });
+        this.events.push({ kind: 'publish-outcome', event, ok: false, status: e.status, etag: '', expires: -1, willRetry: e.willRetry, at: e.at });
         return;
     }
   }
@@ -1553,7 +1604,7 @@ function cloneSpec(s: RequestSpec): RequestSpec {
   const c = new RequestSpec();
   c.method = s.method; c.methodId = s.methodId; c.requestUri = s.requestUri; c.to = s.to; c.fromTag = s.fromTag;
   c.callId = s.callId; c.cseq = s.cseq; c.routes = s.routes; c.expires = s.expires; c.event = s.event; c.accept = s.accept;
-  c.ifMatch = s.ifMatch; c.subscriptionState = s.subscriptionState; c.etag = s.etag; c.suppressIfMatch = s.suppressIfMatch;
+  c.ifMatch = s.ifMatch; c.subscriptionState = s.subscriptionState; c.etag = s.etag; c.suppressIfMatch = s.suppressIfMatch; c.supported = s.supported;
   c.contentType = s.contentType; c.body = s.body; c.contact = s.contact; c.destination = s.destination;
   return c;
 }
@@ -1574,4 +1625,12 @@ function isOnlyCrlf(buf: Uint8Array, off: number, len: number): boolean {
     if (b !== 13 && b !== 10) return false;
   }
   return true;
+}
+
+/** RFC 4662 §4.1: a list subscriber MUST accept application/rlmi+xml and multipart/related. */
+function withListTypes(accept: readonly string[]): string {
+  const types = accept.slice();
+  if (!types.includes('application/rlmi+xml')) types.push('application/rlmi+xml');
+  if (!types.includes('multipart/related')) types.push('multipart/related');
+  return types.join(', ');
 }
