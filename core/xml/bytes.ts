@@ -1,5 +1,6 @@
-// Byte helpers for the XML reader/writer and the documents built on them. core/ has no
-// TextEncoder/TextDecoder (QuickJS, Moddable XS), so UTF-8 is done by hand here.
+// Byte helpers for the XML reader/writer and the documents built on them. UTF-8 comes from
+// core/bytes (core/ has no TextEncoder/TextDecoder: QuickJS and Moddable XS lack them).
+import { utf8Decode, utf8Encode } from '../bytes/utf8.js';
 
 /** Bytes of an ASCII literal; for module-level constants only (allocates). */
 export function ascii(text: string): Uint8Array {
@@ -72,44 +73,13 @@ export function encodeUtf8CodePoint(cp: number, out: Uint8Array, pos: number, li
 
 /** UTF-8 → JS string for display (allocates: call it off the hot path). Bad sequences → U+FFFD. */
 export function utf8ToString(buf: Uint8Array, start: number, end: number): string {
-  let result = '';
-  let i = start;
-  while (i < end) {
-    const b0 = buf[i]!;
-    let cp = 0xfffd;
-    let used = 1;
-    if (b0 < 0x80) {
-      cp = b0;
-    } else if (b0 >= 0xc2 && b0 < 0xe0 && i + 1 < end && (buf[i + 1]! & 0xc0) === 0x80) {
-      cp = ((b0 & 0x1f) << 6) | (buf[i + 1]! & 0x3f);
-      used = 2;
-    } else if (b0 >= 0xe0 && b0 < 0xf0 && i + 2 < end && (buf[i + 1]! & 0xc0) === 0x80 && (buf[i + 2]! & 0xc0) === 0x80) {
-      const v = ((b0 & 0x0f) << 12) | ((buf[i + 1]! & 0x3f) << 6) | (buf[i + 2]! & 0x3f);
-      if (v >= 0x800 && (v < 0xd800 || v > 0xdfff)) { cp = v; used = 3; }
-    } else if (b0 >= 0xf0 && b0 < 0xf5 && i + 3 < end && (buf[i + 1]! & 0xc0) === 0x80 && (buf[i + 2]! & 0xc0) === 0x80 && (buf[i + 3]! & 0xc0) === 0x80) {
-      const v = ((b0 & 0x07) << 18) | ((buf[i + 1]! & 0x3f) << 12) | ((buf[i + 2]! & 0x3f) << 6) | (buf[i + 3]! & 0x3f);
-      if (v >= 0x10000 && v <= 0x10ffff) { cp = v; used = 4; }
-    }
-    result += String.fromCodePoint(cp);
-    i += used;
-  }
-  return result;
+  return utf8Decode(buf, start, end - start);
 }
 
-/** JS string → UTF-8 at out[pos]; returns the new position or -1 when it does not fit. */
+/** JS string → UTF-8 at out[pos], all or nothing; returns the new position or -1 when it does not fit. */
 export function stringToUtf8(text: string, out: Uint8Array, pos: number, limit: number): number {
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    let cp = text.charCodeAt(i);
-    if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < length) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low < 0xe000) { cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00); i++; }
-    }
-    if (cp >= 0xd800 && cp < 0xe000) cp = 0xfffd; // lone surrogate
-    pos = encodeUtf8CodePoint(cp, out, pos, limit);
-    if (pos < 0) return -1;
-  }
-  return pos;
+  const n = utf8Encode(text, out, pos, limit);
+  return n < 0 ? -1 : pos + n;
 }
 
 /** Decimal ASCII digits → non-negative integer, or -1 (empty, non-digit or above 2^31-1). */
