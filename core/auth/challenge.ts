@@ -110,6 +110,21 @@ export function readScheme(buf: Uint8Array, off: number, end: number, out: { sch
   return e;
 }
 
+/**
+ * The start shared by challenges and credentials: a range check, the auth-scheme, and "Digest"
+ * as that scheme. Returns where the auth-params begin, or a negative E_AUTH_* (errorOffset set).
+ */
+export function readDigestScheme(buf: Uint8Array, off: number, end: number, out: { schemeOff: number; schemeLen: number; errorOffset: number }): number {
+  if (off < 0 || end > buf.length || off > end) { out.errorOffset = off < 0 ? 0 : off; return E_AUTH_SYNTAX; }
+  const start = readScheme(buf, off, end, out);
+  if (start < 0) return start;
+  if (!asciiEqualsIgnoreCase(buf, out.schemeOff, out.schemeLen, 'Digest')) {
+    out.errorOffset = out.schemeOff;
+    return E_AUTH_UNKNOWN_SCHEME;
+  }
+  return start;
+}
+
 /** True when the value is "true" (case-insensitive), false for "false"; -1 otherwise. */
 export function booleanValue(buf: Uint8Array, off: number, len: number): number {
   if (asciiEqualsIgnoreCase(buf, off, len, 'true')) return 1;
@@ -149,13 +164,8 @@ function qopList(buf: Uint8Array, off: number, len: number): number {
  */
 export function decodeChallenge(buf: Uint8Array, off: number, end: number, out: DigestChallenge): number {
   out.reset(buf);
-  if (off < 0 || end > buf.length || off > end) { out.errorOffset = off < 0 ? 0 : off; return E_AUTH_SYNTAX; }
-  const start = readScheme(buf, off, end, out);
+  const start = readDigestScheme(buf, off, end, out);
   if (start < 0) return start;
-  if (!asciiEqualsIgnoreCase(buf, out.schemeOff, out.schemeLen, 'Digest')) {
-    out.errorOffset = out.schemeOff;
-    return E_AUTH_UNKNOWN_SCHEME;
-  }
   cursor.reset(buf, start, end);
   let r: number;
   while ((r = cursor.next()) === 1) {

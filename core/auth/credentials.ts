@@ -13,12 +13,11 @@
 //   dresponse        =  "response" EQUAL request-digest      request-digest = LDQUOT 32LHEX RDQUOT
 // (RFC 8760 §2.5 widens request-digest to the hash size: 64 LHEX for SHA-256.)
 // RFC 7616 §3.4: userhash = "true"/"false"; username* (RFC 5987 ext-value) for non-ASCII names.
-import { asciiEqualsIgnoreCase } from '../bytes/ascii.js';
 import { hexValue } from '../bytes/hex.js';
 import { AuthParamCursor } from './auth-params.js';
 import { ALG_MD5, algorithmFromSpan, QOP_NONE } from './algorithm.js';
-import { booleanValue, paramBit, qopFromSpan, readScheme } from './challenge.js';
-import { E_AUTH_BAD_VALUE, E_AUTH_DUPLICATE_PARAM, E_AUTH_MISSING_PARAM, E_AUTH_SYNTAX, E_AUTH_UNKNOWN_SCHEME } from './errors.js';
+import { booleanValue, paramBit, qopFromSpan, readDigestScheme } from './challenge.js';
+import { E_AUTH_BAD_VALUE, E_AUTH_DUPLICATE_PARAM, E_AUTH_MISSING_PARAM } from './errors.js';
 
 export const C_USERNAME = 1;
 export const C_REALM = 2;
@@ -102,13 +101,8 @@ const cursor = new AuthParamCursor();
  */
 export function decodeCredentials(buf: Uint8Array, off: number, end: number, out: DigestCredentials): number {
   out.reset(buf);
-  if (off < 0 || end > buf.length || off > end) { out.errorOffset = off < 0 ? 0 : off; return E_AUTH_SYNTAX; }
-  const start = readScheme(buf, off, end, out);
+  const start = readDigestScheme(buf, off, end, out);
   if (start < 0) return start;
-  if (!asciiEqualsIgnoreCase(buf, out.schemeOff, out.schemeLen, 'Digest')) {
-    out.errorOffset = out.schemeOff;
-    return E_AUTH_UNKNOWN_SCHEME;
-  }
   cursor.reset(buf, start, end);
   let r: number;
   while ((r = cursor.next()) === 1) {
