@@ -43,6 +43,11 @@ export function runYmodemTransfer(
       if (timer) clearTimeout(timer);
       link.off('data', onData);
       link.off('error', onError);
+      // Writes still queued when the outcome is decided (the CAN CAN of a cancel, the last
+      // block) can fail after the receiver hung up — rb exits on cancel and the pty then answers
+      // EIO. The transfer's outcome is already known; without a listener that late 'error' would
+      // be unhandled and kill the process.
+      link.on('error', ignoreLateError);
       link.off('close', onClose);
       signal?.removeEventListener('abort', onAbort);
       const outcome: TransferOutcome = {
@@ -108,6 +113,10 @@ export function runYmodemTransfer(
     sender.start(performance.now());
     pump();
   });
+}
+
+function ignoreLateError(): void {
+  // See finish(): deliberately nothing to do.
 }
 
 /**
