@@ -7,6 +7,13 @@ import { PanelLink, type PanelLinkEvent } from './link.js';
 export class PanelLinkPort {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The last error the stream reported (an unplugged adapter answers EIO), for diagnostics. */
+  lastError: Error | null = null;
+  // The stream's errors must never go unhandled (that would kill the phone's process); the link
+  // itself notices a dead panel — its frames stop being acknowledged — and reports it.
+  private readonly onError = (error: Error): void => {
+    this.lastError = error;
+  };
   private readonly onData = (chunk: Buffer): void => {
     this.link.handleBytes(chunk, 0, chunk.length, performance.now());
     this.pump();
@@ -18,6 +25,7 @@ export class PanelLinkPort {
     private readonly onEvent: (event: PanelLinkEvent) => void,
   ) {
     stream.on('data', this.onData);
+    stream.on('error', this.onError);
   }
 
   send(type: number, payload: Uint8Array, tag = 0): boolean {
@@ -37,6 +45,7 @@ export class PanelLinkPort {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.stream.off('data', this.onData);
+    this.stream.off('error', this.onError);
   }
 
   private pump(): void {
