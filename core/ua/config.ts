@@ -87,6 +87,11 @@ export interface UaConfig {
   readonly messageResponseDeadlineMs?: number;
   /** Path MTU for the RFC 3261 §18.1.1 size rule (default 1500). */
   readonly pathMtu?: number;
+  /**
+   * RFC 3261 §18.1.1: a request over MTU-200 bytes on a UDP account goes over TCP to the same
+   * address and port (default true). With false, such a MESSAGE is refused with `too-big`.
+   */
+  readonly largeRequestsOverTcp?: boolean;
 }
 
 export const DEFAULT_CAPACITIES: UaCapacities = {
@@ -130,6 +135,7 @@ export interface ResolvedUaConfig {
   readonly inboundMessagePolicy: 'open' | 'known-peers';
   readonly messageResponseDeadlineMs: number;
   readonly pathMtu: number;
+  readonly largeRequestsOverTcp: boolean;
 }
 
 /**
@@ -170,5 +176,6 @@ export function resolveUaConfig(c: UaConfig): ResolvedUaConfig {
     inboundMessagePolicy: c.inboundMessagePolicy ?? (c.registrar !== null ? 'known-peers' : 'open'),
     messageResponseDeadlineMs: c.messageResponseDeadlineMs ?? 2000,
     pathMtu: c.pathMtu ?? 1500,
+    largeRequestsOverTcp: c.largeRequestsOverTcp ?? true,
   };
 }

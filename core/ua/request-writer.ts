@@ -57,6 +57,9 @@ export class RequestWriter {
   /** The branch of the last request written (bytes of `branch`), for OutgoingRequest. */
   readonly branch = new Uint8Array(MAGIC_COOKIE.length + BRANCH_RANDOM_DIGITS);
   private readonly viaPrefix: string;
+  /** The Via for a request that leaves a UDP account over TCP (RFC 3261 §18.1.1 size rule). */
+  private readonly viaPrefixTcp: string;
+  private readonly accountTransport: string;
   private readonly viaSuffix = ';rport';
   private readonly fromPrefix: string;
   readonly contactValue: string;
@@ -68,6 +71,8 @@ export class RequestWriter {
     for (let i = 0; i < MAGIC_COOKIE.length; i++) this.branch[i] = MAGIC_COOKIE.charCodeAt(i);
     const host = config.localAddress.includes(':') ? `[${config.localAddress}]` : config.localAddress;
     this.viaPrefix = `SIP/2.0/${viaToken(config.transport)} ${host}:${config.localPort};branch=`;
+    this.viaPrefixTcp = `SIP/2.0/TCP ${host}:${config.localPort};branch=`;
+    this.accountTransport = config.transport;
     const display = config.displayName !== '' ? `"${config.displayName.replace(/["\\]/g, '\\$&')}" ` : '';
     this.fromPrefix = `${display}<${config.aor}>;tag=`;
     const user = contactUser !== '' ? `${contactUser}@` : '';
@@ -82,7 +87,7 @@ export class RequestWriter {
     fillHex(this.random, this.branch, MAGIC_COOKIE.length, BRANCH_RANDOM_DIGITS);
     const w = this.writer;
     w.request(buf, off, len, spec.method, spec.requestUri)
-      .beginId(H.VIA).text(this.viaPrefix).bytes(this.branch, 0, this.branch.length).text(this.viaSuffix).end()
+      .beginId(H.VIA).text(spec.destination.transport === 'tcp' && this.accountTransport === 'udp' ? this.viaPrefixTcp : this.viaPrefix).bytes(this.branch, 0, this.branch.length).text(this.viaSuffix).end()
       .headerIdUint(H.MAX_FORWARDS, 70);
     const routes = spec.routes;
     for (let i = 0; i < routes.length; i++) w.headerId(H.ROUTE, routes[i]!);

@@ -530,16 +530,18 @@ export class UserAgent {
     const spec = this.outOfDialogSpec('MESSAGE', M.MESSAGE, target, parts);
     spec.contentType = contentType;
     spec.body = body;
-    // §18.1.1 size rule: over MTU-200 on UDP needs a congestion-controlled transport. The UA has
-    // no TCP fallback of its own for UDP accounts, so it refuses rather than fragment.
+    // §18.1.1 size rule: over MTU-200 on UDP needs a congestion-controlled transport: the
+    // MESSAGE goes over TCP to the same address and port (the host opens the flow; the Via says
+    // TCP), unless the account turned that off — then it is refused rather than fragmented.
     // Measured without credentials (writing them would use up a nonce count); room is left for
     // one Authorization header per cached realm and for the Via/Record-Route a proxy adds.
     const n = this.requestWriter.write(this.measureBuffer, 0, this.measureBuffer.length, spec, null);
     const authRoom = this.requestAuth !== null ? this.requestAuth.activeRealms * AUTHORIZATION_ROOM : 0;
-    const verdict = n > 0 ? sizeRule(n + authRoom + PROXY_ROOM, spec.destination.transport, false, this.config.pathMtu) : 'too-big';
+    const verdict = n > 0 ? sizeRule(n + authRoom + PROXY_ROOM, spec.destination.transport, this.config.largeRequestsOverTcp, this.config.pathMtu) : 'too-big';
     if (verdict === 'too-big') {
-      return Err(uaError('local', 'too-big', `a ${body.length}-byte MESSAGE does not fit a UDP datagram under the path MTU (RFC 3261 §18.1.1); use a TCP account for large messages`));
+      return Err(uaError('local', 'too-big', `a ${body.length}-byte MESSAGE does not fit a UDP datagram under the path MTU (RFC 3261 §18.1.1); use a TCP account or largeRequestsOverTcp`));
     }
+    if (verdict === 'switch-to-stream') spec.destination = { transport: 'tcp', address: spec.destination.address, port: spec.destination.port };
     const id = this.nextId++;
     const r = this.sendNew(spec, 'message', id, now);
     if (r !== null) return Err(r);

@@ -85,13 +85,26 @@ test('MESSAGE to nobody: timeout after 64·T1, exactly one status', () => {
   assert.is(alice.ua.freeRequestBuffers, 16, 'the request buffer came back');
 });
 
-test('a MESSAGE too big for UDP is refused with a local too-big error', () => {
-  const { net, alice } = pair();
+test('a MESSAGE too big for UDP is refused with a local too-big error when TCP fallback is off', () => {
+  const net = new MemoryNet();
+  const alice = net.addUa({ aor: 'sip:alice@10.0.0.1', registrar: null, localAddress: '10.0.0.1', localPort: 5060, largeRequestsOverTcp: false }, 11);
   const r = alice.ua.sendMessage('sip:bob@10.0.0.2:5070', 'text/plain', new Uint8Array(1400).fill(65), net.now);
   assert.ok(r.err);
   assert.is(r.val.kind, 'local');
   assert.is(r.val.code, 'too-big');
   assert.ok(alice.ua.sendMessage('sip:bob@10.0.0.2:5070', 'text/plain', new Uint8Array(800).fill(65), net.now).ok);
+});
+
+test('by default a MESSAGE too big for UDP goes over TCP to the same address, with a TCP Via (RFC 3261 §18.1.1)', () => {
+  const { net, alice } = pair();
+  const r = alice.ua.sendMessage('sip:bob@10.0.0.2:5070', 'text/plain', new Uint8Array(1400).fill(65), net.now);
+  assert.ok(r.ok);
+  const out = new Outgoing();
+  assert.ok(alice.ua.pollTransmit(out));
+  assert.equal({ ...out.endpoint }, { transport: 'tcp', address: '10.0.0.2', port: 5070 });
+  const text = new TextDecoder().decode(out.bytes.subarray(out.off, out.off + out.len));
+  assert.match(text, /\r\nVia: SIP\/2\.0\/TCP 10\.0\.0\.1:5060;branch=z9hG4bK/);
+  assert.ok(out.len > 1400);
 });
 
 test('OPTIONS: 200 with Allow, Accept, Allow-Events', () => {

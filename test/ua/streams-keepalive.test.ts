@@ -152,8 +152,8 @@ test('UDP STUN keep-alive: a binding request to the registrar, the answer gives 
   assert.match((pa[0] as { address: string }).address, /203\.0\.113\.7/);
 });
 
-test('size rule: a 3000-byte MESSAGE is refused on a UDP account but goes out on a TCP one', () => {
-  const udp = new Driver({ aor: 'sip:alice@10.0.0.100', registrar: 'sip:10.0.0.100:5060', localAddress: '10.0.0.1', localPort: 5060 });
+test('size rule: a 3000-byte MESSAGE is refused on a UDP account without TCP fallback but goes out on a TCP one', () => {
+  const udp = new Driver({ aor: 'sip:alice@10.0.0.100', registrar: 'sip:10.0.0.100:5060', localAddress: '10.0.0.1', localPort: 5060, largeRequestsOverTcp: false });
   const big = new Uint8Array(3000).fill(0x61);
   const refused = udp.ua.sendMessage('sip:bob@10.0.0.100', 'text/plain', big, 0);
   assert.ok(refused.err && refused.val.code === 'too-big');
