@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeSipPort } from '../kamailio/harness.js';
 import { NetstringReader, encodeNetstring, stripAnsi } from './netstring.js';
+import { installExitHook, tracked } from '../reaper.js';
+
+const { running, liveDirs } = tracked();
 
 export const BARESIP_HOST = '127.0.0.1';
 // HARDPHONE_BARESIP_BIN overrides the binary (the skip path is tested with a missing one).
@@ -164,32 +167,6 @@ async function pickPorts(): Promise<{ sip: number; ctrl: number }> {
   throw new Error('no free ports for baresip after 20 attempts');
 }
 
-const running = new Set<ChildProcess>();
-const liveDirs = new Set<string>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // A crashed or interrupted test run must not leave a baresip behind: kill the ones we started
-  // (their process groups, by pid). On a signal, clean up and re-raise it.
-  const killAll = (): void => {
-    for (const child of running) {
-      if (child.pid !== undefined) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
-    }
-    running.clear();
-    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
-    liveDirs.clear();
-  };
-  process.on('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const onSignal = (): void => {
-      killAll();
-      process.off(signal, onSignal);
-      process.kill(process.pid, signal);
-    };
-    process.on(signal, onSignal);
-  }
-}
 
 /** How many baresip processes this process started are still alive (tests check cleanup). */
 export function runningBaresipCount(): number {

@@ -10,6 +10,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installExitHook, tracked } from '../reaper.js';
+
+const { running, liveDirs } = tracked();
 
 export const KAMAILIO_HOST = '127.0.0.1';
 // HARDPHONE_KAMAILIO_BIN overrides the binary (the skip path is tested with a missing one).
@@ -175,32 +178,6 @@ async function waitForOptions(port: number, timeoutMs: number, isDead: () => str
   }
 }
 
-const running = new Set<ChildProcess>();
-const liveDirs = new Set<string>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // A crashed or interrupted test run must not leave a Kamailio behind: kill the ones we
-  // started (their process groups, by pid). On a signal, clean up and re-raise it.
-  const killAll = (): void => {
-    for (const child of running) {
-      if (child.pid !== undefined) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
-    }
-    running.clear();
-    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
-    liveDirs.clear();
-  };
-  process.on('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const onSignal = (): void => {
-      killAll();
-      process.off(signal, onSignal);
-      process.kill(process.pid, signal);
-    };
-    process.on(signal, onSignal);
-  }
-}
 
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
