@@ -2,9 +2,8 @@
 // still defaults to it, so the core carries its own implementation: QuickJS and XS have no
 // crypto module. Incremental: reset / update(buf, off, len) / digest(out, off); no allocation
 // after construction.
-import type { Hasher } from './hasher.js';
+import { BlockHasher } from './block-hasher.js';
 import { toHex } from './hex.js';
-import { utf8StepWidth, utf8WriteCodeUnitAt } from './utf8.js';
 
 // RFC 1321 §3.4: per-round shift amounts and T[i] = floor(abs(sin(i + 1)) * 2^32).
 const S = new Uint8Array([
@@ -24,74 +23,22 @@ const T = new Int32Array([
   0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
 ]);
 
-export class Md5 implements Hasher {
+export class Md5 extends BlockHasher {
   readonly digestLength = 16;
   private readonly h = new Int32Array(4);
   private readonly x = new Int32Array(16);
-  private readonly block = new Uint8Array(64);
-  private readonly scratch = new Uint8Array(4);
-  private blockLen = 0;
-  private total = 0;
 
   constructor() {
+    super(false);
     this.reset();
   }
 
-  reset(): this {
+  protected resetState(): void {
     const h = this.h;
     h[0] = 0x67452301; h[1] = 0xefcdab89 | 0; h[2] = 0x98badcfe | 0; h[3] = 0x10325476;
-    this.blockLen = 0;
-    this.total = 0;
-    return this;
   }
 
-  update(buf: Uint8Array, off: number, len: number): this {
-    this.total += len;
-    const block = this.block;
-    let i = off;
-    const end = off + len;
-    if (this.blockLen > 0) {
-      while (this.blockLen < 64 && i < end) block[this.blockLen++] = buf[i++];
-      if (this.blockLen < 64) return this;
-      this.compress(block, 0);
-      this.blockLen = 0;
-    }
-    for (; i + 64 <= end; i += 64) this.compress(buf, i);
-    while (i < end) block[this.blockLen++] = buf[i++];
-    return this;
-  }
-
-  updateString(s: string): this {
-    const len = s.length;
-    const one = this.scratch;
-    for (let i = 0; i < len; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) { one[0] = c; this.update(one, 0, 1); continue; }
-      const n = utf8WriteCodeUnitAt(s, i, one, 0);
-      i += utf8StepWidth(s, i) - 1;
-      this.update(one, 0, n);
-    }
-    return this;
-  }
-
-  digest(out: Uint8Array, off: number): void {
-    // §3.1-3.2: a 1 bit, zeros to 56 mod 64, then the bit length as 64-bit little-endian.
-    const bits = this.total;
-    const block = this.block;
-    block[this.blockLen++] = 0x80;
-    if (this.blockLen > 56) {
-      block.fill(0, this.blockLen, 64);
-      this.compress(block, 0);
-      this.blockLen = 0;
-    }
-    block.fill(0, this.blockLen, 56);
-    const lo = (bits % 0x20000000) * 8;
-    const hi = Math.floor(bits / 0x20000000);
-    for (let k = 0; k < 4; k++) {
-      block[56 + k] = (lo >>> (8 * k)) & 255;
-      block[60 + k] = (hi >>> (8 * k)) & 255;
-    }
-    this.compress(block, 0);
+  protected writeDigest(out: Uint8Array, off: number): void {
     const h = this.h;
     for (let k = 0; k < 4; k++) {
       const v = h[k];
@@ -100,11 +47,10 @@ export class Md5 implements Hasher {
       out[off + 4 * k + 2] = (v >>> 16) & 255;
       out[off + 4 * k + 3] = (v >>> 24) & 255;
     }
-    this.reset();
   }
 
   /** §3.4: one 64-byte block at buf[p]. */
-  private compress(buf: Uint8Array, p: number): void {
+  protected compress(buf: Uint8Array, p: number): void {
     const x = this.x;
     for (let k = 0; k < 16; k++) {
       const q = p + 4 * k;

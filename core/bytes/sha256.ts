@@ -1,8 +1,7 @@
 // SHA-256, FIPS 180-4 §6.2. Needed for RFC 7616 / RFC 8760 digest (algorithm=SHA-256[-sess]).
 // Incremental: reset / update(buf, off, len) / digest(out, off); no allocation after construction.
-import type { Hasher } from './hasher.js';
+import { BlockHasher } from './block-hasher.js';
 import { toHex } from './hex.js';
-import { utf8StepWidth, utf8WriteCodeUnitAt } from './utf8.js';
 
 // §4.2.2: first 32 bits of the fractional parts of the cube roots of the first 64 primes.
 const K = new Int32Array([
@@ -20,73 +19,21 @@ const H0 = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
-export class Sha256 implements Hasher {
+export class Sha256 extends BlockHasher {
   readonly digestLength = 32;
   private readonly h = new Int32Array(8);
   private readonly w = new Int32Array(64);
-  private readonly block = new Uint8Array(64);
-  private readonly scratch = new Uint8Array(4);
-  private blockLen = 0;
-  private total = 0;
 
   constructor() {
+    super(true);
     this.reset();
   }
 
-  reset(): this {
+  protected resetState(): void {
     this.h.set(H0);
-    this.blockLen = 0;
-    this.total = 0;
-    return this;
   }
 
-  update(buf: Uint8Array, off: number, len: number): this {
-    this.total += len;
-    const block = this.block;
-    let i = off;
-    const end = off + len;
-    if (this.blockLen > 0) {
-      while (this.blockLen < 64 && i < end) block[this.blockLen++] = buf[i++];
-      if (this.blockLen < 64) return this;
-      this.compress(block, 0);
-      this.blockLen = 0;
-    }
-    for (; i + 64 <= end; i += 64) this.compress(buf, i);
-    while (i < end) block[this.blockLen++] = buf[i++];
-    return this;
-  }
-
-  updateString(s: string): this {
-    const len = s.length;
-    const one = this.scratch;
-    for (let i = 0; i < len; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) { one[0] = c; this.update(one, 0, 1); continue; }
-      const n = utf8WriteCodeUnitAt(s, i, one, 0);
-      i += utf8StepWidth(s, i) - 1;
-      this.update(one, 0, n);
-    }
-    return this;
-  }
-
-  digest(out: Uint8Array, off: number): void {
-    // §5.1.1: a 1 bit, zeros to 56 mod 64, then the bit length as 64-bit big-endian.
-    const bits = this.total;
-    const block = this.block;
-    block[this.blockLen++] = 0x80;
-    if (this.blockLen > 56) {
-      block.fill(0, this.blockLen, 64);
-      this.compress(block, 0);
-      this.blockLen = 0;
-    }
-    block.fill(0, this.blockLen, 56);
-    const lo = (bits % 0x20000000) * 8;
-    const hi = Math.floor(bits / 0x20000000);
-    for (let k = 0; k < 4; k++) {
-      block[63 - k] = (lo >>> (8 * k)) & 255;
-      block[59 - k] = (hi >>> (8 * k)) & 255;
-    }
-    this.compress(block, 0);
+  protected writeDigest(out: Uint8Array, off: number): void {
     const h = this.h;
     for (let k = 0; k < 8; k++) {
       const v = h[k];
@@ -95,11 +42,10 @@ export class Sha256 implements Hasher {
       out[off + 4 * k + 2] = (v >>> 8) & 255;
       out[off + 4 * k + 3] = v & 255;
     }
-    this.reset();
   }
 
   /** §6.2.2: one 64-byte block at buf[p]. */
-  private compress(buf: Uint8Array, p: number): void {
+  protected compress(buf: Uint8Array, p: number): void {
     const w = this.w;
     for (let t = 0; t < 16; t++) {
       const q = p + 4 * t;
