@@ -12,6 +12,7 @@
 // RFC 7616 §3.7 / RFC 8760 §2.4: when one response carries several challenges for the same realm
 // (e.g. SHA-256 and MD5), the first one we support is used.
 import { asciiEqualsIgnoreCase } from '../bytes/ascii.js';
+import { TypedArena } from '../bytes/typed-arena.js';
 import { H } from '../sip/header-ids.js';
 import type { SipWriter } from '../sip/writer.js';
 import { ALG_UNSUPPORTED, QOP_AUTH, QOP_AUTH_INT, QOP_NONE } from './algorithm.js';
@@ -68,7 +69,7 @@ class AuthSlot {
   readonly opaque: Uint8Array;
   opaqueLen = 0;
   hasOpaque = false;
-  readonly algorithmToken = new Uint8Array(32);
+  readonly algorithmToken: Uint8Array;
   algorithmLen = 0;
   algorithm = 0;
   qop = QOP_NONE;
@@ -83,11 +84,16 @@ class AuthSlot {
   credential: Credential | null = null;
 
   constructor(cap: number) {
-    this.realm = new Uint8Array(cap);
-    this.nonce = new Uint8Array(cap);
-    this.opaque = new Uint8Array(cap);
+    // One buffer for the four values (core/bytes/typed-arena.ts says why).
+    const arena = new TypedArena(3 * cap + ALGORITHM_TOKEN_BYTES);
+    this.realm = arena.u8(cap);
+    this.nonce = arena.u8(cap);
+    this.opaque = arena.u8(cap);
+    this.algorithmToken = arena.u8(ALGORITHM_TOKEN_BYTES);
   }
 }
+
+const ALGORITHM_TOKEN_BYTES = 32;
 
 function copyInto(dst: Uint8Array, src: Uint8Array, off: number, len: number): void {
   for (let i = 0; i < len; i++) dst[i] = src[off + i];

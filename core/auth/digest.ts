@@ -14,6 +14,7 @@
 import { Md5 } from '../bytes/md5.js';
 import { Sha256 } from '../bytes/sha256.js';
 import type { Hasher } from '../bytes/hasher.js';
+import { TypedArena } from '../bytes/typed-arena.js';
 import { hexDigit, hexValue } from '../bytes/hex.js';
 import { hashQuoted } from './auth-params.js';
 import { hasherFor, isSessionAlgorithm, QOP_AUTH, QOP_AUTH_INT, QOP_NONE } from './algorithm.js';
@@ -40,10 +41,12 @@ export function writeNonceCount(nc: number, out: Uint8Array, off: number): void 
  * bytes are used where a value came from the network, strings where it came from the caller.
  */
 export class DigestComputer {
-  readonly ha1 = new Uint8Array(64);
-  readonly ha2 = new Uint8Array(64);
-  readonly response = new Uint8Array(64);
-  readonly userhash = new Uint8Array(64);
+  // Four 64-byte hex outputs in one buffer (core/bytes/typed-arena.ts says why).
+  private readonly hexArena = new TypedArena(4 * 64);
+  readonly ha1 = this.hexArena.u8(64);
+  readonly ha2 = this.hexArena.u8(64);
+  readonly response = this.hexArena.u8(64);
+  readonly userhash = this.hexArena.u8(64);
   hexLength = 0;
 
   // ---- inputs ----

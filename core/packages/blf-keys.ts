@@ -34,6 +34,9 @@ const MERGE_TO_UPDATE: Readonly<Record<BlfMerge, BlfKeyUpdate>> = {
   [BlfMerge.NeedFullState]: BlfKeyUpdate.NeedResubscribe,
 };
 
+const LABEL_BYTES = 32;
+const REASON_BYTES = 24;
+
 export class BlfKey {
   inUse = false;
   readonly target: ByteSlot;
@@ -44,10 +47,13 @@ export class BlfKey {
   /** Why the subscription is not live (status code or terminated reason), '' when it is. */
   readonly reason: ByteSlot;
   constructor(blf: BlfLimits, uriBytes: number) {
-    this.target = new ByteSlot(uriBytes);
-    this.label = new ByteSlot(32);
-    this.reason = new ByteSlot(24);
-    this.lamp = new BusyLampTarget(blf);
+    const arena = new Uint8Array(uriBytes + LABEL_BYTES + REASON_BYTES);
+    this.target = new ByteSlot(uriBytes, arena, 0);
+    this.label = new ByteSlot(LABEL_BYTES, arena, uriBytes);
+    this.reason = new ByteSlot(REASON_BYTES, arena, uriBytes + LABEL_BYTES);
+    // The dialog slots (most of a key's memory) wait for configure(): a board's keys that
+    // monitor nobody stay small.
+    this.lamp = new BusyLampTarget(blf, { deferSlots: true });
   }
   /** What the key shows. */
   get state(): BlfState {
@@ -79,6 +85,7 @@ export class BlfKeys {
     const key = this.keys[index];
     if (key === undefined) return false;
     key.inUse = true;
+    key.lamp.reserveSlots();
     key.target.setText(targetUri);
     key.label.setText(label);
     key.subscription = 'idle';

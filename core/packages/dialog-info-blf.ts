@@ -45,12 +45,15 @@ export interface BlfLimits {
 }
 export const DEFAULT_BLF_LIMITS: BlfLimits = { maxDialogs: 4, idBytes: 64, identityBytes: 128, displayBytes: 64 };
 
-/** A fixed-size copy of some bytes (the document's pool is reused by the next NOTIFY). */
+/**
+ * A fixed-size copy of some bytes (the document's pool is reused by the next NOTIFY). A view into
+ * its target's single arena: in QuickJS an ArrayBuffer of its own would cost ~100 bytes more per slot.
+ */
 class ByteSlot {
   readonly bytes: Uint8Array;
   length = 0;
   truncated = false;
-  constructor(size: number) { this.bytes = new Uint8Array(size); }
+  constructor(arena: Uint8Array, offset: number, size: number) { this.bytes = arena.subarray(offset, offset + size); }
   copy(src: Uint8Array, span: Span): void {
     const n = span.end - span.start;
     this.truncated = n > this.bytes.length;
@@ -74,10 +77,10 @@ class TrackedDialog {
   readonly id: ByteSlot;
   readonly remoteIdentity: ByteSlot;
   readonly remoteDisplay: ByteSlot;
-  constructor(limits: BlfLimits) {
-    this.id = new ByteSlot(limits.idBytes);
-    this.remoteIdentity = new ByteSlot(limits.identityBytes);
-    this.remoteDisplay = new ByteSlot(limits.displayBytes);
+  constructor(limits: BlfLimits, arena: Uint8Array, offset: number) {
+    this.id = new ByteSlot(arena, offset, limits.idBytes);
+    this.remoteIdentity = new ByteSlot(arena, offset + limits.idBytes, limits.identityBytes);
+    this.remoteDisplay = new ByteSlot(arena, offset + limits.idBytes + limits.identityBytes, limits.displayBytes);
   }
   set(pool: Uint8Array, d: DialogEntry): void {
     const known = this.inUse;
@@ -108,11 +111,24 @@ export class BusyLampTarget {
   version = -1;
   /** Dialogs that did not fit (maxDialogs) in the last document. */
   dropped = 0;
-  private readonly dialogs: readonly TrackedDialog[];
+  private readonly dialogs: TrackedDialog[] = [];
   private deciding = -1;
 
-  constructor(readonly limits: BlfLimits = DEFAULT_BLF_LIMITS) {
-    this.dialogs = Array.from({ length: limits.maxDialogs }, () => new TrackedDialog(limits));
+  /**
+   * `deferSlots`: allocate the dialog slots only when reserveSlots() is called (BlfKeys does at
+   * configuration time), so the keys of a board that monitor nobody cost no slots.
+   */
+  constructor(readonly limits: BlfLimits = DEFAULT_BLF_LIMITS, options: { readonly deferSlots?: boolean } = {}) {
+    if (options.deferSlots !== true) this.reserveSlots();
+  }
+
+  /** Allocates the maxDialogs slots (configuration time, once). Before it, every dialog is dropped. */
+  reserveSlots(): void {
+    const limits = this.limits;
+    if (this.dialogs.length > 0 || limits.maxDialogs <= 0) return;
+    const perDialog = limits.idBytes + limits.identityBytes + limits.displayBytes;
+    const arena = new Uint8Array(limits.maxDialogs * perDialog);
+    for (let i = 0; i < limits.maxDialogs; i++) this.dialogs.push(new TrackedDialog(limits, arena, i * perDialog));
   }
 
   /** A new subscription starts a new version sequence (§4.1.2); state stays until the first NOTIFY. */

@@ -244,57 +244,106 @@ export function lookupTokenHeaderId(buf: Uint8Array, off: number, len: number): 
 }
 
 // ---- Header-name automaton for the parser (RFC 3261 §7.3.1: case-insensitive names) ----
-// A trie of the lower-cased long names and compact letters as a transition table, so the parser
-// learns the header id while it scans the name: one column load and one transition per byte,
-// no second pass over the name. Column 0 = not a token character (the name ends there);
-// letters fold to one column per letter; "-" has its own; other token characters lead to the
-// dead state 0, which loops on every token column and has id H.UNKNOWN. Built once; about
-// 650 states x 32 columns of Uint16 (≈ 42 KB).
+// A trie of the lower-cased long names and compact letters, so the parser learns the header id
+// while it scans the name: no second pass over the name. Column 0 = not a token character (the
+// name ends there); letters fold to one column per letter; "-" has its own; other token
+// characters share one. Any byte leaving the trie leads to the dead state 0, which stays 0 and
+// has id H.UNKNOWN.
+//
+// Stored as a double array (Aoe, 1989) rather than a states × 32 table: the ~650 states are
+// mostly chains, and the full table took ≈ 42 KB of every engine's heap; this takes ≈ 4 KB.
+// A transition from `state` on `column` is t = NAME_BASE[state] + column, taken when
+// NAME_CHECK[t] === state, else the dead state. Leaves and the dead state point their base at a
+// padding row whose check never matches, so no index is ever out of bounds.
 
 /** Column of a byte: 0 for non-token bytes, else 1..28. */
 export const NAME_COLUMN: Uint8Array = new Uint8Array(256);
 const NAME_COLUMN_OTHER = 28;
 /** The state every header name starts in (0 is the dead state). */
 export const NAME_START = 1;
+const NO_PARENT = 0xffff;
 
-function buildNameAutomaton(): { next: Uint16Array; id: Uint8Array } {
+function buildNameAutomaton(): { base: Uint16Array; check: Uint16Array; id: Uint8Array } {
   for (let b = 0; b < 256; b++) {
     if ((CLASS[b] & TOKEN) === 0) continue;
     const lower = LOWER[b];
     NAME_COLUMN[b] = lower >= 0x61 && lower <= 0x7a ? lower - 0x60 : lower === 0x2d ? 27 : NAME_COLUMN_OTHER;
   }
   // Trie nodes first (growable arrays at load time only), then the flat tables.
-  const children: number[][] = [[], []]; // per state: column -> state
+  const children: number[][] = [[], []]; // per node: column -> node; node 1 is the root
   const ids: number[] = [0, 0];
   const insert = (name: string, id: number): void => {
-    let state = NAME_START;
+    let node = 1;
     for (let k = 0; k < name.length; k++) {
       const col = NAME_COLUMN[name.charCodeAt(k)];
-      let next = children[state][col];
+      let next = children[node][col];
       if (next === undefined) {
         next = children.length;
         children.push([]);
         ids.push(0);
-        children[state][col] = next;
+        children[node][col] = next;
       }
-      state = next;
+      node = next;
     }
-    ids[state] = id;
+    ids[node] = id;
   };
   for (let id = 1; id < HEADER_NAMES.length; id++) insert(HEADER_NAMES[id], id);
   for (const [letter, id] of COMPACT_FORMS) insert(letter, id);
-  const next = new Uint16Array(children.length << 5);
-  const id = new Uint8Array(children.length);
-  for (let state = 1; state < children.length; state++) {
-    id[state] = ids[state];
-    const row = children[state];
-    for (let col = 1; col <= NAME_COLUMN_OTHER; col++) next[(state << 5) | col] = row[col] ?? 0;
+
+  // Place the nodes breadth-first: each one's children at base + column, first fit. Position 0
+  // is the dead state, position 1 the root.
+  const baseOf: number[] = [];
+  const parentOf: number[] = [NO_PARENT, NO_PARENT];
+  const idOf: number[] = [0, ids[1]];
+  const positionOf: number[] = [];
+  positionOf[1] = NAME_START;
+  const queue = [1];
+  let firstFree = 2;
+  for (let q = 0; q < queue.length; q++) {
+    const node = queue[q];
+    const position = positionOf[node];
+    const row = children[node];
+    const columns: number[] = [];
+    for (let col = 1; col <= NAME_COLUMN_OTHER; col++) if (row[col] !== undefined) columns.push(col);
+    if (columns.length === 0) { baseOf[position] = -1; continue; } // a leaf: the padding row, set below
+    let base = Math.max(0, firstFree - columns[0]);
+    for (;;) {
+      let fits = true;
+      for (const col of columns) if (parentOf[base + col] !== undefined) { fits = false; break; }
+      if (fits) break;
+      base++;
+    }
+    baseOf[position] = base;
+    for (const col of columns) {
+      const at = base + col;
+      parentOf[at] = position;
+      idOf[at] = ids[row[col]];
+      positionOf[row[col]] = at;
+      queue.push(row[col]);
+    }
+    while (parentOf[firstFree] !== undefined) firstFree++;
   }
-  return { next, id };
+  const used = parentOf.length;
+  const padding = used; // NAME_COLUMN_OTHER + 1 entries that belong to nobody
+  const size = padding + NAME_COLUMN_OTHER + 1;
+  const base = new Uint16Array(size);
+  const check = new Uint16Array(size).fill(NO_PARENT);
+  const id = new Uint8Array(size);
+  base[0] = padding;
+  for (let at = 1; at < used; at++) {
+    if (parentOf[at] === undefined) continue;
+    base[at] = baseOf[at] === undefined || baseOf[at] < 0 ? padding : baseOf[at];
+    check[at] = parentOf[at];
+    id[at] = idOf[at];
+  }
+  // The root has no parent; a gap position (never reached) keeps base 0 and check NO_PARENT.
+  base[NAME_START] = baseOf[NAME_START];
+  return { base, check, id };
 }
 const NAME_AUTOMATON = buildNameAutomaton();
-/** Transition table: NAME_NEXT[(state << 5) | column]. */
-export const NAME_NEXT: Uint16Array = NAME_AUTOMATON.next;
+/** Double-array transitions: t = NAME_BASE[state] + column, valid when NAME_CHECK[t] === state. */
+export const NAME_BASE: Uint16Array = NAME_AUTOMATON.base;
+export const NAME_CHECK: Uint16Array = NAME_AUTOMATON.check;
 /** Header id of the name that ends in a state; H.UNKNOWN (0) for prefixes and the dead state. */
 export const NAME_ID: Uint8Array = NAME_AUTOMATON.id;
 

@@ -17,7 +17,7 @@ import {
   E_TOO_MANY_HEADERS, E_LINE_TOO_LONG, E_MESSAGE_TOO_LARGE, E_BODY_TOO_LARGE, E_BAD_CONTENT_LENGTH,
   E_MULTIPLE_CONTENT_LENGTH, E_MISSING_CONTENT_LENGTH, E_TRUNCATED_BODY, E_TRUNCATED_HEADERS, E_BAD_ARGUMENTS,
 } from './errors.js';
-import { H, NAME_COLUMN, NAME_ID, NAME_NEXT, NAME_START, lookupMethodId } from './header-ids.js';
+import { H, NAME_BASE, NAME_CHECK, NAME_COLUMN, NAME_ID, NAME_START, lookupMethodId } from './header-ids.js';
 import type { SipMessageView } from './view.js';
 
 export { NEED_MORE } from './errors.js';
@@ -183,7 +183,8 @@ export function parse(
   // The class table in a local: one register instead of a module-binding load per byte.
   const CLASS = CHAR_CLASS;
   const nameColumn = NAME_COLUMN;
-  const nameNext = NAME_NEXT;
+  const nameBase = NAME_BASE;
+  const nameCheck = NAME_CHECK;
   const nameId = NAME_ID;
   const datagram = options.datagram;
   const bareLf = options.allowBareLf;
@@ -360,7 +361,8 @@ export function parse(
     while (p < limit) {
       const column = nameColumn[buf[p]];
       if (column === 0) break;
-      nameState = nameNext[(nameState << 5) | column];
+      const t = nameBase[nameState] + column;
+      nameState = nameCheck[t] === nameState ? t : 0;
       p++;
     }
     const nameEnd = p;

@@ -12,6 +12,7 @@
 // - Equal deadlines expire in the order they were set (a sequence number breaks ties), which makes
 //   every run with the same inputs produce the same outputs.
 // - Time is a number of milliseconds supplied by the caller; the heap never reads a clock.
+import { TypedArena } from '../bytes/typed-arena.js';
 
 /** Returned by `popExpired` when no timer is due, and by `nextDeadline` when none is set. */
 export const NO_TIMER = -1;
@@ -32,10 +33,11 @@ export class DeadlineHeap {
   constructor(capacity: number) {
     if (!(capacity > 0) || capacity !== Math.floor(capacity)) throw new RangeError('DeadlineHeap capacity must be a positive integer');
     this.capacity = capacity;
-    this.heapKey = new Int32Array(capacity);
-    this.heapAt = new Float64Array(capacity);
-    this.heapSeq = new Float64Array(capacity);
-    this.position = new Int32Array(capacity).fill(-1);
+    const arena = new TypedArena(capacity * 24 + 16);
+    this.heapAt = arena.f64(capacity);
+    this.heapSeq = arena.f64(capacity);
+    this.heapKey = arena.i32(capacity);
+    this.position = arena.i32(capacity).fill(-1);
   }
 
   /** Arms (or re-arms) timer `key` to fire at `deadline`. Keys outside [0, capacity) are a caller bug. */

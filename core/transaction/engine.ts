@@ -17,6 +17,7 @@
 // open-addressing hash index over (branch, method, sent-by) with exact branch comparison against
 // a copy in a byte pool. Message bytes are never copied: the engine keeps references to the
 // caller's request/response buffers for retransmission and hands references back in events.
+import { TypedArena } from '../bytes/typed-arena.js';
 import { Ok, Err, type Result } from '../result.js';
 import { DeadlineHeap } from '../timers/deadline-heap.js';
 import { hashBytes, hashNumber, mixHash } from './hash.js';
@@ -59,7 +60,7 @@ export class TransactionEngine {
 
   private readonly capacity: number;
   private readonly generationLimit: number;
-  private readonly ackBuilder: AckBuilder | null;
+  private ackBuilder: AckBuilder | null;
   private readonly t1: number;
   private readonly t2: number;
   private readonly t4: number;
@@ -132,6 +133,11 @@ export class TransactionEngine {
   private curStatus = 0;
   private curMethod = 0;
 
+  /** Client INVITE transactions need an ACK builder (§17.1.1.3); an engine that never sends INVITE is built without one. */
+  useAckBuilder(builder: AckBuilder): void {
+    this.ackBuilder = builder;
+  }
+
   constructor(config: Partial<TransactionConfig> = {}, ackBuilder: AckBuilder | null = null) {
     const c = resolveTransactionConfig(config);
     this.config = c;
@@ -143,57 +149,60 @@ export class TransactionEngine {
     const n = c.maxTransactions;
     this.capacity = n;
     this.generationLimit = Math.floor(0x7fffffff / n);
-    this.idOf = new Int32Array(n).fill(-1);
-    this.generation = new Int32Array(n);
-    this.machine = new Uint8Array(n);
-    this.state = new Uint8Array(n);
-    this.method = new Uint16Array(n);
-    this.reliable = new Uint8Array(n);
-    this.legacy = new Uint8Array(n);
-    this.destination = new Int32Array(n);
-    this.interval = new Float64Array(n);
-    this.branchHash = new Int32Array(n);
-    this.branchLen = new Int32Array(n);
-    this.sentBy = new Int32Array(n);
-    this.legacyHash = new Int32Array(n);
-    this.requestToTag = new Int32Array(n);
-    this.responseToTag = new Int32Array(n);
-    this.lastStatus = new Uint16Array(n);
-    this.indexMixed = new Int32Array(n);
-    this.timerName = new Uint8Array(2 * n);
-    this.maxBranch = c.maxBranchBytes;
-    this.branchPool = new Uint8Array(n * c.maxBranchBytes);
-    this.requestRef = new Array<Uint8Array | null>(n).fill(null);
-    this.requestOff = new Int32Array(n);
-    this.requestLen = new Int32Array(n);
-    this.responseRef = new Array<Uint8Array | null>(n).fill(null);
-    this.responseOff = new Int32Array(n);
-    this.responseLen = new Int32Array(n);
-    this.ackRef = new Array<Uint8Array | null>(n).fill(null);
-    this.freeSlots = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.freeSlots[i] = n - 1 - i;
-    this.freeCount = n;
+    // One buffer for all the columns below (see core/bytes/typed-arena.ts): per slot 78 bytes
+    // + its branch, per hash bucket 4, per transmit entry 18, per event entry 17.
     let buckets = 16;
     while (buckets < 2 * n) buckets *= 2;
-    this.index = new Int32Array(buckets);
+    const q = c.transmitQueueSize;
+    const e = c.eventQueueSize;
+    const arena = new TypedArena(n * (78 + c.maxBranchBytes) + buckets * 4 + q * 18 + e * 17 + 40 * 8);
+    this.idOf = arena.i32(n).fill(-1);
+    this.generation = arena.i32(n);
+    this.machine = arena.u8(n);
+    this.state = arena.u8(n);
+    this.method = arena.u16(n);
+    this.reliable = arena.u8(n);
+    this.legacy = arena.u8(n);
+    this.destination = arena.i32(n);
+    this.interval = arena.f64(n);
+    this.branchHash = arena.i32(n);
+    this.branchLen = arena.i32(n);
+    this.sentBy = arena.i32(n);
+    this.legacyHash = arena.i32(n);
+    this.requestToTag = arena.i32(n);
+    this.responseToTag = arena.i32(n);
+    this.lastStatus = arena.u16(n);
+    this.indexMixed = arena.i32(n);
+    this.timerName = arena.u8(2 * n);
+    this.maxBranch = c.maxBranchBytes;
+    this.branchPool = arena.u8(n * c.maxBranchBytes);
+    this.requestRef = new Array<Uint8Array | null>(n).fill(null);
+    this.requestOff = arena.i32(n);
+    this.requestLen = arena.i32(n);
+    this.responseRef = new Array<Uint8Array | null>(n).fill(null);
+    this.responseOff = arena.i32(n);
+    this.responseLen = arena.i32(n);
+    this.ackRef = new Array<Uint8Array | null>(n).fill(null);
+    this.freeSlots = arena.i32(n);
+    for (let i = 0; i < n; i++) this.freeSlots[i] = n - 1 - i;
+    this.freeCount = n;
+    this.index = arena.i32(buckets);
     this.indexMask = buckets - 1;
     this.timers = new DeadlineHeap(2 * n);
-    const q = c.transmitQueueSize;
-    this.outKind = new Uint8Array(q);
-    this.outTx = new Int32Array(q);
-    this.outDestination = new Int32Array(q);
-    this.outReliable = new Uint8Array(q);
+    this.outKind = arena.u8(q);
+    this.outTx = arena.i32(q);
+    this.outDestination = arena.i32(q);
+    this.outReliable = arena.u8(q);
     this.outRef = new Array<Uint8Array | null>(q).fill(null);
-    this.outOff = new Int32Array(q);
-    this.outLen = new Int32Array(q);
-    const e = c.eventQueueSize;
-    this.evKind = new Uint8Array(e);
-    this.evTx = new Int32Array(e);
-    this.evStatus = new Uint16Array(e);
-    this.evMethod = new Uint16Array(e);
+    this.outOff = arena.i32(q);
+    this.outLen = arena.i32(q);
+    this.evKind = arena.u8(e);
+    this.evTx = arena.i32(e);
+    this.evStatus = arena.u16(e);
+    this.evMethod = arena.u16(e);
     this.evRef = new Array<Uint8Array | null>(e).fill(null);
-    this.evOff = new Int32Array(e);
-    this.evLen = new Int32Array(e);
+    this.evOff = arena.i32(e);
+    this.evLen = arena.i32(e);
   }
 
   // =====================================================================================
@@ -559,6 +568,18 @@ export class TransactionEngine {
     this.freeSlots[this.freeCount++] = slot;
     this.liveCount--;
     this.queueEvent(EVENT_TERMINATED, txId, 0, methodId, null, 0, 0);
+  }
+
+  /**
+   * Later sends of transaction `txId` (responses, retransmissions) go to `destination`: RFC 3261
+   * §18.2.2 answers over a new connection when the one the request came on has closed.
+   * Returns 0, or TX_ERROR_UNKNOWN_TRANSACTION.
+   */
+  setDestination(txId: number, destination: number): number {
+    const slot = this.slotOf(txId);
+    if (slot < 0) return TX_ERROR_UNKNOWN_TRANSACTION;
+    this.destination[slot] = destination;
+    return 0;
   }
 
   private slotOf(txId: number): number {

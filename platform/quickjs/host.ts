@@ -10,7 +10,8 @@
 // Rules of quickjs-emscripten kept here (see the device-engine notes):
 //   - no event loop in the engine: after every callback into it, run the pending jobs;
 //   - every handle is disposed (a leaked one aborts the process when the runtime is freed);
-//   - memory is read with computeMemoryUsage() (setMemoryLimit is not a real cap in 0.32).
+//   - memory is read with computeMemoryUsage() (setMemoryLimit is not a real cap in 0.32);
+//   - code is compiled without debug info by default, as a device build is (strip-info.ts).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ import type { LogLevel } from '../host/host.js';
 import type { LampColor, LampPattern, LampState } from '../../core/indicators/frame.js';
 import { nodeClock, NodeTcpSocket, NodeTimer, NodeUdpSocket, type NodeTcpConfig, type NodeUdpConfig } from '../node/index.js';
 import { NATIVE_GLOBAL, NativeEvent } from './native.js';
+import { parseQuickJsDebugInfo, setQuickJsDebugInfo, type QuickJsDebugInfo } from './strip-info.js';
 
 export interface QuickJsHostOptions {
   /** Engine stack limit (default 384 KiB; keep it within 256–512 KiB, see the device notes). */
@@ -32,6 +34,13 @@ export interface QuickJsHostOptions {
   readonly clock?: Clock;
   /** Also receives every log line from the engine (they are kept in `logs` regardless). */
   readonly log?: (level: LogLevel, message: string) => void;
+  /**
+   * What QuickJS keeps of the code it compiles (see strip-info.ts). Default `none`, like a device
+   * build (`qjsc -s`): no source text, no line tables, so stack traces and `host.errors` name
+   * functions without file:line. `full` (QuickJS's own default) keeps both for debugging; the
+   * environment variable HARDPHONE_QUICKJS_DEBUG_INFO=full|lines|none overrides the default.
+   */
+  readonly debugInfo?: QuickJsDebugInfo;
 }
 
 export interface LampChange {
@@ -92,6 +101,10 @@ export class QuickJsHost {
   readonly errors: string[] = [];
   /** memory_used_size of the bare runtime + context, before the natives and the shim. */
   readonly heapEmpty: number;
+  /** The whole computeMemoryUsage() of the bare runtime + context (heapEmpty is its memory_used_size). */
+  readonly emptyUsage: QuickJsMemoryUsage;
+  /** What the runtime keeps of compiled code: the option, or `full` if this QuickJS build cannot strip. */
+  readonly debugInfo: QuickJsDebugInfo;
 
   private readonly sockets = new Map<number, NodeUdpSocket>();
   private readonly streams = new Map<number, NodeTcpSocket>();
@@ -107,10 +120,13 @@ export class QuickJsHost {
     readonly runtime: QuickJSRuntime,
     readonly context: QuickJSContext,
     private readonly options: QuickJsHostOptions,
+    debugInfo: QuickJsDebugInfo,
   ) {
+    this.debugInfo = debugInfo;
     this.clock = options.clock ?? nodeClock;
     readMemory(runtime); // creates the system context the measurement itself needs
-    this.heapEmpty = readMemory(runtime).memory_used_size!;
+    this.emptyUsage = readMemory(runtime);
+    this.heapEmpty = this.emptyUsage.memory_used_size!;
   }
 
   /** A runtime and context with the natives installed and the shim evaluated (`globalThis.host`). */
@@ -118,8 +134,10 @@ export class QuickJsHost {
     const [quickjs, shim] = await Promise.all([getQuickJS(), quickJsShimSource()]);
     const runtime = quickjs.newRuntime();
     runtime.setMaxStackSize(options.maxStackBytes ?? 384 * 1024);
+    const wanted = options.debugInfo ?? parseQuickJsDebugInfo(process.env.HARDPHONE_QUICKJS_DEBUG_INFO) ?? 'none';
+    const debugInfo = setQuickJsDebugInfo(quickjs, runtime, wanted);
     const context = runtime.newContext();
-    const host = new QuickJsHost(runtime, context, options);
+    const host = new QuickJsHost(runtime, context, options, debugInfo);
     try {
       host.installNatives();
       host.evalScript(shim, 'hardphone-quickjs-shim.js');

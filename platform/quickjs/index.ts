@@ -4,3 +4,4 @@
 export { QuickJsHost, quickJsShimSource, type QuickJsHostOptions, type LampChange, type QuickJsMemoryUsage } from './host.js';
 export { NATIVE_GLOBAL, NativeEvent, type QuickJsNative, type NativeDispatcher } from './native.js';
 export { quickJsHostBindings } from './vm-bindings.js';
+export { setQuickJsDebugInfo, parseQuickJsDebugInfo, type QuickJsDebugInfo } from './strip-info.js';

@@ -1,21 +1,24 @@
 // Where the QuickJS heap of the firmware goes (no network): the code of the sim-desk application
-// bundle once loaded, by core area, and the data each component preallocates, measured one at a
-// time inside QuickJS with computeMemoryUsage(). boot-kamailio.test.ts measures the whole phone.
+// bundle once loaded — with QuickJS's default debug info and stripped, as the host loads it — by
+// core area, and the data each component preallocates, measured one at a time inside QuickJS with
+// computeMemoryUsage(). boot-kamailio.test.ts measures the whole phone with 50 subscriptions.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { bundleEntry } from '../../tools/build/bundle.js';
+import { selectModules } from '../../tools/build/core-modules.js';
+import { entrySource, withEntryFile } from '../../tools/build/entry.js';
+import { packageVersion } from '../../tools/build/firmware.js';
 import { ENGINES } from '../../tools/build/engines.js';
 import { indicatorLayout } from '../../boards/index.js';
-import { QuickJsHost } from '../../platform/quickjs/index.js';
+import { QuickJsHost, type QuickJsDebugInfo, type QuickJsMemoryUsage } from '../../platform/quickjs/index.js';
 import { DEVICE_CAPACITIES, simDesk } from './firmware.js';
+import { heapTable, kib } from './heap-report.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const APP = fileURLToPath(new URL('../../tools/build/app/entry.ts', import.meta.url));
 const PROBE = fileURLToPath(new URL('./heap-probe-entry.ts', import.meta.url));
-
-const kib = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
 
 /**
  * Source text QuickJS keeps for Function.prototype.toString: every function still alive holds its
@@ -41,40 +44,92 @@ async function bundle(entry: string) {
   return { text: new TextDecoder().decode(out.val.bytes), metafile: out.val.metafile };
 }
 
-test('code: the application bundle loaded into QuickJS, by area', async () => {
-  const { text, metafile } = await bundle(APP);
-  const host = await QuickJsHost.create();
+/** The stripped load cost of the application bundle (first test), for the library comparison. */
+const appCode = { bytes: 0, bundle: 0 };
+
+/** The bundle loaded into a fresh host with `debugInfo`: readings before and after. */
+async function load(text: string, debugInfo: QuickJsDebugInfo): Promise<{ before: QuickJsMemoryUsage; after: QuickJsMemoryUsage }> {
+  const host = await QuickJsHost.create({ debugInfo });
   try {
+    assert.is(host.debugInfo, debugInfo, `this QuickJS build strips (${debugInfo})`);
     const before = host.memoryUsage();
     host.evalScript(text, 'app.js');
-    const after = host.memoryUsage();
-    const loadCost = after.memory_used_size! - before.memory_used_size!;
-    const areas = new Map<string, number>();
-    const output = Object.entries(metafile.outputs).find(([name]) => name.endsWith('.js'))![1];
-    for (const [file, info] of Object.entries(output.inputs)) {
-      const m = /^(core\/[^/]+|platform\/[^/]+|tools\/[^/]+|node_modules\/[^/]+)/.exec(file);
-      const area = m ? m[1]! : file;
-      areas.set(area, (areas.get(area) ?? 0) + info.bytesInOutput);
-    }
-    const total = [...areas.values()].reduce((a, b) => a + b, 0);
-    const rows = [...areas.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)
-      .map(([area, bytes]) => `      ${area.padEnd(28)} ${kib(bytes).padStart(10)} minified ≈ ${kib(loadCost * bytes / total).padStart(10)} heap`);
-    const d = (k: string): number => (after[k] ?? 0) - (before[k] ?? 0);
-    const retained = retainedSourceBytes(text);
-    assert.ok(retained < d('js_func_size'), 'the estimate of retained source fits inside js_func_size');
-    console.log([
-      `    bundle ${kib(text.length)} → ${kib(loadCost)} of heap once loaded (${(loadCost / text.length).toFixed(1)}× its size):`,
-      `      function objects + retained source text ${kib(d('js_func_size'))}, bytecode ${kib(d('js_func_code_size'))}, line tables ${kib(d('js_func_pc2line_size'))},`,
-      `      atoms ${kib(d('atom_size'))}, objects/properties/shapes ${kib(d('obj_size') + d('prop_size') + d('shape_size'))}`,
-      `      of js_func_size, source text kept for toString ≈ ${kib(retained)}: a stripped precompiled build (qjsc -s, JS_SetStripInfo)`,
-      `      would drop it and the line tables, ≈ ${kib(retained + d('js_func_pc2line_size'))}, leaving ≈ ${kib(loadCost - retained - d('js_func_pc2line_size'))} for the code`,
-      ...rows,
-    ].join('\n'));
-    assert.ok(loadCost > text.length, 'loaded code takes more heap than its source');
-    assert.ok(d('js_func_code_size') > 0 && d('js_func_size') > 0);
+    return { before, after: host.memoryUsage() };
   } finally {
     host.dispose();
   }
+}
+
+test('code: the application bundle loaded into QuickJS, with and without debug info, by area', async () => {
+  const { text, metafile } = await bundle(APP);
+  const full = await load(text, 'full');
+  const lines = await load(text, 'lines');
+  const none = await load(text, 'none');
+  const d = (m: { before: QuickJsMemoryUsage; after: QuickJsMemoryUsage }, k: string): number => (m.after[k] ?? 0) - (m.before[k] ?? 0);
+  const cost = (m: { before: QuickJsMemoryUsage; after: QuickJsMemoryUsage }): number => d(m, 'memory_used_size');
+  const areas = new Map<string, number>();
+  const output = Object.entries(metafile.outputs).find(([name]) => name.endsWith('.js'))![1];
+  for (const [file, info] of Object.entries(output.inputs)) {
+    const m = /^(core\/[^/]+|platform\/[^/]+|tools\/[^/]+|node_modules\/[^/]+)/.exec(file);
+    const area = m ? m[1]! : file;
+    areas.set(area, (areas.get(area) ?? 0) + info.bytesInOutput);
+  }
+  const total = [...areas.values()].reduce((a, b) => a + b, 0);
+  const rows = [...areas.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)
+    .map(([area, bytes]) => `      ${area.padEnd(28)} ${kib(bytes).padStart(10)} minified ≈ ${kib(cost(none) * bytes / total).padStart(10)} heap`);
+  const retained = retainedSourceBytes(text);
+  const sourceDropped = d(full, 'js_func_size') - d(lines, 'js_func_size');
+  console.log([
+    `    bundle ${kib(text.length)} loaded into QuickJS (Δ memory_used_size and categories, per debug info):`,
+    ...heapTable([
+      { name: 'host + shim', usage: none.before },
+      { name: 'full', usage: { ...full.after, ...diffOn(none.before, full) } },
+      { name: 'lines', usage: { ...lines.after, ...diffOn(none.before, lines) } },
+      { name: 'none', usage: none.after },
+    ]),
+    `      full (QuickJS default) ${kib(cost(full))} = ${(cost(full) / text.length).toFixed(1)}× the bundle; ` +
+      `lines (JS_STRIP_SOURCE) ${kib(cost(lines))}; none (JS_STRIP_DEBUG, what the host uses) ${kib(cost(none))} = ${(cost(none) / text.length).toFixed(1)}×`,
+    `      source text dropped ${kib(sourceDropped)} (estimate from the bundle's live functions ${kib(retained)}), line tables ${kib(d(full, 'js_func_pc2line_size'))}`,
+    `      stripped code by area (heap shared out by minified bytes):`,
+    ...rows,
+  ].join('\n'));
+  assert.ok(cost(full) > cost(lines) && cost(lines) > cost(none), 'each level of stripping saves heap');
+  assert.is(d(none, 'js_func_pc2line_size'), 0, 'no line tables when stripped');
+  assert.ok(d(lines, 'js_func_pc2line_size') > 0, 'line tables kept with JS_STRIP_SOURCE');
+  assert.is(d(lines, 'js_func_code_size'), d(full, 'js_func_code_size'), 'stripping leaves the bytecode alone');
+  // The model of what QuickJS keeps (each live function its own text) matches the measurement.
+  assert.ok(Math.abs(sourceDropped - retained) < 0.1 * retained, `source dropped ${sourceDropped} B vs estimate ${retained} B`);
+  assert.ok(cost(none) > text.length, 'loaded code still takes more heap than its source');
+  appCode.bytes = cost(none);
+  appCode.bundle = text.length;
+});
+
+/** Readings of a load in another host re-based on `base` (each host's empty runtime is identical). */
+function diffOn(base: QuickJsMemoryUsage, m: { before: QuickJsMemoryUsage; after: QuickJsMemoryUsage }): QuickJsMemoryUsage {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(m.after)) out[k] = (base[k] ?? 0) + (m.after[k] ?? 0) - (m.before[k] ?? 0);
+  return out;
+}
+
+test('code: the sim-desk library bundle (`hardphone build --board sim-desk`), for comparison', async () => {
+  // The library bundle exposes every module the board enables whole (MSRP, RLS, ...) under
+  // globalThis.hardphone; no phone application is in it, so it loads but does not boot. The
+  // issue's figure is measured on the application bundle (boot-kamailio.test.ts), which carries
+  // only what the application calls.
+  const board = simDesk();
+  const selection = selectModules(board, ROOT, false);
+  const source = entrySource({ root: ROOT, board, engine: 'quickjs', version: packageVersion(ROOT), modules: selection.modules, withInfo: true });
+  const out = await withEntryFile(source, (entry) => bundleEntry({ entry, engine: ENGINES.quickjs, root: ROOT }));
+  if (!out.ok) throw new Error(out.val.join('\n'));
+  const text = new TextDecoder().decode(out.val.bytes);
+  const none = await load(text, 'none');
+  const cost = none.after.memory_used_size! - none.before.memory_used_size!;
+  assert.ok(appCode.bytes > 0, 'the application bundle was measured first');
+  console.log([
+    `    sim-desk library bundle ${kib(text.length)} (${selection.modules.length} modules) loaded: ${kib(cost)} stripped`,
+    `      the application bundle ${kib(appCode.bundle)} loaded: ${kib(appCode.bytes)} stripped; the library bundle costs ${kib(cost - appCode.bytes)} more`,
+  ].join('\n'));
+  assert.ok(cost > appCode.bytes, 'the library bundle carries more code than the application uses');
 });
 
 test('data: what each component preallocates (device profile vs the core defaults)', async () => {
@@ -95,6 +150,8 @@ test('data: what each component preallocates (device profile vs the core default
       indicators: cost('indicators', indicatorLayout(simDesk())),
       phoneState1: cost('phoneState', { keys: 16, buddies: 1 }),
       phoneState16: cost('phoneState', { keys: 16, buddies: 16 }),
+      phoneStateKey1: cost('phoneState', { keys: 16, buddies: 1, configured: 1 }),
+      phoneStateKeys16: cost('phoneState', { keys: 16, buddies: 1, configured: 16 }),
     };
     assert.equal(host.errors, []);
     console.log([
@@ -105,10 +162,13 @@ test('data: what each component preallocates (device profile vs the core default
       `      indicators (sim-desk, 18 lamps) ...... ${kib(figures.indicators)}`,
       `      PhoneState, 16 keys + MWI, 1 buddy ... ${kib(figures.phoneState1)}`,
       `      PhoneState, 16 keys + MWI, 16 buddies  ${kib(figures.phoneState16)}  (${kib((figures.phoneState16 - figures.phoneState1) / 15)} per buddy)`,
+      `      PhoneState, 1 of 16 keys monitoring .. ${kib(figures.phoneStateKey1)}  (the firmware test's board)`,
+      `      PhoneState, 16 of 16 keys monitoring . ${kib(figures.phoneStateKeys16)}  (${kib((figures.phoneStateKeys16 - figures.phoneStateKey1) / 15)} per monitoring key)`,
     ].join('\n'));
     assert.ok(figures.uaDevice < figures.uaDefault, 'the device profile is smaller than the defaults');
     assert.ok(figures.uaMinimal < figures.uaDevice);
     assert.ok(figures.phoneState16 > figures.phoneState1, 'buddies are preallocated per slot');
+    assert.ok(figures.phoneStateKeys16 > figures.phoneStateKey1, 'a key monitoring someone gets its dialog slots');
   } finally {
     host.dispose();
   }

@@ -24,9 +24,13 @@ const makers: Record<string, (arg: never) => unknown> = {
     s.poll(0);
     return [s, input];
   },
-  /** What the firmware app keeps: BLF keys (dialog-info), buddies (PIDF) and the MWI account. */
-  phoneState: (o: { keys: number; buddies: number }) => {
+  /**
+   * What the firmware app keeps: BLF keys (dialog-info), buddies (PIDF) and the MWI account.
+   * `configured` keys monitor someone (their dialog slots are allocated when configured).
+   */
+  phoneState: (o: { keys: number; buddies: number; configured?: number }) => {
     const p = new PhoneState({ identity: 'alice', blfKeys: o.keys, maxBuddies: o.buddies });
+    for (let i = 0; i < (o.configured ?? 0); i++) p.configureBlfKey(i, `sip:user${i}@127.0.0.1`, `User ${i}`);
     p.configureMwi('sip:alice@127.0.0.1');
     return p;
   },

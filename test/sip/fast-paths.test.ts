@@ -1,5 +1,5 @@
 // The parser's fast paths must agree with the plain ones: the header-name automaton the scan uses
-// (NAME_NEXT/NAME_ID) with lookupHeaderId, and the 4-bytes-at-a-time value check (used when the
+// (NAME_BASE/NAME_CHECK/NAME_ID) with lookupHeaderId, and the 4-bytes-at-a-time value check (used when the
 // same buffer is parsed again) with a fresh parse, at every offset alignment.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -8,8 +8,12 @@ export class ByteSlot {
   length = 0;
   truncated = false;
 
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
+  /**
+   * `arena`: carve the slot out of a buffer shared with its neighbours (bytes [offset, offset +
+   * size)) instead of allocating one; in QuickJS an ArrayBuffer of its own costs ~100 bytes more.
+   */
+  constructor(size: number, arena?: Uint8Array, offset = 0) {
+    this.bytes = arena === undefined ? new Uint8Array(size) : arena.subarray(offset, offset + size);
   }
 
   clear(): void {
