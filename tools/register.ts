@@ -75,7 +75,11 @@ export async function registerCommand(argv: string[], io: RegisterIo = {}): Prom
     : undefined;
   let host: NodeUaHost;
   try {
-    host = await NodeUaHost.start({ address: account.localAddress ?? '127.0.0.1', port: account.localPort ?? 0, tls, onEvent }, (local) => ({
+    host = await NodeUaHost.start({
+      address: account.localAddress ?? '127.0.0.1', port: account.localPort ?? 0, tls, onEvent,
+      webSocketPath: account.websocket?.path,
+      webSocketPingIntervalMs: account.websocket?.pingIntervalSeconds !== undefined ? account.websocket.pingIntervalSeconds * 1000 : undefined,
+    }, (local) => ({
       aor: account.aor,
       displayName: account.displayName,
       username: account.username,

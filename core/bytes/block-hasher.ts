@@ -1,6 +1,6 @@
-// What MD5 (RFC 1321 §3.1–3.2) and SHA-256 (FIPS 180-4 §5.1.1) share: 64-byte blocks, input
+// What MD5 (RFC 1321 §3.1–3.2), SHA-1 and SHA-256 (FIPS 180-4 §5.1.1) share: 64-byte blocks, input
 // buffered across update() calls, and the final padding — a 1 bit, zeros to 56 mod 64, then the
-// message length in bits as a 64-bit integer (little-endian for MD5, big-endian for SHA-256).
+// message length in bits as a 64-bit integer (little-endian for MD5, big-endian for the SHAs).
 // Subclasses supply the compression function and the chaining state; nothing allocates after
 // construction.
 import type { Hasher } from './hasher.js';

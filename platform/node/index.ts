@@ -62,6 +62,7 @@ export { nodeClock, NodeTimer, type NodeTimerConfig } from './clock.js';
 export { NodeUdpSocket, type NodeUdpConfig } from './udp.js';
 export { NodeTcpSocket, NodeTcpListener, AcceptedConnection, type NodeTcpConfig } from './tcp.js';
 export { NodeTlsSocket, nodeTlsOptions, type NodeTlsConfig } from './tls.js';
+export { NodeWebSocket, type NodeWebSocketOptions, type WebSocketCloseInfo } from './websocket.js';
 export { NodeDnsResolver, resolveTargets, type DnsBackend, type NodeDnsConfig, type ResolveTargetsOptions } from './dns.js';
 export { ipFamily, unmapIpv4, hostHasIpv6 } from './addresses.js';
 export type { SocketError } from './socket-error.js';
