@@ -1,13 +1,15 @@
 // MSRP benchmark (issue #5 part 7): SEND frames parsed per second with the minor-GC count, the
 // same frames through a whole MsrpSession receive path (parse, reassemble, write the 200), and
-// the throughput of a 1 MB transfer between two sessions over TCP on 127.0.0.1.
+// the throughput of a 1 MB transfer between two sessions over TCP on 127.0.0.1, and the same
+// over TLS (msrps; certificates made by the openssl CLI, skipped when it is missing).
 // `node --import tsx bench/msrp.ts` prints the figures; `benchMsrp()` returns them.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { measure } from './measure.js';
 import { MsrpFrameView, parseMsrp, writeMsrpSend, MsrpSession, MSRP_EVENT } from '../core/msrp/index.js';
-import { transferOverTcp, lcg } from '../test/msrp-session/support.js';
+import { transferOverTcp, lcg, type TransferTls } from '../test/msrp-session/support.js';
+import { haveOpenssl, makePki } from '../test/session-mode/certificates.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpus = join(here, '..', 'test', 'corpus', 'rfc4975');
@@ -81,25 +83,39 @@ export async function benchMsrp(options: { quick?: boolean } = {}): Promise<obje
   const rnd = lcg(11);
   for (let i = 0; i < content.length; i++) content[i] = Math.floor(rnd() * 256);
   const runs = quick ? 3 : 7;
-  const times: number[] = [];
-  for (let r = 0; r < runs + 1; r++) {
-    const t = await transferOverTcp(content, { chunkSize: 16384, successReport: true, timeoutMs: 30000 });
-    if (!t.received || t.received.length !== content.length) throw new Error('transfer incomplete');
-    for (let i = 0; i < content.length; i++) if (t.received[i] !== content[i]) throw new Error(`byte ${i} differs`);
-    if (r > 0) times.push(t.ms); // the first run warms the JIT
-  }
-  times.sort((a, b) => a - b);
   const mb = content.length / (1 << 20);
+  const transfer = async (tls?: TransferTls) => {
+    const times: number[] = [];
+    for (let r = 0; r < runs + 1; r++) {
+      const t = await transferOverTcp(content, { chunkSize: 16384, successReport: true, timeoutMs: 30000, ...(tls ? { tls } : {}) });
+      if (!t.received || t.received.length !== content.length) throw new Error('transfer incomplete');
+      for (let i = 0; i < content.length; i++) if (t.received[i] !== content[i]) throw new Error(`byte ${i} differs`);
+      if (r > 0) times.push(t.ms); // the first run warms the JIT
+    }
+    times.sort((a, b) => a - b);
+    return {
+      chunkSize: 16384, successReport: true, runs: times.length,
+      medianMs: Math.round(times[times.length >> 1]! * 10) / 10, bestMs: Math.round(times[0]! * 10) / 10,
+      medianMBps: Math.round((mb / (times[times.length >> 1]! / 1000)) * 10) / 10, bestMBps: Math.round((mb / (times[0]! / 1000)) * 10) / 10,
+    };
+  };
+  const transfer1MB = await transfer();
+  let transfer1MBTls: object = { skipped: 'the openssl CLI is not installed' };
+  if (haveOpenssl()) {
+    const pki = makePki(['bob']);
+    try {
+      transfer1MBTls = { ...(await transfer({ ...pki.identity('bob'), ca: pki.ca })), note: 'TLS 1.3, P-256 certificate; timed from handshake done' };
+    } finally {
+      pki.remove();
+    }
+  }
   const strip = (m: { name: string; msgsPerSec: number; nsPerMsg: number; gcPer1M: number | null; messages: number }) =>
     ({ name: m.name, framesPerSec: m.msgsPerSec, nsPerFrame: m.nsPerMsg, minorGcPer1M: m.gcPer1M, frames: m.messages });
   return {
     parse: [strip(parseSmall), strip(parseChunk)],
     sessionReceive: { ...strip(sessionRx), messagesReassembled: messages },
-    transfer1MB: {
-      chunkSize: 16384, successReport: true, runs: times.length,
-      medianMs: Math.round(times[times.length >> 1]! * 10) / 10, bestMs: Math.round(times[0]! * 10) / 10,
-      medianMBps: Math.round((mb / (times[times.length >> 1]! / 1000)) * 10) / 10, bestMBps: Math.round((mb / (times[0]! / 1000)) * 10) / 10,
-    },
+    transfer1MB,
+    transfer1MBTls,
   };
 }
 

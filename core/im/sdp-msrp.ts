@@ -6,6 +6,12 @@
 //   a=max-size:<octets>                            §8.6: the largest message this end takes
 //   a=setup:active|passive|actpass                 RFC 6135 §4.1 (from RFC 4145 §4)
 //   a=connection:new|existing                      RFC 6135 §4.2 (from RFC 4145 §5)
+//   a=fingerprint:<hash-func> <hex pairs>          RFC 8122 §5: the certificate of a TLS stream
+//
+// TLS (RFC 4975 §6, §14.2, §15): a TCP/TLS/MSRP stream carries msrps: paths. An answer keeps the
+// offer's proto (RFC 3264 §6 lets the answerer reject a stream, not change its transport), so a
+// TLS offer is never answered with TCP/MSRP: an answerer without TLS refuses the stream with
+// port 0 (`refuseMsrpOffer`), and `answerMsrpOffer` reports E_SDP_TLS_MISMATCH.
 //
 // Connection roles (RFC 6135 §4.1): the offerer says actpass (either way), the answerer picks.
 // A phone behind NAT cannot accept inbound TCP, so by default it answers "active" (it connects
@@ -13,7 +19,11 @@
 // so the answerer is passive; likewise an answer without a=setup means the offerer connects.
 import { Ok, Err, type Result } from '../result.js';
 import { parseMsrpUri, type MsrpUri } from '../msrp/uri.js';
-import { findAttribute, writeSdp, type SdpSession, type SdpMedia, type SdpError } from './sdp.js';
+import { findAttribute, writeSdp, type SdpSession, type SdpMedia, type SdpError, type SdpAttribute } from './sdp.js';
+import { parseFingerprint } from './sdp-fingerprint.js';
+
+// A host checking the TLS peer's certificate needs these next to the offer/answer (one module for firmware bundles).
+export { certificateFingerprint, fingerprintMatches, parseFingerprint } from './sdp-fingerprint.js';
 
 export const E_SDP_NO_MSRP_MEDIA = -771;
 export const E_SDP_NO_PATH = -772;
@@ -24,6 +34,7 @@ export const E_SDP_NO_COMMON_TYPE = -776;
 export const E_SDP_REJECTED = -777;
 export const E_SDP_BAD_MAX_SIZE = -778;
 export const E_SDP_TLS_MISMATCH = -779;
+export const E_SDP_BAD_FINGERPRINT = -780;
 
 export type SetupRole = 'active' | 'passive' | 'actpass' | 'holdconn';
 export type ConnectionAttr = 'new' | 'existing';
@@ -43,6 +54,8 @@ export interface MsrpMediaDescription {
   maxSize: number;
   setup: SetupRole | null;
   connection: ConnectionAttr | null;
+  /** a=fingerprint values (media level, else session level; RFC 8122 §5), as written. */
+  fingerprints: string[];
 }
 
 const PROTO_TCP = 'TCP/MSRP';
@@ -56,11 +69,27 @@ function words(v: string | null | undefined): string[] {
   return (v ?? '').split(' ').filter((w) => w !== '');
 }
 
-/** The first (or `index`th) m=message TCP/MSRP section. Port 0 means the stream was refused (RFC 3264 §6). */
+function fingerprintsOf(list: readonly SdpAttribute[]): string[] {
+  const out: string[] = [];
+  for (const a of list) if (a.name === 'fingerprint' && a.value !== null) out.push(a.value);
+  return out;
+}
+
+/**
+ * The first (or `index`th) m=message TCP/MSRP or TCP/TLS/MSRP section. Port 0 means the stream
+ * was refused (RFC 3264 §6): such a section is returned as it is (its a=path may be absent,
+ * "any media formats listed are ignored"), so the caller sees the refusal, not a syntax error.
+ */
 export function readMsrpMedia(sdp: SdpSession, index = -1): Result<MsrpMediaDescription, SdpError> {
   const at = index >= 0 ? index : sdp.media.findIndex(isMsrpMedia);
   const m = sdp.media[at];
   if (!m || !isMsrpMedia(m)) return Err({ code: E_SDP_NO_MSRP_MEDIA, offset: 0 });
+  if (m.port === 0) {
+    return Ok({
+      index: at, port: 0, secure: m.proto === PROTO_TLS, address: (m.connection ?? sdp.connection)?.address ?? '', path: [], pathUris: [],
+      acceptTypes: [], acceptWrappedTypes: [], maxSize: -1, setup: null, connection: null, fingerprints: [],
+    });
+  }
   const path = words(findAttribute(m.attributes, 'path')?.value);
   if (path.length === 0) return Err({ code: E_SDP_NO_PATH, offset: 0 });
   const pathUris: MsrpUri[] = [];
@@ -84,10 +113,13 @@ export function readMsrpMedia(sdp: SdpSession, index = -1): Result<MsrpMediaDesc
   const secure = m.proto === PROTO_TLS;
   // §8.1 / §6: msrps URIs go with TCP/TLS/MSRP and msrp with TCP/MSRP (for the URI we connect to).
   if (pathUris[0]!.secure !== secure) return Err({ code: E_SDP_TLS_MISMATCH, offset: 0 });
+  const mediaPrints = fingerprintsOf(m.attributes);
+  const fingerprints = mediaPrints.length > 0 ? mediaPrints : fingerprintsOf(sdp.attributes);
+  for (const f of fingerprints) if (!parseFingerprint(f).ok) return Err({ code: E_SDP_BAD_FINGERPRINT, offset: 0 });
   return Ok({
     index: at, port: m.port, secure, address: (m.connection ?? sdp.connection)?.address ?? '', path, pathUris,
     acceptTypes, acceptWrappedTypes: words(findAttribute(m.attributes, 'accept-wrapped-types')?.value),
-    maxSize, setup: setupValue as SetupRole | null, connection: connValue as ConnectionAttr | null,
+    maxSize, setup: setupValue as SetupRole | null, connection: connValue as ConnectionAttr | null, fingerprints,
   });
 }
 
@@ -97,9 +129,12 @@ export interface MsrpLocalMedia {
   address: string;
   addrType?: 'IP4' | 'IP6';
   port: number;
+  /** TCP/TLS/MSRP with an msrps: `uri` (true) or TCP/MSRP with msrp: (false). */
   secure: boolean;
   /** Our MSRP URI (a=path). */
   uri: string;
+  /** a=fingerprint of the certificate we present (RFC 8122 §5), written for TLS streams only. */
+  fingerprint?: string;
   acceptTypes: string[];
   acceptWrappedTypes?: string[];
   maxSize?: number;
@@ -129,6 +164,8 @@ export interface NegotiatedMsrp {
   remoteAcceptTypes: string[];
   remoteAcceptWrappedTypes: string[];
   remoteMaxSize: number;
+  /** TLS: the peer's a=fingerprint values; the host checks the certificate it presents against them. */
+  remoteFingerprints: string[];
 }
 
 function msrpMediaSection(local: MsrpLocalMedia, setup: SetupRole, connection: ConnectionAttr | null): SdpMedia {
@@ -139,6 +176,7 @@ function msrpMediaSection(local: MsrpLocalMedia, setup: SetupRole, connection: C
     { name: 'path', value: local.uri },
     { name: 'setup', value: setup },
     ...(connection ? [{ name: 'connection', value: connection }] : []),
+    ...(local.secure && local.fingerprint ? [{ name: 'fingerprint', value: local.fingerprint }] : []),
   ];
   return { media: 'message', port: local.port, portCount: 1, proto: local.secure ? PROTO_TLS : PROTO_TCP, formats: ['*'], connection: null, attributes, other: [] };
 }
@@ -173,6 +211,7 @@ function negotiated(role: 'active' | 'passive', connection: ConnectionAttr, loca
     role, connection, secure: remote.secure, localPath: local.uri, remotePath: remote.path.join(' '),
     connectTo: { host: first.host, port: first.port },
     remoteAcceptTypes: remote.acceptTypes, remoteAcceptWrappedTypes: remote.acceptWrappedTypes, remoteMaxSize: remote.maxSize,
+    remoteFingerprints: remote.secure ? remote.fingerprints : [],
   };
 }
 
@@ -201,6 +240,19 @@ export function answerMsrpOffer(offer: SdpSession, local: MsrpLocalMedia): Resul
   const connection: ConnectionAttr = remote.connection === 'existing' && local.existingConnection ? 'existing' : 'new';
   const sdp = writeSdp(sessionFor(local, msrpMediaSection(local, ourSetup, remote.connection ? connection : null)));
   return Ok({ sdp, negotiated: negotiated(ourSetup, connection, local, remote) });
+}
+
+/**
+ * RFC 3264 §6 refusal of the offered MSRP stream: the answer repeats the m= line with port 0
+ * (same media and proto: an answer may not switch TCP/TLS/MSRP to TCP/MSRP). Used when the stream
+ * cannot be taken as offered, notably a TLS offer to an endpoint without TLS. Null when the
+ * offer has no MSRP stream to refuse.
+ */
+export function refuseMsrpOffer(offer: SdpSession, local: Pick<MsrpLocalMedia, 'address' | 'addrType' | 'username' | 'sessionId' | 'sessionVersion'>): string | null {
+  const m = offer.media.find(isMsrpMedia);
+  if (!m) return null;
+  const refused: SdpMedia = { media: m.media, port: 0, portCount: 1, proto: m.proto, formats: m.formats.length ? m.formats.slice() : ['*'], connection: null, attributes: [], other: [] };
+  return writeSdp(sessionFor({ ...local, port: 0, secure: m.proto === PROTO_TLS, uri: '', acceptTypes: [] }, refused));
 }
 
 /** The offerer's side: what the answer means for us. */

@@ -7,11 +7,27 @@
 // Feed it every UaEvent (`handleUaEvent`); it tells the application what happened on the MSRP
 // side through `onEvent`. Incoming connections that name no known session yet are held (the
 // peer's bind may beat our 2xx/ACK over another path) until `bindTimeoutMs`, then dropped.
+//
+// TLS (msrps, RFC 4975 §6, §14.2; `tls` option): a second listener, node:tls, for passive TLS
+// sessions; active TLS sessions connect with node:tls as platform/node/tls.ts does for SIP: the
+// peer certificate is verified unless `tls.verify === false` — it must chain to `tls.ca` (else
+// Node's roots) and name the host of the msrps URI we connect to (SNI only for DNS names). When
+// the peer's SDP carried a=fingerprint (RFC 8122), the certificate it presents must also match
+// it (SHA-256, core/im/sdp-fingerprint.ts), on either end. A TLS connection binds only a TLS
+// session and a TCP one only a TCP session. Nothing waits forever: connect + handshake within
+// `connectTimeoutMs`, a passive session's connection within `awaitConnectionMs`; a failure is an
+// `msrp-error` (`certificate: true` when the certificate was refused) then `msrp-closed`.
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import {
+  createServer as createTlsServer, connect as tlsConnect, checkServerIdentity, type Server as TlsServer, type TLSSocket,
+  type ConnectionOptions, type PeerCertificate,
+} from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { randomInt } from 'node:crypto';
+import { randomInt, X509Certificate } from 'node:crypto';
 import { MsrpSession, MSRP_EVENT, MsrpFrameView, parseMsrp, frameSessionId, Span, sessionIdSpan } from '../../core/msrp/index.js';
-import type { UaEvent } from '../../core/ua/index.js';
+import { certificateFingerprint, fingerprintMatches } from '../../core/im/sdp-fingerprint.js';
+import type { UaEvent, ChatOptions } from '../../core/ua/index.js';
+import { ipFamily } from './addresses.js';
 
 export type MsrpHostEvent =
   /** The connection carries the session: bound (active: our bind SEND answered; passive: the peer's first frame named it). */
@@ -22,7 +38,23 @@ export type MsrpHostEvent =
   | { kind: 'chat-delivered'; sessionId: number; messageId: string; status: number; reason: string }
   | { kind: 'chat-failed'; sessionId: number; messageId: string; status: number; reason: string }
   | { kind: 'msrp-closed'; sessionId: number; reason: string }
-  | { kind: 'msrp-error'; sessionId: number; message: string };
+  /** `certificate`: a TLS peer certificate was refused (chain, name or a=fingerprint). */
+  | { kind: 'msrp-error'; sessionId: number; message: string; certificate?: boolean };
+
+/** MSRP over TLS. PEM throughout, as node:tls takes it. */
+export interface NodeMsrpTlsOptions {
+  /** Trust anchors for peer certificates (default: Node's built-in roots). */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Our certificate chain and key: needed by the TLS listener, presented as client certificate when we connect. */
+  readonly cert?: string | Buffer;
+  readonly key?: string | Buffer;
+  /** Verify the peer certificate (chain to `ca`, and the msrps URI's host when we connect). Default true. */
+  readonly verify?: boolean;
+  /** Passive TLS sessions: refuse a peer that presents no certificate chaining to `ca` (default false; an a=fingerprint is checked regardless). */
+  readonly requireClientCertificate?: boolean;
+  /** TLS listener port (default ephemeral, on the same address). No TLS listener without cert and key. */
+  readonly port?: number;
+}
 
 export interface NodeMsrpHostOptions {
   /** Listener address (default 127.0.0.1) and port (default ephemeral). */
@@ -32,24 +64,37 @@ export interface NodeMsrpHostOptions {
   readonly chunkSize?: number;
   /** Largest incoming message reassembled (default 2 MiB). */
   readonly maxMessageBytes?: number;
+  /** Active sessions: TCP connect (and TLS handshake) within this (default 5 s). */
   readonly connectTimeoutMs?: number;
   /** How long an accepted connection may wait for its session to be known (default 5 s). */
   readonly bindTimeoutMs?: number;
+  /** Passive sessions: the peer's connection must arrive and bind within this (default 10 s). */
+  readonly awaitConnectionMs?: number;
+  /** MSRP over TLS (msrps): listener, trust anchors, our certificate. */
+  readonly tls?: NodeMsrpTlsOptions;
   readonly onEvent?: (e: MsrpHostEvent) => void;
 }
 
 interface Entry {
   readonly id: number;
   readonly setup: 'active' | 'passive';
+  readonly secure: boolean;
   readonly localSessionId: string;
   readonly session: MsrpSession;
+  /** The peer's SDP a=fingerprint values (TLS only). */
+  readonly remoteFingerprints: readonly string[];
   socket: Socket | null;
+  /** Connected (and TLS handshake done): bytes may go out. */
+  ready: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** Active: connect/handshake deadline; passive: the peer's connection deadline. */
+  connectTimer: NodeJS.Timeout | undefined;
   closed: boolean;
 }
 
 interface HeldConnection {
   readonly socket: Socket;
+  readonly secure: boolean;
   bytes: Buffer;
   readonly timer: NodeJS.Timeout;
   onData: (chunk: Buffer) => void;
@@ -63,10 +108,23 @@ function sessionIdOf(uri: string): string {
   return sessionIdSpan(b, 0, b.length, s) ? b.toString('latin1', s.off, s.off + s.len) : '';
 }
 
+/** Host name of a URI authority without IPv6 brackets (for SNI and the name check). */
+function bareHost(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
 export class NodeMsrpHost {
   readonly address: string;
   port = 0;
+  /** The TLS listener's port, 0 without one. */
+  securePort = 0;
+  /** a=fingerprint of our certificate ("sha-256 AB:…"), '' without one. */
+  readonly fingerprint: string;
   private server: Server | null = null;
+  private secureServer: TlsServer | null = null;
+  /** The last incoming TLS connection that failed (handshake, or closed before any frame): named when a passive TLS session times out. */
+  private lastHandshakeFailure = '';
+  private lastHandshakeFailureAt = -1;
   private readonly entries = new Map<number, Entry>();
   private readonly held = new Set<HeldConnection>();
   private readonly view = new MsrpFrameView();
@@ -75,20 +133,61 @@ export class NodeMsrpHost {
 
   private constructor(private readonly options: NodeMsrpHostOptions) {
     this.address = options.address ?? '127.0.0.1';
+    const cert = options.tls?.cert;
+    // The first certificate of the PEM chain is ours (RFC 8122 §5: the hash is over its DER).
+    this.fingerprint = cert !== undefined ? certificateFingerprint(new Uint8Array(new X509Certificate(cert).raw)) : '';
   }
 
-  /** Starts the listener for passive sessions; hand `listener` to ua.enableChat. */
+  /** Starts the listener(s) for passive sessions; hand `chatOptions()` (or `listener`) to ua.enableChat. */
   static async listen(options: NodeMsrpHostOptions = {}): Promise<NodeMsrpHost> {
+    const tls = options.tls;
+    if (tls !== undefined && (tls.cert === undefined) !== (tls.key === undefined)) throw new TypeError('MSRP TLS: cert and key go together');
     const host = new NodeMsrpHost(options);
-    const server = createServer((socket) => host.accepted(socket));
+    const server = createServer((socket) => host.accepted(socket, false));
     await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(options.port ?? 0, host.address, () => resolve()); });
     host.server = server;
     host.port = (server.address() as { port: number }).port;
+    if (tls !== undefined && tls.cert !== undefined && tls.key !== undefined) {
+      // A client certificate is asked for (to check an a=fingerprint) but not demanded at the
+      // handshake: the session it belongs to is known only from its first frame (§6).
+      const secure = createTlsServer({
+        cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', requestCert: true, rejectUnauthorized: false,
+        handshakeTimeout: options.connectTimeoutMs ?? 5000,
+        ...(tls.ca !== undefined ? { ca: tls.ca as ConnectionOptions['ca'] } : {}),
+      }, (socket) => host.accepted(socket, true));
+      secure.on('tlsClientError', (err: Error & { code?: string }, socket) => {
+        const from = socket.remoteAddress !== undefined ? `${socket.remoteAddress}:${socket.remotePort}` : 'a peer';
+        // A client that refuses our certificate just closes (TLS 1.3: after our Finished): say so.
+        const hint = err.code === 'ECONNRESET' || /hang up/.test(err.message) ? ' (closed by the peer: did it refuse our certificate?)' : '';
+        host.tlsFailure(`TLS handshake from ${from} failed: ${err.message}${hint}`);
+      });
+      try {
+        await new Promise<void>((resolve, reject) => { secure.once('error', reject); secure.listen(tls.port ?? 0, host.address, () => resolve()); });
+      } catch (err) {
+        server.close();
+        throw err;
+      }
+      host.secureServer = secure;
+      host.securePort = (secure.address() as { port: number }).port;
+    }
     return host;
   }
 
   get listener(): { address: string; port: number } {
     return { address: this.address, port: this.port };
+  }
+
+  /** The TLS listener, null without one. */
+  get secureListener(): { address: string; port: number } | null {
+    return this.secureServer !== null ? { address: this.address, port: this.securePort } : null;
+  }
+
+  /** What ua.enableChat needs to know about this host; `msrpTransport` picks what our own offers use. */
+  chatOptions(msrpTransport: 'tcp' | 'tls' = this.options.tls !== undefined ? 'tls' : 'tcp'): Pick<ChatOptions, 'listener' | 'secureListener' | 'msrpTransport' | 'tls' | 'fingerprint'> {
+    return {
+      listener: this.listener, secureListener: this.secureListener, msrpTransport, tls: this.options.tls !== undefined,
+      ...(this.fingerprint !== '' ? { fingerprint: this.fingerprint } : {}),
+    };
   }
 
   now(): number {
@@ -115,7 +214,12 @@ export class NodeMsrpHost {
   /** Is there an open connection for this chat? */
   isConnected(sessionId: number): boolean {
     const e = this.entries.get(sessionId);
-    return !!e && !e.closed && e.socket !== null && !e.socket.destroyed;
+    return !!e && !e.closed && e.ready && e.socket !== null && !e.socket.destroyed;
+  }
+
+  /** Does this chat run over TLS? */
+  isSecure(sessionId: number): boolean {
+    return this.entries.get(sessionId)?.secure === true;
   }
 
   get openSockets(): number {
@@ -131,6 +235,7 @@ export class NodeMsrpHost {
     this.held.clear();
     this.closedAll = true;
     this.server?.close();
+    this.secureServer?.close();
   }
 
   // ---------------------------------------------------------------------------------
@@ -141,40 +246,116 @@ export class NodeMsrpHost {
 
   private open(e: Extract<UaEvent, { kind: 'msrp-connect' }>): void {
     if (this.entries.has(e.sessionId)) return;
-    if (e.secure) { this.emit({ kind: 'msrp-error', sessionId: e.sessionId, message: 'msrps (TLS) is not supported by this host yet' }); return; }
+    if (e.secure && e.setup === 'passive' && this.secureServer === null) {
+      const message = 'a passive msrps (TLS) session needs a TLS listener (NodeMsrpHost tls: { cert, key })';
+      this.emit({ kind: 'msrp-error', sessionId: e.sessionId, message });
+      this.emit({ kind: 'msrp-closed', sessionId: e.sessionId, reason: message });
+      return;
+    }
+    const openedAt = this.now();
     const chunkSize = this.options.chunkSize ?? 16384;
     const session = new MsrpSession({
       localUri: e.localPath, remotePath: e.remotePath, random, chunkSize,
       maxMessageBytes: this.options.maxMessageBytes ?? 2 * 1024 * 1024, maxFrameBytes: Math.max(chunkSize, 65536) + 1024,
       remoteMaxSize: e.remoteMaxSize, acceptTypes: ['*'],
     });
-    const entry: Entry = { id: e.sessionId, setup: e.setup, localSessionId: sessionIdOf(e.localPath), session, socket: null, timer: undefined, closed: false };
+    const entry: Entry = {
+      id: e.sessionId, setup: e.setup, secure: e.secure, localSessionId: sessionIdOf(e.localPath), session,
+      remoteFingerprints: e.secure ? (e.remoteFingerprints ?? []) : [], socket: null, ready: false, timer: undefined, connectTimer: undefined, closed: false,
+    };
     this.entries.set(e.sessionId, entry);
     if (e.setup === 'active') {
-      const socket = connect(e.remotePort, e.remoteHost);
+      const socket = e.secure ? this.connectTls(e.remoteHost, e.remotePort) : connect(e.remotePort, e.remoteHost);
       socket.setNoDelay(true);
-      const timeout = setTimeout(() => { if (socket.connecting) socket.destroy(new Error('connect timeout')); }, this.options.connectTimeoutMs ?? 5000);
-      socket.once('connect', () => {
-        clearTimeout(timeout);
+      const limit = this.options.connectTimeoutMs ?? 5000;
+      entry.connectTimer = setTimeout(() => {
+        entry.connectTimer = undefined;
+        if (!entry.ready) this.fail(entry, `${e.secure ? 'TLS' : 'TCP'} connection to ${e.remoteHost}:${e.remotePort} not established within ${limit} ms`, false);
+      }, limit);
+      socket.once(e.secure ? 'secureConnect' : 'connect', () => {
         if (entry.closed) { socket.destroy(); return; }
+        if (e.secure && !this.certificateAccepted(entry, socket as TLSSocket, `${e.remoteHost}:${e.remotePort}`)) return;
+        this.ready(entry);
         // §5.4: the active end sends a SEND at once so the passive end can bind the connection.
         session.sendBind(this.now());
         this.flush(entry);
       });
-      socket.once('error', () => clearTimeout(timeout));
       this.attach(entry, socket);
     } else {
+      const limit = this.options.awaitConnectionMs ?? 10000;
+      entry.connectTimer = setTimeout(() => {
+        entry.connectTimer = undefined;
+        if (entry.ready) return;
+        // The peer may have tried before our msrp-connect (its 2xx/ACK raced ours): as far back as a held connection waits.
+        const why = e.secure && this.lastHandshakeFailureAt >= openedAt - (this.options.bindTimeoutMs ?? 5000) ? ` (last: ${this.lastHandshakeFailure})` : '';
+        this.fail(entry, `no MSRP${e.secure ? ' TLS' : ''} connection from the peer within ${limit} ms${why}`, e.secure && why !== '');
+      }, limit);
       // A held connection may already carry this session's first frame.
       for (const h of this.held) {
-        if (this.heldSessionId(h) === entry.localSessionId) { this.bindHeld(h, entry); break; }
+        if (h.secure === entry.secure && this.heldSessionId(h) === entry.localSessionId) { this.bindHeld(h, entry); break; }
       }
     }
   }
 
-  private accepted(socket: Socket): void {
+  /** RFC 4975 §14.2 / RFC 5922 §7 as tls.ts does it: chain to the CA, identity = the msrps URI's host. */
+  private connectTls(host: string, port: number): TLSSocket {
+    const t = this.options.tls ?? {};
+    const name = bareHost(host);
+    const o: ConnectionOptions = {
+      host: name, port, minVersion: 'TLSv1.2',
+      rejectUnauthorized: t.verify !== false,
+      checkServerIdentity: (_connected: string, cert: PeerCertificate) => checkServerIdentity(name, cert),
+    };
+    if (ipFamily(name) === 0) o.servername = name; // RFC 6066 §3: no IP literals in SNI
+    if (t.ca !== undefined) o.ca = t.ca as ConnectionOptions['ca'];
+    if (t.cert !== undefined && t.key !== undefined) { o.cert = t.cert; o.key = t.key; }
+    return tlsConnect(o);
+  }
+
+  /** The a=fingerprint check (RFC 8122 §5), and on the passive end the optional client-certificate demand. */
+  private certificateAccepted(entry: Entry, socket: TLSSocket, peer: string): boolean {
+    const cert = socket.getPeerCertificate();
+    const der = cert && cert.raw ? new Uint8Array(cert.raw) : null;
+    if (entry.setup === 'passive' && this.options.tls?.requireClientCertificate === true && !socket.authorized) {
+      this.fail(entry, `TLS peer ${peer} presented no acceptable client certificate (${String(socket.authorizationError ?? 'none given')})`, true);
+      return false;
+    }
+    if (entry.remoteFingerprints.length === 0) return true;
+    if (der === null) {
+      this.fail(entry, `TLS peer ${peer} presented no certificate to match its a=fingerprint`, true);
+      return false;
+    }
+    const m = fingerprintMatches(entry.remoteFingerprints, der);
+    if (m.ok && m.val) return true;
+    this.fail(entry, m.ok
+      ? `TLS peer ${peer} certificate ${certificateFingerprint(der)} does not match its a=fingerprint ${entry.remoteFingerprints.join(', ')}`
+      : `TLS peer ${peer}: no SHA-256 a=fingerprint to check its certificate against (code ${m.val})`, true);
+    return false;
+  }
+
+  private tlsFailure(message: string): void {
+    this.lastHandshakeFailure = message;
+    this.lastHandshakeFailureAt = this.now();
+  }
+
+  private ready(entry: Entry): void {
+    entry.ready = true;
+    if (entry.connectTimer) clearTimeout(entry.connectTimer);
+    entry.connectTimer = undefined;
+  }
+
+  /** A session that cannot run: the reason, then closed. */
+  private fail(entry: Entry, message: string, certificate: boolean): void {
+    if (entry.closed) return;
+    this.emit(certificate ? { kind: 'msrp-error', sessionId: entry.id, message, certificate } : { kind: 'msrp-error', sessionId: entry.id, message });
+    this.closeSession(entry.id, message);
+  }
+
+  private accepted(socket: Socket, secure: boolean): void {
     socket.setNoDelay(true);
+    const from = `${socket.remoteAddress}:${socket.remotePort}`;
     const h: HeldConnection = {
-      socket, bytes: Buffer.alloc(0),
+      socket, secure, bytes: Buffer.alloc(0),
       timer: setTimeout(() => { this.held.delete(h); socket.destroy(); }, this.options.bindTimeoutMs ?? 5000),
       onData: () => {},
     };
@@ -184,12 +365,19 @@ export class NodeMsrpHost {
       const sid = this.heldSessionId(h);
       if (sid === null) return;
       for (const entry of this.entries.values()) {
-        if (entry.setup === 'passive' && entry.socket === null && !entry.closed && entry.localSessionId === sid) { this.bindHeld(h, entry); return; }
+        if (entry.setup === 'passive' && entry.secure === secure && entry.socket === null && !entry.closed && entry.localSessionId === sid) { this.bindHeld(h, entry); return; }
       }
     };
     socket.on('data', h.onData);
     socket.on('error', () => { /* close follows */ });
-    socket.on('close', () => { if (this.held.delete(h)) clearTimeout(h.timer); });
+    socket.on('close', () => {
+      if (!this.held.delete(h)) return;
+      clearTimeout(h.timer);
+      // TLS 1.3: a client refusing our certificate may close only after the handshake completed here.
+      if (secure && h.bytes.length === 0) {
+        this.tlsFailure(`TLS connection from ${from} closed before its first MSRP frame (did the peer refuse our certificate?)`);
+      }
+    });
   }
 
   /** The session-id the first frame's To-Path names; null until a whole frame is in. */
@@ -204,7 +392,12 @@ export class NodeMsrpHost {
     this.held.delete(h);
     clearTimeout(h.timer);
     h.socket.off('data', h.onData);
+    if (entry.secure) {
+      const s = h.socket as TLSSocket;
+      if (!this.certificateAccepted(entry, s, `${s.remoteAddress}:${s.remotePort}`)) { s.destroy(); return; }
+    }
     this.attach(entry, h.socket);
+    this.ready(entry);
     this.emit({ kind: 'msrp-connected', sessionId: entry.id, setup: 'passive' });
     this.input(entry, h.bytes);
   }
@@ -212,7 +405,14 @@ export class NodeMsrpHost {
   private attach(entry: Entry, socket: Socket): void {
     entry.socket = socket;
     socket.on('data', (chunk: Buffer) => this.input(entry, chunk));
-    socket.on('error', (err) => { if (!entry.closed) this.emit({ kind: 'msrp-error', sessionId: entry.id, message: err.message }); });
+    socket.on('error', (err: Error & { code?: string }) => {
+      if (entry.closed) return;
+      // node:tls names a refused certificate with an OpenSSL code (CERT_*, *_CERT_*, ERR_TLS_CERT_ALTNAME_INVALID…).
+      const code = err.code ?? '';
+      const certificate = entry.secure && /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME/.test(code);
+      const message = certificate ? `TLS: certificate of ${entry.setup === 'active' ? 'the peer' : 'a client'} refused: ${err.message} (${code})` : err.message;
+      this.emit(certificate ? { kind: 'msrp-error', sessionId: entry.id, message, certificate } : { kind: 'msrp-error', sessionId: entry.id, message });
+    });
     socket.on('close', () => {
       if (entry.closed) return;
       entry.session.handleConnectionLost(this.now());
@@ -239,7 +439,7 @@ export class NodeMsrpHost {
     const s = entry.session;
     const now = this.now();
     const sock = entry.socket;
-    if (sock !== null && !sock.connecting && !sock.destroyed) {
+    if (sock !== null && entry.ready && !sock.destroyed) {
       // The session's buffer is reused: copy before the socket keeps it.
       for (let b = s.pollTransmit(now); b; b = s.pollTransmit(now)) sock.write(Buffer.from(b));
     }
@@ -280,6 +480,8 @@ export class NodeMsrpHost {
     this.entries.delete(id);
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = undefined;
+    if (entry.connectTimer) clearTimeout(entry.connectTimer);
+    entry.connectTimer = undefined;
     entry.socket?.end();
     entry.socket?.destroy();
     this.emit({ kind: 'msrp-closed', sessionId: id, reason });

@@ -1,8 +1,9 @@
 // Runs inside QuickJS (bundled by esbuild, no Node APIs): SDP offer/answer, then two MSRP
-// sessions joined in memory send a message in chunks with a success report.
+// sessions joined in memory send a message in chunks with a success report; and a TLS
+// (TCP/TLS/MSRP) offer/answer whose a=fingerprint is checked with the core's SHA-256.
 import { MsrpSession, MSRP_EVENT } from '../../core/msrp/index.js';
 import { parseSdpText } from '../../core/im/sdp.js';
-import { buildMsrpOffer, answerMsrpOffer, acceptMsrpAnswer } from '../../core/im/sdp-msrp.js';
+import { buildMsrpOffer, answerMsrpOffer, acceptMsrpAnswer, certificateFingerprint, fingerprintMatches } from '../../core/im/sdp-msrp.js';
 
 function lcg(seed: number): () => number {
   let s = seed;
@@ -54,7 +55,27 @@ export function run(input: { size: number; chunkSize: number; readSize: number }
   }
   let want = 0;
   for (let i = 0; i < content.length; i++) want = (want * 31 + content[i]!) | 0;
-  return { roles: [answer.val.negotiated.role, aliceSide.val.role], sum, want, events };
+  return { roles: [answer.val.negotiated.role, aliceSide.val.role], sum, want, events, tls: tlsOfferAnswer(content.subarray(0, 700), content.subarray(700, 1400)) };
+}
+
+/** msrps both ways; each side checks the other's "certificate" (any bytes: the hash is over the DER) against the SDP. */
+function tlsOfferAnswer(aliceCert: Uint8Array, bobCert: Uint8Array): unknown {
+  const alice = { address: '10.0.0.1', port: 2865, secure: true, uri: 'msrps://10.0.0.1:2865/aliceT1;tcp', acceptTypes: ['*'], fingerprint: certificateFingerprint(aliceCert) };
+  const bob = { address: '10.0.0.2', port: 2866, secure: true, uri: 'msrps://10.0.0.2:2866/bobT2;tcp', acceptTypes: ['*'], fingerprint: certificateFingerprint(bobCert) };
+  const offer = parseSdpText(buildMsrpOffer(alice));
+  if (!offer.ok) return { error: 'tls offer' };
+  const answer = answerMsrpOffer(offer.val, bob);
+  if (!answer.ok) return { error: 'tls answer' };
+  const back = parseSdpText(answer.val.sdp);
+  if (!back.ok) return { error: 'tls answer sdp' };
+  const aliceSide = acceptMsrpAnswer(back.val, alice);
+  if (!aliceSide.ok) return { error: 'tls accept' };
+  return {
+    secure: [answer.val.negotiated.secure, aliceSide.val.secure], aliceFingerprint: alice.fingerprint,
+    bobChecksAlice: fingerprintMatches(answer.val.negotiated.remoteFingerprints, aliceCert).val,
+    aliceChecksBob: fingerprintMatches(aliceSide.val.remoteFingerprints, bobCert).val,
+    aliceRefusesWrongCert: fingerprintMatches(aliceSide.val.remoteFingerprints, aliceCert).val,
+  };
 }
 
 (globalThis as unknown as { __run: (s: string) => string }).__run = (s: string) => JSON.stringify(run(JSON.parse(s)));

@@ -1,6 +1,7 @@
 // Helpers shared by the MSRP session tests and bench/msrp.ts: a deterministic random source,
-// draining a session's outputs, and two sessions joined over real TCP on 127.0.0.1.
+// draining a session's outputs, and two sessions joined over real TCP (or TLS) on 127.0.0.1.
 import { createServer, connect, type Socket, type Server } from 'node:net';
+import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
 import { MsrpSession, MSRP_EVENT, type MsrpEvent, type MsrpSessionConfig } from '../../core/msrp/index.js';
 
 export function lcg(seed: number): () => number {
@@ -82,14 +83,24 @@ export interface TransferResult {
   receiverEvents: EventCopy[];
 }
 
+/** PEM material for a TLS transfer: Bob's certificate and key, and the CA Alice trusts. */
+export interface TransferTls {
+  cert: string | Buffer;
+  key: string | Buffer;
+  ca: string | Buffer;
+}
+
 /**
  * Alice connects (a=setup:active) to Bob's listener on 127.0.0.1, binds (§5.4), and sends
  * `content` in chunks. Resolves when Alice sees DELIVERED or FAILED; rejects after `timeoutMs`.
+ * With `tls` the connection is TLS (msrps, RFC 4975 §6), Bob's certificate verified by Alice;
+ * the timing starts once the handshake is done, as it does once TCP is connected.
  */
 export async function transferOverTcp(content: Uint8Array, opts: { chunkSize: number; successReport: boolean; timeoutMs: number;
-  alice?: Partial<MsrpSessionConfig>; bob?: Partial<MsrpSessionConfig> }): Promise<TransferResult> {
+  alice?: Partial<MsrpSessionConfig>; bob?: Partial<MsrpSessionConfig>; tls?: TransferTls }): Promise<TransferResult> {
   const clock = () => performance.now();
-  const aliceUri = 'msrp://127.0.0.1:0/alice83hd;tcp';
+  const scheme = opts.tls ? 'msrps' : 'msrp';
+  const aliceUri = `${scheme}://127.0.0.1:0/alice83hd;tcp`;
   let server: Server | null = null;
   const sockets: Socket[] = [];
   try {
@@ -97,20 +108,21 @@ export async function transferOverTcp(content: Uint8Array, opts: { chunkSize: nu
     let received: Uint8Array | null = null;
     let bobUri = '';
     let bob: MsrpSession | null = null;
-    server = createServer((sock) => {
+    const onConnection = (sock: Socket) => {
       sockets.push(sock);
       sock.setNoDelay(true);
       bob = new MsrpSession({ localUri: bobUri, remotePath: aliceUri, random: lcg(2), chunkSize: opts.chunkSize,
         maxMessageBytes: content.length + 1024, maxFrameBytes: opts.chunkSize + 1024, ...opts.bob });
       attach(bob, sock, (e) => { bobEvents.push(e); if (e.kind === MSRP_EVENT.RECEIVED) received = e.data; }, clock);
-    });
+    };
+    server = opts.tls ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, onConnection) : createServer(onConnection);
     await new Promise<void>((resolve, reject) => { server!.once('error', reject); server!.listen(0, '127.0.0.1', resolve); });
     const port = (server.address() as { port: number }).port;
-    bobUri = `msrp://127.0.0.1:${port}/bob7sj2k;tcp`;
-    const sock = connect(port, '127.0.0.1');
+    bobUri = `${scheme}://127.0.0.1:${port}/bob7sj2k;tcp`;
+    const sock = opts.tls ? tlsConnect({ host: '127.0.0.1', port, ca: opts.tls.ca, minVersion: 'TLSv1.2' }) : connect(port, '127.0.0.1');
     sockets.push(sock);
     sock.setNoDelay(true);
-    await new Promise<void>((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+    await new Promise<void>((resolve, reject) => { sock.once(opts.tls ? 'secureConnect' : 'connect', resolve); sock.once('error', reject); });
     const alice = new MsrpSession({ localUri: aliceUri, remotePath: bobUri, random: lcg(1), chunkSize: opts.chunkSize, maxFrameBytes: opts.chunkSize + 1024, ...opts.alice });
     const aliceEvents: EventCopy[] = [];
     let finish: () => void = () => {};

@@ -11,8 +11,8 @@ import { NodeMsrpHost, type MsrpHostEvent } from '../../platform/node/msrp-host.
 import { attach, lcg, type EventCopy } from '../msrp-session/support.js';
 import { until, text } from './support.js';
 
-function connectEvent(sessionId: number, setup: 'active' | 'passive', localPath: string, remotePath: string, port: number): UaEvent {
-  return { kind: 'msrp-connect', sessionId, setup, secure: false, remoteHost: '127.0.0.1', remotePort: port, remotePath, localPath, remoteAcceptTypes: ['*'], remoteMaxSize: -1, at: 0 };
+function connectEvent(sessionId: number, setup: 'active' | 'passive', localPath: string, remotePath: string, port: number, secure = false): UaEvent {
+  return { kind: 'msrp-connect', sessionId, setup, secure, remoteHost: '127.0.0.1', remotePort: port, remotePath, localPath, remoteAcceptTypes: ['*'], remoteMaxSize: -1, at: 0 };
 }
 
 async function dial(port: number): Promise<Socket> {
@@ -87,6 +87,44 @@ test('active: a refused connection is reported and the session closed', async ()
     assert.is(host.sendChatMessage(3, 'text/plain', text('x')).ok, false);
   } finally {
     host.close();
+  }
+});
+
+test('passive: no connection within awaitConnectionMs ends the session with a reason, not a hang', async () => {
+  const events: MsrpHostEvent[] = [];
+  const host = await NodeMsrpHost.listen({ onEvent: (e) => events.push(e), awaitConnectionMs: 200 });
+  try {
+    const started = Date.now();
+    host.handleUaEvent(connectEvent(4, 'passive', `msrp://127.0.0.1:${host.port}/lonely;tcp`, 'msrp://127.0.0.1:9/peer;tcp', 9));
+    await until('msrp-closed', () => events.find((e) => e.kind === 'msrp-closed' && e.sessionId === 4), 3000);
+    const err = events.find((e): e is Extract<MsrpHostEvent, { kind: 'msrp-error' }> => e.kind === 'msrp-error' && e.sessionId === 4);
+    assert.is(err?.message, 'no MSRP connection from the peer within 200 ms');
+    assert.ok(Date.now() - started < 2000);
+  } finally {
+    host.close();
+  }
+});
+
+test('msrps on a host without TLS: passive is refused at once (error + closed); active TLS to a plain TCP listener fails within connectTimeoutMs', async () => {
+  const events: MsrpHostEvent[] = [];
+  const host = await NodeMsrpHost.listen({ onEvent: (e) => events.push(e), connectTimeoutMs: 1000 });
+  const accepted: Socket[] = [];
+  const plain = createServer((s) => { accepted.push(s); s.on('error', () => {}); }); // accepts TCP, never speaks TLS
+  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', () => resolve()));
+  const plainPort = (plain.address() as { port: number }).port;
+  try {
+    assert.equal(host.chatOptions(), { listener: host.listener, secureListener: null, msrpTransport: 'tcp', tls: false });
+    host.handleUaEvent(connectEvent(5, 'passive', `msrps://127.0.0.1:${host.port}/s5;tcp`, 'msrps://127.0.0.1:9/p5;tcp', 9, true));
+    assert.equal(events.filter((e) => e.sessionId === 5).map((e) => e.kind), ['msrp-error', 'msrp-closed']);
+    host.handleUaEvent(connectEvent(6, 'active', 'msrps://127.0.0.1:9/s6;tcp', `msrps://127.0.0.1:${plainPort}/p6;tcp`, plainPort, true));
+    await until('msrp-closed', () => events.find((e) => e.kind === 'msrp-closed' && e.sessionId === 6), 3000);
+    const err = events.find((e): e is Extract<MsrpHostEvent, { kind: 'msrp-error' }> => e.kind === 'msrp-error' && e.sessionId === 6);
+    assert.is(err?.message, `TLS connection to 127.0.0.1:${plainPort} not established within 1000 ms`);
+    assert.is(host.isConnected(6), false);
+  } finally {
+    host.close();
+    for (const s of accepted) s.destroy();
+    plain.close();
   }
 });
 

@@ -2,8 +2,8 @@ import { chatModule } from '../../core/ua/invite-sessions.js';
 // Two of our phones on 127.0.0.1 for session-mode IM: each a NodeUaHost (SIP over UDP, peer to
 // peer, no server) plus a NodeMsrpHost (MSRP over real TCP). Every wait is bounded.
 import { NodeUaHost } from '../../platform/node/ua-host.js';
-import { NodeMsrpHost, type MsrpHostEvent } from '../../platform/node/msrp-host.js';
-import type { UaEvent } from '../../core/ua/index.js';
+import { NodeMsrpHost, type MsrpHostEvent, type NodeMsrpHostOptions } from '../../platform/node/msrp-host.js';
+import type { UaEvent, ChatOptions } from '../../core/ua/index.js';
 
 export type AnyEvent = UaEvent | MsrpHostEvent;
 
@@ -17,9 +17,10 @@ export interface Phone {
 
 export const ACCEPT_TYPES = ['text/plain', 'message/cpim', 'application/octet-stream'];
 
-export async function phone(name: string): Promise<Phone> {
+/** `msrp`: host options (e.g. tls); `chat`: enableChat options on top of the host's own (listeners, fingerprint). */
+export async function phone(name: string, opts: { msrp?: Omit<NodeMsrpHostOptions, 'onEvent'>; chat?: Partial<ChatOptions> } = {}): Promise<Phone> {
   const events: AnyEvent[] = [];
-  const msrp = await NodeMsrpHost.listen({ onEvent: (e) => events.push(e) });
+  const msrp = await NodeMsrpHost.listen({ ...opts.msrp, onEvent: (e) => events.push(e) });
   let sip: NodeUaHost;
   try {
     sip = await NodeUaHost.start({ onEvent: (e) => { events.push(e); msrp.handleUaEvent(e); } }, ({ address, port }) => ({
@@ -29,7 +30,7 @@ export async function phone(name: string): Promise<Phone> {
     msrp.close();
     throw err;
   }
-  sip.ua.enableChat(chatModule, { listener: msrp.listener, acceptTypes: ACCEPT_TYPES });
+  sip.ua.enableChat(chatModule, opts.msrp?.tls !== undefined ? { ...msrp.chatOptions(), acceptTypes: ACCEPT_TYPES, ...opts.chat } : { listener: msrp.listener, acceptTypes: ACCEPT_TYPES, ...opts.chat });
   return { name, sip, msrp, events, uri: `sip:${name}@${sip.address}:${sip.port}` };
 }
 
