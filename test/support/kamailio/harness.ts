@@ -2,11 +2,11 @@
 // databases (WAL mode, built from the SQL Kamailio ships), provisioned subscribers, a free port
 // on both UDP and TCP, and the config kept beside this file. Every wait is bounded.
 // Traps avoided here are listed in README.md beside this file.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,14 @@ export const KAMAILIO_HOST = '127.0.0.1';
 const KAMAILIO_BIN = process.env.HARDPHONE_KAMAILIO_BIN ?? '/usr/sbin/kamailio';
 const MODULES_DIR = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 const SQL_DIR = '/usr/share/kamailio/db_sqlite';
+const DBTEXT_DIR = '/usr/share/kamailio/dbtext/kamailio';
 const CONFIG = join(dirname(fileURLToPath(import.meta.url)), 'kamailio.cfg');
 const REQUIRED_MODULES = ['presence.so', 'presence_xml.so', 'presence_dialoginfo.so', 'presence_mwi.so', 'db_sqlite.so', 'auth_db.so'];
+/** Extra modules for `websocket: true` (kamailio-websocket-modules; nathelper is in the base package). */
+const WEBSOCKET_MODULES = ['xhttp.so', 'websocket.so', 'nathelper.so'];
+/** Extra modules for `xcap: true` / `rls: true` (kamailio-presence-modules). */
+const XCAP_MODULES = ['xhttp.so', 'xcap_server.so'];
+const RLS_MODULES = ['pua.so', 'rls.so', 'db_text.so'];
 const LOG_KEEP_CHARS = 64 * 1024;
 
 export interface Subscriber { readonly user: string; readonly password: string }
@@ -45,6 +51,16 @@ export interface KamailioOptions {
   readonly debug?: number;
   /** Keep the temp dir after stop() (for post-mortem). */
   readonly keepDir?: boolean;
+  /** Also listen for SIP over WebSocket (RFC 7118) on a TCP port of its own (`wsPort`). */
+  readonly websocket?: boolean;
+  /** Also WebSocket over TLS (`wssPort`, self-signed certificate `wssCertificate` for 127.0.0.1); needs `websocket`. */
+  readonly websocketTls?: boolean;
+  /** XCAP server (xhttp + xcap_server, HTTP on the SIP TCP port, root /xcap-root) and presence
+   *  authorisation from each presentity's pres-rules document (force_active off). Not with websocket. */
+  readonly xcap?: boolean;
+  /** Resource list server (rls + pua, RFC 4662) reading the users' rls-services documents from the
+   *  XCAP server (loaded too); presence authorisation stays force_active unless `xcap` is set. */
+  readonly rls?: boolean;
 }
 
 export interface Kamailio {
@@ -55,6 +71,11 @@ export interface Kamailio {
   readonly dir: string;
   readonly subscribers: readonly Subscriber[];
   readonly pid: number | undefined;
+  /** The WebSocket port (ws://host:wsPort/) when started with `websocket: true`, else undefined. */
+  readonly wsPort?: number;
+  /** The WSS port when started with `websocketTls: true`, and the server certificate (PEM) to trust. */
+  readonly wssPort?: number;
+  readonly wssCertificate?: string;
   /** Last 64 KiB of Kamailio's stderr, for failure messages. */
   log(): string;
   /** Stops and starts again on the same port with the same databases (registrations are lost:
@@ -64,10 +85,20 @@ export interface Kamailio {
 }
 
 /** Why Kamailio cannot run here, or undefined when it can. */
-export function kamailioMissing(bin = KAMAILIO_BIN): string | undefined {
+export function kamailioMissing(bin = KAMAILIO_BIN, opts: { websocket?: boolean; websocketTls?: boolean; xcap?: boolean; rls?: boolean } = {}): string | undefined {
   if (!existsSync(bin)) return `${bin} not found (apt-get install -y kamailio kamailio-presence-modules kamailio-sqlite-modules)`;
   for (const module of REQUIRED_MODULES) {
     if (!existsSync(join(MODULES_DIR, module))) return `Kamailio module ${module} not found (kamailio-presence-modules / kamailio-sqlite-modules)`;
+  }
+  for (const module of opts.websocket ? WEBSOCKET_MODULES : []) {
+    if (!existsSync(join(MODULES_DIR, module))) return `Kamailio module ${module} not found (kamailio-websocket-modules)`;
+  }
+  if (opts.websocketTls) {
+    if (!existsSync(join(MODULES_DIR, 'tls.so'))) return 'Kamailio module tls.so not found (kamailio-tls-modules)';
+    if (spawnSync('openssl', ['version'], { encoding: 'utf8' }).status !== 0) return 'openssl CLI not found (apt-get install -y openssl)';
+  }
+  for (const module of [...(opts.xcap || opts.rls ? XCAP_MODULES : []), ...(opts.rls ? RLS_MODULES : [])]) {
+    if (!existsSync(join(MODULES_DIR, module))) return `Kamailio module ${module} not found (kamailio-presence-modules)`;
   }
   const sqlite = spawnSync('sqlite3', ['-version'], { encoding: 'utf8' });
   if (sqlite.status !== 0) return 'sqlite3 CLI not found (apt-get install -y sqlite3)';
@@ -75,8 +106,8 @@ export function kamailioMissing(bin = KAMAILIO_BIN): string | undefined {
 }
 
 /** Prints the loud skip banner; returns true when the caller must skip. */
-export function skipWithoutKamailio(what: string, bin = KAMAILIO_BIN): boolean {
-  const missing = kamailioMissing(bin);
+export function skipWithoutKamailio(what: string, bin = KAMAILIO_BIN, opts: { websocket?: boolean; websocketTls?: boolean; xcap?: boolean; rls?: boolean } = {}): boolean {
+  const missing = kamailioMissing(bin, opts);
   if (missing === undefined) return false;
   const line = '!'.repeat(78);
   console.warn(`\n${line}\n!! SKIPPING ${what}: ${missing}\n${line}\n`);
@@ -188,19 +219,43 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 }
 
 export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamailio> {
-  const missing = kamailioMissing();
+  const missing = kamailioMissing(KAMAILIO_BIN, { websocket: opts.websocket, websocketTls: opts.websocketTls, xcap: opts.xcap, rls: opts.rls });
+  if (opts.websocketTls && !opts.websocket) throw new Error('startKamailio: websocketTls needs websocket: true');
   if (missing !== undefined) throw new Error(`Kamailio unavailable: ${missing}`);
+  if (opts.websocket && (opts.xcap || opts.rls)) throw new Error('startKamailio: websocket and xcap/rls both need event_route[xhttp:request]; pick one');
   installExitHook();
 
   const dir = mkdtempSync(join(tmpdir(), 'hardphone-kamailio-'));
   if (!opts.keepDir) liveDirs.add(dir);
   const port = opts.port ?? await freeSipPort();
+  let wsPort: number | undefined;
+  if (opts.websocket) {
+    do wsPort = await freeTcpPort(); while (wsPort === port);
+  }
+  let wssPort: number | undefined;
+  let wssCertificate: string | undefined;
+  const tlsConfig = join(dir, 'tls.cfg');
+  if (opts.websocketTls) {
+    do wssPort = await freeTcpPort(); while (wssPort === port || wssPort === wsPort);
+    // Self-signed for 127.0.0.1: the IP SAN is what a client checks the name against.
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'wss.key', '-out', 'wss.crt',
+      '-days', '2', '-subj', `/CN=${KAMAILIO_HOST}`, '-addext', `subjectAltName=IP:${KAMAILIO_HOST}`], { cwd: dir, stdio: 'ignore', timeout: 10_000 });
+    wssCertificate = readFileSync(join(dir, 'wss.crt'), 'utf8');
+    writeFileSync(tlsConfig, ['[server:default]', 'method = TLSv1.2+', 'verify_certificate = no', 'require_certificate = no',
+      `private_key = ${join(dir, 'wss.key')}`, `certificate = ${join(dir, 'wss.crt')}`, ''].join('\n'));
+  }
   const domain = KAMAILIO_HOST;
   const subscribers = opts.subscribers ?? DEFAULT_SUBSCRIBERS;
   const mainDb = join(dir, 'kamailio.sqlite');
   const msiloDb = join(dir, 'msilo.sqlite');
   buildDatabase(mainDb, ['standard-create.sql', 'auth_db-create.sql', 'presence-create.sql'], provisionSql(subscribers, domain));
   if (opts.msilo) buildDatabase(msiloDb, ['standard-create.sql', 'msilo-create.sql'], '');
+  // rls + pua tables as db_text files (rls 5.6 needs affected_rows(), which db_sqlite lacks).
+  const rlsDb = join(dir, 'rls-dbtext');
+  if (opts.rls) {
+    mkdirSync(rlsDb);
+    for (const table of ['version', 'pua', 'rls_presentity', 'rls_watchers']) copyFileSync(join(DBTEXT_DIR, table), join(rlsDb, table));
+  }
   writeFileSync(join(dir, 'README'), `Kamailio test run on ${KAMAILIO_HOST}:${port}, config ${CONFIG}\n`);
 
   const env: NodeJS.ProcessEnv = {
@@ -212,9 +267,17 @@ export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamaili
     KAM_SERVER_ADDRESS: `sip:${KAMAILIO_HOST}:${port}`,
     KAM_MODULES: MODULES_DIR,
     KAM_CTL_SOCKET: `unix:${join(dir, 'kamailio_ctl')}`,
+    ...(wsPort !== undefined ? { KAM_WS_PORT: String(wsPort) } : {}),
+    ...(wssPort !== undefined ? { KAM_WSS_PORT: String(wssPort), KAM_TLS_CFG: tlsConfig } : {}),
+    ...(opts.rls ? { KAM_RLS_DB_URL: `text://${rlsDb}`, KAM_RLS_ADDRESS: `sip:rls@${KAMAILIO_HOST}:${port}` } : {}),
   };
   const args = ['-f', CONFIG, '-DD', '-E', '-Y', dir, '-w', dir, '-m', '64', '-M', '8'];
   if (opts.msilo) args.push('-A', 'WITH_MSILO');
+  if (wsPort !== undefined) args.push('-A', 'WITH_WEBSOCKET');
+  if (wssPort !== undefined) args.push('-A', 'WITH_WSS');
+  if (opts.xcap || opts.rls) args.push('-A', 'WITH_XCAP_SERVER');
+  if (opts.xcap) args.push('-A', 'WITH_PRES_RULES');
+  if (opts.rls) args.push('-A', 'WITH_RLS');
   if (opts.debug !== undefined) args.push('-A', `DBG_LEVEL=${opts.debug}`);
 
   let child: ChildProcess | undefined;
@@ -274,6 +337,9 @@ export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamaili
     domain,
     dir,
     subscribers,
+    wsPort,
+    wssPort,
+    wssCertificate,
     get pid() { return child?.pid; },
     log: () => logText.slice(-LOG_KEEP_CHARS),
     async restart() {
