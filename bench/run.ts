@@ -4,6 +4,8 @@
 //   - the npm peers sip.js, jssip and sip doing the same from a string;
 //   - a byte-scan floor: a loop that touches every byte of each message once;
 //   - hardphone inside QuickJS (wasm), the kind of engine a desk phone runs.
+// Then transactions (bench/transactions.ts), MSRP (bench/msrp.ts) and NOTIFY + PIDF → presence
+// state on Node and inside QuickJS (bench/presence.ts), each printed as its own section.
 // Prints msgs/s, ns/msg, minor GCs per 1M messages and ratios; `--json` prints
 // {"results":[{"name","engine","msgsPerSec","nsPerMsg","gcPer1M"}]}.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { RouteReader } from './hardphone-route.js';
 import { bundleForEngine, runInQuickJS } from '../test/support/quickjs.js';
 import { benchTransactions } from './transactions.js';
 import { benchMsrp } from './msrp.js';
+import { benchPresence, presenceLines } from './presence.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const json = process.argv.includes('--json');
@@ -95,8 +98,11 @@ const tx = (await benchTransactions({ quick })) as {
 // Issue #5's figures: MSRP frames parsed per second and the 1 MB transfer over loopback TCP.
 const msrp = await benchMsrp({ quick });
 
+// Issue #4 item 10: NOTIFY + PIDF → presence state, on Node and inside QuickJS.
+const presence = await benchPresence({ quick });
+
 if (json) {
-  process.stdout.write(JSON.stringify({ transactions: tx, msrp, results: results.map(({ name, engine, msgsPerSec, nsPerMsg, gcPer1M }) => ({ name, engine, msgsPerSec, nsPerMsg, gcPer1M })) }) + '\n');
+  process.stdout.write(JSON.stringify({ transactions: tx, msrp, presence, results: results.map(({ name, engine, msgsPerSec, nsPerMsg, gcPer1M }) => ({ name, engine, msgsPerSec, nsPerMsg, gcPer1M })) }) + '\n');
 } else {
   const pad = (s: string, n: number) => s.padEnd(n);
   const padl = (s: string, n: number) => s.padStart(n);
@@ -120,4 +126,6 @@ if (json) {
   log(`  timer operations with ${tx.timerOps.deadlineHeap.liveTimers.toLocaleString('en-US')} live timers: ${tx.timerOps.deadlineHeap.opsPerSec.toLocaleString('en-US')} ops/s (${tx.timerOps.deadlineHeap.nsPerOp} ns each)`);
   log('');
   log(`msrp: ${JSON.stringify(msrp, null, 1).replace(/\n\s*/g, ' ')}`);
+  log('');
+  for (const line of presenceLines(presence)) log(line);
 }

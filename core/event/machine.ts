@@ -109,6 +109,21 @@ export class SubscriptionMachine {
     }
   }
 
+  /**
+   * Refresh at once instead of at the refresh deadline. Every SUBSCRIBE, a refresh included, makes
+   * the notifier send a NOTIFY with full state (RFC 6665 §4.2.2): how a subscriber recovers from a
+   * lost partial notification (RFC 4662 §5.2, RFC 3858 §4.2). False when no refresh can go now
+   * (not established, or a SUBSCRIBE is already in flight — its NOTIFY brings full state anyway).
+   */
+  refreshNow(now: number): boolean {
+    if ((this.state !== 'active' && this.state !== 'pending') || this.inFlight) return false;
+    this.clearDeadline();
+    this.inFlight = true;
+    this.actions.push({ kind: 'send-subscribe', expires: this.requestedExpires, fresh: false });
+    this.move(now, 'refreshing', 'refresh-due', 0, '');
+    return true;
+  }
+
   /** Registration came back after a loss: the old dialog is gone; subscribe afresh (§4.2.2 notes). */
   restore(now: number): void {
     if (this.state === 'idle' || this.state === 'failed' || this.state === 'unsubscribing' || this.state === 'terminated') return;
@@ -196,7 +211,9 @@ export class SubscriptionMachine {
       if (to === 'pending') this.move(now, 'pending', 'notify-pending', 0, '');
       return 200;
     }
-    this.move(now, to, to === 'active' ? 'notify-active' : 'notify-pending', 0, '');
+    // Another NOTIFY in the same state is no edge: no event (a presence NOTIFY every few seconds
+    // must not raise a `subscription` event, nor allocate one, each time).
+    if (this.state !== to) this.move(now, to, to === 'active' ? 'notify-active' : 'notify-pending', 0, '');
     return 200;
   }
 

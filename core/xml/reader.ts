@@ -111,6 +111,11 @@ export class XmlReader {
 
   error: XmlError = XmlError.None;
   errorPosition = -1;
+  /**
+   * Do not report Text tokens that are only whitespace followed by markup (the indentation between
+   * elements). For readers that ignore it anyway: each token costs an interpreter a round trip.
+   */
+  skipBlankText = false;
 
   private buf: Uint8Array = new Uint8Array(0);
   private pos = 0;
@@ -231,6 +236,11 @@ export class XmlReader {
           // Outside the root element only whitespace may appear (XML 1.0 §2.1 Misc).
           if (isSpace(c)) { this.pos++; continue; }
           return this.fail(XmlError.TextOutsideRoot, this.pos);
+        }
+        if (this.skipBlankText) {
+          let j = this.pos;
+          while (j < end && (BYTE_CLASS[buf[j]!]! & SPACE) !== 0) j++;
+          if (j < end && buf[j] === LT) { this.pos = j; continue; }
         }
         return this.readText();
       }
@@ -391,7 +401,8 @@ export class XmlReader {
   private skipSpace(i: number): number {
     const buf = this.buf;
     const end = this.end;
-    while (i < end && isSpace(buf[i]!)) i++;
+    const classes = BYTE_CLASS;
+    while (i < end && (classes[buf[i]!]! & SPACE) !== 0) i++;
     return i;
   }
 
@@ -448,7 +459,7 @@ export class XmlReader {
           k = refEnd - 1;
           continue;
         }
-        if (isForbiddenControl(v)) return this.fail(XmlError.InvalidCharacter, k);
+        if ((BYTE_CLASS[v]! & FORBIDDEN) !== 0) return this.fail(XmlError.InvalidCharacter, k);
       }
       if (k >= end) return this.fail(XmlError.UnexpectedEnd, end);
       const valueEnd = k;

@@ -7,7 +7,7 @@ import { ascii, bytesEqual } from '../../xml/bytes.js';
 import { Ns, NS_PIDF, namespaceCode } from './namespaces.js';
 import { Basic, DEFAULT_PIDF_LIMITS, NOTE_OF_DOCUMENT, NOTE_OF_PERSON, PidfDocument, PresenceHolder, type PidfLimits } from './pidf-model.js';
 import { activityCode, moodCode, privacyCode, NO_VALUE } from './rpid-vocabulary.js';
-import { parseRfc3339 } from './timestamp.js';
+import { parseRfc3339Into } from './timestamp.js';
 import type { Span } from './text-pool.js';
 
 export const PresenceDocError = {
@@ -74,6 +74,20 @@ const RULE_PARENTS = Uint32Array.from(ROLE_RULES, ([parents]) => parents.reduce<
 const RULE_NS = Int8Array.from(ROLE_RULES, ([, ns]) => ns);
 const RULE_NAME: readonly (Uint8Array | null)[] = ROLE_RULES.map(([, , name]) => (name === null ? null : ascii(name)));
 const RULE_ROLE = Uint8Array.from(ROLE_RULES, ([, , , role]) => role);
+const RULE_NAME_LENGTH = Int16Array.from(RULE_NAME, (name) => (name === null ? -1 : name.length));
+// The rules that apply under each parent role, in table order: an element is matched against
+// a handful of rules, not all of them (in an interpreter each rule looked at is paid for).
+const ROLE_COUNT = Math.max(...Object.values(Role)) + 1;
+const RULES_FROM = new Uint8Array(ROLE_COUNT + 1);
+const RULES_BY_PARENT = new Uint8Array(ROLE_RULES.reduce((n, [parents]) => n + parents.length, 0));
+{
+  let at = 0;
+  for (let parent = 0; parent < ROLE_COUNT; parent++) {
+    RULES_FROM[parent] = at;
+    for (let r = 0; r < RULE_COUNT; r++) if ((RULE_PARENTS[r]! & (1 << parent)) !== 0) RULES_BY_PARENT[at++] = r;
+  }
+  RULES_FROM[ROLE_COUNT] = at;
+}
 
 const ATTR_ENTITY = ascii('entity');
 const ATTR_ID = ascii('id');
@@ -102,10 +116,14 @@ export class PidfReader {
   private readonly textStart: Int32Array;
   private readonly nsCacheUri = new Int32Array(NS_CACHE);
   private readonly nsCacheCode = new Int8Array(NS_CACHE);
+  /** Where times are parsed to: a double returned from a call would be boxed (one allocation per timestamp). */
+  private readonly time = new Float64Array(1);
 
   constructor(limits: PidfLimits = DEFAULT_PIDF_LIMITS) {
     this.document = new PidfDocument(limits);
     this.xml = new XmlReader({ maxBytes: limits.maxBytes, maxDepth: 24, maxAttributes: 24, maxNamespaces: 24 });
+    // Indentation between elements is never kept (element text is trimmed): not worth a token.
+    this.xml.skipBlankText = true;
     const depth = this.xml.limits.maxDepth + 1;
     this.roles = new Uint8Array(depth);
     this.holders = new Int16Array(depth);
@@ -125,21 +143,22 @@ export class PidfReader {
     this.roles[0] = Role.Root;
     this.holders[0] = NO_HOLDER;
 
-    for (let kind = xml.next(); kind !== XmlToken.EndDocument; kind = xml.next()) {
-      if (kind === XmlToken.Error) {
+    const roles = this.roles;
+    for (let kind = xml.next(); kind !== END_DOCUMENT; kind = xml.next()) {
+      if (kind === TOKEN_ERROR) {
         this.xmlError = xml.error;
         this.errorPosition = xml.errorPosition;
         return PresenceDocError.Xml;
       }
       const depth = xml.depth;
-      if (kind === XmlToken.StartElement) {
-        const parentRole = this.roles[depth - 1]! as Role;
-        const role = parentRole === Role.Skip ? Role.Skip : this.roleOf(parentRole);
+      if (kind === START_ELEMENT) {
+        const parentRole = roles[depth - 1]! as Role;
+        const role = parentRole === ROLE_SKIP ? ROLE_SKIP : this.roleOf(parentRole);
         if (depth === 1 && role !== Role.Presence) {
           this.errorPosition = xml.nameStart;
           return PresenceDocError.WrongRoot;
         }
-        if (role === Role.Skip && this.mustUnderstand()) doc.mustUnderstandSkipped++;
+        if (role === ROLE_SKIP && xml.attributeCount > 0 && this.mustUnderstand()) doc.mustUnderstandSkipped++;
         let holder = this.holders[depth - 1]!;
         let effectiveRole: Role = role;
         if (role === Role.Tuple) {
@@ -155,18 +174,19 @@ export class PidfReader {
           const i = xml.findAttribute(ATTR_ENTITY, null);
           if (i >= 0) this.setFromAttribute(doc.entity, i);
         }
-        this.roles[depth] = effectiveRole;
+        roles[depth] = effectiveRole;
         this.holders[depth] = holder;
         this.textStart[depth] = pool.used;
-        this.onStart(effectiveRole, holder);
+        if (STARTS[effectiveRole] === 1) this.onStart(effectiveRole, holder);
         continue;
       }
-      if (kind === XmlToken.EndElement) {
-        const role = this.roles[depth]! as Role;
-        if (hasText(role)) this.onTextEnd(role, this.holders[depth]!, this.textStart[depth]!, pool.used);
+      if (kind === END_ELEMENT) {
+        const role = roles[depth]! as Role;
+        if (HAS_TEXT[role] === 1) this.onTextEnd(role, this.holders[depth]!, this.textStart[depth]!, pool.used);
         continue;
       }
-      if ((kind === XmlToken.Text || kind === XmlToken.CData) && hasText(this.roles[depth]! as Role)) pool.appendToken(xml);
+      // Whitespace between elements is most of the Text tokens: one table look-up decides.
+      if ((kind === TEXT || kind === CDATA) && HAS_TEXT[roles[depth]!] === 1) pool.appendToken(xml);
     }
     return PresenceDocError.None;
   }
@@ -175,13 +195,21 @@ export class PidfReader {
     const xml = this.xml;
     const ns = this.namespaceCodeOf(xml.namespace);
     const buf = xml.buffer;
-    const parentBit = 1 << parentRole;
-    for (let r = 0; r < RULE_COUNT; r++) {
-      if ((RULE_PARENTS[r]! & parentBit) === 0) continue;
+    const localStart = xml.localStart;
+    const localLength = xml.localEnd - localStart;
+    const last = RULES_FROM[parentRole + 1]!;
+    for (let k = RULES_FROM[parentRole]!; k < last; k++) {
+      const r = RULES_BY_PARENT[k]!;
       const ruleNs = RULE_NS[r]!;
       if (ruleNs !== ANY && ruleNs !== ns) continue;
-      const name = RULE_NAME[r]!;
-      if (name !== null && !bytesEqual(buf, xml.localStart, xml.localEnd, name)) continue;
+      const length = RULE_NAME_LENGTH[r]!;
+      if (length >= 0) {
+        if (length !== localLength) continue;
+        const name = RULE_NAME[r]!;
+        let i = 0;
+        while (i < length && buf[localStart + i] === name[i]) i++;
+        if (i !== length) continue;
+      }
       return RULE_ROLE[r]! as Role;
     }
     return Role.Skip;
@@ -234,16 +262,17 @@ export class PidfReader {
     if (at >= 0) span.set(pool.trimmedStart(at, pool.used), pool.trimmedEnd(at, pool.used));
   }
 
-  private attributeTime(name: Uint8Array): number {
+  /** The RFC 3339 attribute `name` into this.time[0] (NaN when absent or invalid). */
+  private attributeTime(name: Uint8Array): void {
     const xml = this.xml;
     const i = xml.findAttribute(name, null);
-    if (i < 0) return NaN;
+    if (i < 0) { this.time[0] = NaN; return; }
     const buf = xml.buffer;
     let s = xml.attrValueStartAt(i);
     let e = xml.attrValueEndAt(i);
     while (s < e && (buf[s] === 0x20 || buf[s] === 0x0a || buf[s] === 0x09 || buf[s] === 0x0d)) s++;
     while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x0a || buf[e - 1] === 0x09 || buf[e - 1] === 0x0d)) e--;
-    return parseRfc3339(buf, s, e);
+    parseRfc3339Into(buf, s, e, this.time, 0);
   }
 
   private onStart(role: Role, holderIndex: number): void {
@@ -271,8 +300,10 @@ export class PidfReader {
       }
       case Role.Activities:
         if (holder === undefined) return;
-        holder.activitiesFromMs = this.attributeTime(ATTR_FROM);
-        holder.activitiesUntilMs = this.attributeTime(ATTR_UNTIL);
+        this.attributeTime(ATTR_FROM);
+        holder.activitiesFromMs = this.time[0]!;
+        this.attributeTime(ATTR_UNTIL);
+        holder.activitiesUntilMs = this.time[0]!;
         return;
       case Role.ActivityValue: {
         const code = activityCode(xml.buffer, xml.localStart, xml.localEnd);
@@ -326,7 +357,8 @@ export class PidfReader {
       case Role.Timestamp:
         if (holder === undefined) return;
         holder.timestamp.set(s, e);
-        holder.timestampMs = parseRfc3339(pool.bytes, s, e);
+        parseRfc3339Into(pool.bytes, s, e, this.time, 0);
+        holder.timestampMs = this.time[0]!;
         return;
       case Role.ActivityOther: holder?.activityOther.set(s, e); if (holder) holder.activities |= OTHER_ACTIVITY_BIT; return;
       case Role.MoodOther: holder?.moodOther.set(s, e); if (holder && holder.mood === NO_VALUE) holder.mood = OTHER_MOOD; return;
@@ -344,16 +376,21 @@ export class PidfReader {
 const OTHER_ACTIVITY_BIT = 1 << activityCode(ascii('other'), 0, 5);
 const OTHER_MOOD = moodCode(ascii('other'), 0, 5);
 
-function hasText(role: Role): boolean {
-  switch (role) {
-    case Role.Basic: case Role.Contact: case Role.Note: case Role.Timestamp: case Role.ActivityOther:
-    case Role.MoodOther: case Role.PlaceTypeOther: case Role.DisplayName: case Role.Card: case Role.Icon:
-    case Role.Homepage: case Role.ImStatus:
-      return true;
-    default:
-      return false;
-  }
-}
+// Roles whose element text is kept, and roles with work to do at the start tag (onStart), as
+// tables: the read loop runs per token, and an interpreter pays for every call and comparison.
+const TEXT_ROLES: readonly Role[] = [
+  Role.Basic, Role.Contact, Role.Note, Role.Timestamp, Role.ActivityOther, Role.MoodOther, Role.PlaceTypeOther,
+  Role.DisplayName, Role.Card, Role.Icon, Role.Homepage, Role.ImStatus,
+];
+const START_ROLES: readonly Role[] = [Role.Contact, Role.Note, Role.Activities, Role.ActivityValue, Role.MoodValue, Role.PrivacyValue, Role.PlaceTypeValue];
+const HAS_TEXT = new Uint8Array(ROLE_COUNT);
+for (const r of TEXT_ROLES) HAS_TEXT[r] = 1;
+const STARTS = new Uint8Array(ROLE_COUNT);
+for (const r of START_ROLES) STARTS[r] = 1;
+// Token and role numbers as plain constants (a property read each time otherwise, in an interpreter).
+const END_DOCUMENT = XmlToken.EndDocument, TOKEN_ERROR = XmlToken.Error, START_ELEMENT = XmlToken.StartElement;
+const END_ELEMENT = XmlToken.EndElement, TEXT = XmlToken.Text, CDATA = XmlToken.CData;
+const ROLE_SKIP = Role.Skip;
 
 // RFC 3261 §25.1: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ) → thousandths, -1 if bad.
 function parseQValue(buf: Uint8Array, start: number, end: number): number {

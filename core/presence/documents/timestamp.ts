@@ -26,18 +26,24 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-export function parseRfc3339(buf: Uint8Array, start: number, end: number): number {
-  if (end - start < 20) return NaN;
+/**
+ * parseRfc3339 into out[at] (NaN when invalid), returning nothing: a double returned from a call
+ * that is not inlined is boxed in a fresh heap number, and a PIDF carries a timestamp per tuple —
+ * the reader of every presence NOTIFY uses this form so that it allocates nothing.
+ */
+export function parseRfc3339Into(buf: Uint8Array, start: number, end: number, out: Float64Array, at: number): void {
+  out[at] = NaN;
+  if (end - start < 20) return;
   const year = digits(buf, start, 4);
   const month = digits(buf, start + 5, 2);
   const day = digits(buf, start + 8, 2);
   const hour = digits(buf, start + 11, 2);
   const minute = digits(buf, start + 14, 2);
   const second = digits(buf, start + 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return NaN;
-  if (buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d || buf[start + 13] !== 0x3a || buf[start + 16] !== 0x3a) return NaN;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return;
+  if (buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d || buf[start + 13] !== 0x3a || buf[start + 16] !== 0x3a) return;
   const t = buf[start + 10];
-  if (t !== 0x54 && t !== 0x74) return NaN;
+  if (t !== 0x54 && t !== 0x74) return;
   let i = start + 19;
   let fraction = 0;
   if (buf[i] === 0x2e) {
@@ -49,7 +55,7 @@ export function parseRfc3339(buf: Uint8Array, start: number, end: number): numbe
       scale /= 10;
       i++;
     }
-    if (i === fracStart) return NaN;
+    if (i === fracStart) return;
     fraction = Math.floor(fraction);
   }
   let offsetMinutes = 0;
@@ -59,13 +65,20 @@ export function parseRfc3339(buf: Uint8Array, start: number, end: number): numbe
   } else if (z === 0x2b || z === 0x2d) {
     const oh = digits(buf, i + 1, 2);
     const om = digits(buf, i + 4, 2);
-    if (oh < 0 || oh > 23 || om < 0 || om > 59 || buf[i + 3] !== 0x3a) return NaN;
+    if (oh < 0 || oh > 23 || om < 0 || om > 59 || buf[i + 3] !== 0x3a) return;
     offsetMinutes = (oh * 60 + om) * (z === 0x2d ? -1 : 1);
     i += 6;
   } else {
-    return NaN;
+    return;
   }
-  if (i !== end) return NaN;
+  if (i !== end) return;
   const days = daysFromCivil(year, month, day);
-  return ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60_000 + second * 1000 + fraction;
+  out[at] = ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60_000 + second * 1000 + fraction;
+}
+
+const SCRATCH = new Float64Array(1);
+
+export function parseRfc3339(buf: Uint8Array, start: number, end: number): number {
+  parseRfc3339Into(buf, start, end, SCRATCH, 0);
+  return SCRATCH[0]!;
 }
