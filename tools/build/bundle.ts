@@ -6,6 +6,7 @@ import { Ok, Err, type Result } from '../../core/result.js';
 import type { EngineProfile } from './engines.js';
 import { findHostApiUses, hostApiDefines, nodeBuiltinGuard, displayPath, unmarkHostApis } from './host-api.js';
 import type { SourceMapV3 } from './source-map.js';
+import { manglePattern, renamablePrivateNames } from './private-names.js';
 
 export interface BundleOutput {
   readonly bytes: Uint8Array;
@@ -29,9 +30,23 @@ function isBuildFailure(e: unknown): e is BuildFailure {
   return typeof e === 'object' && e !== null && Array.isArray((e as BuildFailure).errors);
 }
 
+/** One scan of the sources per process and root: every bundle of a build shares it. */
+const privateNamesByRoot = new Map<string, Promise<string[] | null>>();
+
+function privateNames(root: string): Promise<string[] | null> {
+  let names = privateNamesByRoot.get(root);
+  if (names === undefined) {
+    names = renamablePrivateNames(root);
+    privateNamesByRoot.set(root, names);
+  }
+  return names;
+}
+
 /** Bundles `entry` for `engine`: es2022, minified, tree-shaken. Never throws on a bad build. */
 export async function bundleEntry(req: BundleRequest): Promise<Result<BundleOutput, string[]>> {
   const { engine, root } = req;
+  // Private member names are renamed too (private-names.ts says which and why).
+  const mangleProps = manglePattern((await privateNames(root)) ?? []);
   // The output is not written by esbuild; this name only anchors the source map's paths.
   const outfile = `${root}/.hardphone-bundle${engine.extension}`;
   let result;
@@ -46,6 +61,7 @@ export async function bundleEntry(req: BundleRequest): Promise<Result<BundleOutp
       platform: engine.platform,
       target: 'es2022',
       minify: true,
+      mangleProps,
       treeShaking: true,
       // ts-results and friends: take the ES module build, which tree-shakes.
       mainFields: ['module', 'main'],

@@ -66,9 +66,11 @@ export const CORE_MODULES: readonly CoreModule[] = [
   { name: 'keys', path: 'core/keys/index.js', group: 'keys' },
   { name: 'msrp', path: 'core/msrp/index.js', group: 'msrp' },
   { name: 'sdp', path: 'core/im/sdp-msrp.js', group: 'msrp' },
-  // RFC 4662 NOTIFYs are multipart/related; the RLMI document reader is still to come in core/.
+  // RFC 4662 NOTIFYs are multipart/related bodies with an RLMI document; the UA reads them once
+  // UserAgent.enableResourceLists(resourceListsModule) brings the module in.
   { name: 'mime', path: 'core/mime/index.js', group: 'rls' },
-  // RFC 5438: no IMDN module in core/ yet; listed so that it is picked up the day it lands.
+  { name: 'rls', path: 'core/presence/rls/index.js', group: 'rls' },
+  // RFC 5438 delivery and display notifications.
   { name: 'imdn', path: 'core/im/imdn.js', group: 'imdn' },
 ];
 
