@@ -17,11 +17,19 @@
 // locally, ACKs and BYEs a 2xx that crossed the CANCEL, and abandons the INVITE transaction when
 // no final comes within 64·T1.
 //
+// MSRP over TLS (RFC 4975 §6, §14.2, §15): `msrpTransport: 'tls'` makes our offers
+// TCP/TLS/MSRP with an msrps: path on the host's TLS listener (`secureListener`); an incoming offer
+// is answered in the transport it offers. A TLS offer to a UA without TLS (`tls` false) is refused
+// before the application sees it: 488 with Warning 302 "Incompatible transport protocol"
+// (RFC 3261 §13.3.1.3, §20.43) — never silently answered with TCP/MSRP. The certificate check
+// itself (CA, a=fingerprint) is the host's, on the `msrp-connect` event.
+//
 // Not here: re-INVITE (answered 488), forked 2xx from a second callee (ACKed, not kept), media
 // other than one m=message stream.
 import { Ok, Err, type Result } from '../result.js';
 import { H, M } from '../sip/header-ids.js';
 import { SipWriter } from '../sip/writer.js';
+import { SipAckBuilder } from '../transaction/sip-ack-builder.js';
 import type { SipMessageView } from '../sip/view.js';
 import { Dialog, type LocalParty } from '../dialog/dialog.js';
 import { isReliable } from '../transport/kinds.js';
@@ -29,6 +37,7 @@ import { parseSdp, type SdpSession } from '../im/sdp.js';
 import {
   acceptMsrpAnswer, answerMsrpOffer, buildMsrpOffer, readMsrpMedia, type MsrpLocalMedia, type NegotiatedMsrp,
 } from '../im/sdp-msrp.js';
+import { parseFingerprint } from '../im/sdp-fingerprint.js';
 import type { Endpoint, ResolvedUaConfig, UaError } from './config.js';
 import { uaError } from './config.js';
 import { ALLOW_VALUE, RequestSpec } from './request-writer.js';
@@ -68,6 +77,20 @@ export interface ChatPort {
 export interface ChatOptions {
   /** Where our MSRP listener accepts connections; null: no listener, we can only connect out (a=setup:active). */
   readonly listener: { readonly address: string; readonly port: number } | null;
+  /**
+   * The MSRP transport of the chats we start: 'tls' offers TCP/TLS/MSRP with an msrps: path
+   * (RFC 4975 §6, §14.2). Default 'tcp'. Incoming offers are answered in the transport they offer.
+   */
+  readonly msrpTransport?: 'tcp' | 'tls';
+  /** Where our MSRP-over-TLS listener accepts; null/absent: TLS sessions can only connect out. */
+  readonly secureListener?: { readonly address: string; readonly port: number } | null;
+  /**
+   * The host can run MSRP over TLS (RFC 4975 §15: mandatory to implement). Default: true when
+   * msrpTransport is 'tls' or a secureListener is given. Without it a TLS offer gets 488.
+   */
+  readonly tls?: boolean;
+  /** a=fingerprint of the certificate the host presents (RFC 8122 §5, "sha-256 AB:…"), sent in TLS offers and answers. */
+  readonly fingerprint?: string;
   /** a=accept-types we put in offers and answers (RFC 4975 §8.6). */
   readonly acceptTypes?: readonly string[];
   readonly acceptWrappedTypes?: readonly string[];
@@ -136,6 +159,8 @@ class Chat {
   okNextAt = NO_DEADLINE;
   okInterval = 0;
   okGiveUpAt = NO_DEADLINE;
+  /** UAS: the offer is TCP/TLS/MSRP. */
+  offerSecure = false;
   // both
   local: MsrpLocalMedia | null = null;
   negotiated: NegotiatedMsrp | null = null;
@@ -166,12 +191,18 @@ function asciiBytes(s: string): Uint8Array {
 }
 
 export class InviteSessions {
+  /** The UA's client engine takes it when chat is enabled: only INVITE needs a non-2xx ACK (RFC 3261 §17.1.1.3). */
+  readonly ackBuilder = new SipAckBuilder();
   private readonly chats: (Chat | null)[];
   private readonly writer = new SipWriter();
   private readonly acceptTypes: string[];
   private readonly wrappedTypes: string[];
   private maxSize: number;
   private listener: ChatOptions['listener'] = null;
+  private secureListener: ChatOptions['listener'] = null;
+  private secureOffers = false;
+  private tls = false;
+  private fingerprint = '';
   private answerTimeoutMs = 60_000;
   private ringTimeoutMs = 120_000;
   private enabled = false;
@@ -192,6 +223,12 @@ export class InviteSessions {
   enable(options: ChatOptions): void {
     this.enabled = true;
     this.listener = options.listener;
+    this.secureListener = options.secureListener ?? null;
+    this.secureOffers = options.msrpTransport === 'tls';
+    this.tls = options.tls ?? (this.secureOffers || this.secureListener !== null);
+    if (this.secureOffers && !this.tls) throw new TypeError("enableChat: msrpTransport 'tls' needs tls: true");
+    if (options.fingerprint !== undefined && !parseFingerprint(options.fingerprint).ok) throw new TypeError(`enableChat: bad fingerprint ${options.fingerprint}`);
+    this.fingerprint = options.fingerprint ?? '';
     if (options.acceptTypes) { this.acceptTypes.length = 0; this.acceptTypes.push(...options.acceptTypes); }
     if (options.acceptWrappedTypes) { this.wrappedTypes.length = 0; this.wrappedTypes.push(...options.acceptWrappedTypes); }
     this.maxSize = options.maxSize ?? -1;
@@ -215,7 +252,8 @@ export class InviteSessions {
     if (slot < 0) return Err(uaError('capacity', 'chats-full', `all ${this.chats.length} chat slots are in use`));
     const c = this.port.config;
     const chat = new Chat(this.nextId++, true);
-    chat.local = this.localMedia(this.listener !== null ? 'actpass' : 'active');
+    const secure = this.secureOffers;
+    chat.local = this.localMedia(this.listenerFor(secure) !== null ? 'actpass' : 'active', secure);
     chat.callId = `${randomHex(c.random, 24)}@${c.localAddress}`;
     chat.localTag = randomHex(c.random, 16);
     chat.remoteUri = bareUri(target);
@@ -247,16 +285,19 @@ export class InviteSessions {
     if (chat === null || chat.isUac || chat.state === 'ended' || chat.awaitingAck || chat.offer === null) {
       return Err(uaError('local', 'unknown-chat', `chat ${id} is not an offer waiting for an answer`));
     }
-    const want = setup ?? (this.listener !== null ? 'passive' : 'active');
-    if (want === 'passive' && this.listener === null) return Err(uaError('local', 'no-msrp-listener', 'a passive answer needs an MSRP listener (enableChat({ listener }))'));
-    const local = this.localMedia('actpass');
+    const listener = this.listenerFor(chat.offerSecure);
+    const want = setup ?? (listener !== null ? 'passive' : 'active');
+    if (want === 'passive' && listener === null) {
+      return Err(uaError('local', 'no-msrp-listener', `a passive answer needs an MSRP ${chat.offerSecure ? 'TLS ' : ''}listener (enableChat({ ${chat.offerSecure ? 'secureListener' : 'listener'} }))`));
+    }
+    const local = this.localMedia('actpass', chat.offerSecure);
     local.behindNat = want === 'active';
     const answered = answerMsrpOffer(chat.offer, local);
     if (!answered.ok) {
       this.reject(id, 488, now);
       return Err(uaError('remote', 'sdp-unacceptable', `the offer cannot be answered (SDP code ${answered.val.code})`, 488));
     }
-    if (answered.val.negotiated.role === 'passive' && this.listener === null) {
+    if (answered.val.negotiated.role === 'passive' && listener === null) {
       // The offerer insists on connecting (a=setup:active) and we listen nowhere.
       this.reject(id, 488, now);
       return Err(uaError('local', 'no-msrp-listener', 'the offer makes us passive but there is no MSRP listener', 488));
@@ -332,6 +373,13 @@ export class InviteSessions {
       this.port.respond(txId, 488, echo, now);
       return;
     }
+    if (offer.secure && !this.tls) {
+      // RFC 4975 §6: TCP/TLS/MSRP cannot be answered with TCP/MSRP (RFC 3264 §6 only lets the
+      // answerer refuse the stream). With the only stream refused there is no session: 488, and
+      // §20.43 warn-code 302 says why ("Incompatible transport protocol").
+      this.refuseWithWarning(txId, echo, 488, 'Not Acceptable Here', '302', 'Incompatible transport protocol', now);
+      return;
+    }
     const slot = this.freeSlot();
     if (slot < 0) {
       this.port.respond(txId, 486, echo, now);
@@ -345,6 +393,7 @@ export class InviteSessions {
     }
     chat.inviteTx = txId;
     chat.offer = offer.sdp;
+    chat.offerSecure = offer.secure;
     chat.callId = view.headerText(H.CALL_ID) ?? '';
     chat.remoteUri = readAddressUri(view, H.FROM);
     chat.remoteContact = readContactUri(view);
@@ -358,7 +407,7 @@ export class InviteSessions {
     this.port.respond(txId, 180, chat.echo, now);
     this.port.event({
       kind: 'chat-offer', sessionId: chat.id, from: chat.remoteUri, to: readAddressUri(view, H.TO),
-      remotePath: offer.path, acceptTypes: offer.acceptTypes, at: now,
+      remotePath: offer.path, acceptTypes: offer.acceptTypes, secure: offer.secure, at: now,
     });
     this.emitState(chat, 'ringing', 180, '', now);
   }
@@ -585,14 +634,20 @@ export class InviteSessions {
   // Internals
   // =====================================================================================
 
-  private localMedia(offerSetup: 'actpass' | 'active'): MsrpLocalMedia {
+  private listenerFor(secure: boolean): ChatOptions['listener'] {
+    return secure ? this.secureListener : this.listener;
+  }
+
+  private localMedia(offerSetup: 'actpass' | 'active', secure: boolean): MsrpLocalMedia {
     const c = this.port.config;
-    const l = this.listener;
+    const l = this.listenerFor(secure);
     const address = l !== null ? l.address : c.localAddress;
     const port = l !== null ? l.port : DISCARD_PORT;
     const host = address.includes(':') ? `[${address}]` : address;
+    // RFC 4975 §6: "msrps" names TLS; the transport parameter stays "tcp" (TLS runs over TCP).
     return {
-      address, port, secure: false, uri: `msrp://${host}:${port}/${randomHex(c.random, 20)};tcp`,
+      address, port, secure, uri: `${secure ? 'msrps' : 'msrp'}://${host}:${port}/${randomHex(c.random, 20)};tcp`,
+      ...(secure && this.fingerprint !== '' ? { fingerprint: this.fingerprint } : {}),
       acceptTypes: this.acceptTypes.slice(), acceptWrappedTypes: this.wrappedTypes.slice(),
       ...(this.maxSize >= 0 ? { maxSize: this.maxSize } : {}),
       // RFC 4566 §5.2: sess-id is digits.
@@ -600,13 +655,31 @@ export class InviteSessions {
     };
   }
 
-  private readOffer(view: SipMessageView): { sdp: SdpSession; path: string; acceptTypes: string[] } | null {
+  private readOffer(view: SipMessageView): { sdp: SdpSession; path: string; acceptTypes: string[]; secure: boolean } | null {
     if (view.bodyLen === 0 || !readContentType(view).toLowerCase().startsWith('application/sdp')) return null;
     const sdp = parseSdp(view.buf, view.bodyOff, view.bodyLen);
     if (!sdp.ok) return null;
     const media = readMsrpMedia(sdp.val);
     if (!media.ok || media.val.port === 0) return null;
-    return { sdp: sdp.val, path: media.val.path.join(' '), acceptTypes: media.val.acceptTypes };
+    return { sdp: sdp.val, path: media.val.path.join(' '), acceptTypes: media.val.acceptTypes, secure: media.val.secure };
+  }
+
+  /** A final response with a Warning (RFC 3261 §20.43: warn-code SP warn-agent SP warn-text), kept by the transaction for retransmission. */
+  private refuseWithWarning(txId: number, echo: RequestEcho, status: number, reason: string, code: string, text: string, now: number): void {
+    const c = this.port.config;
+    const buf = new Uint8Array(RESPONSE_BYTES);
+    const w = this.writer;
+    const b = echo.bytes;
+    w.response(buf, 0, buf.length, status, reason);
+    for (let i = 0; i < echo.viaCount; i++) w.headerIdBytes(H.VIA, b, echo.viaOff[i]!, echo.viaLen[i]!);
+    w.headerIdBytes(H.FROM, b, echo.fromOff, echo.fromLen);
+    w.beginId(H.TO).bytes(b, echo.toOff, echo.toLen).text(';tag=').text(this.port.localTag).end()
+      .headerIdBytes(H.CALL_ID, b, echo.callIdOff, echo.callIdLen)
+      .headerIdBytes(H.CSEQ, b, echo.cseqOff, echo.cseqLen)
+      .headerId(H.WARNING, `${code} ${c.localAddress.includes(':') ? `[${c.localAddress}]` : c.localAddress}:${c.localPort} "${text}"`)
+      .headerId(H.SERVER, c.userAgent);
+    const n = w.finish();
+    if (n <= 0 || this.port.respondBytes(txId, status, buf, 0, n, now) !== 0) this.port.respond(txId, status, echo, now);
   }
 
   /** §8.2.6.2 echo + To tag, §12.1.1 Record-Route copied, Contact, Allow, the SDP answer. */
@@ -687,7 +760,8 @@ export class InviteSessions {
     const n = chat.negotiated!;
     this.port.event({
       kind: 'msrp-connect', sessionId: chat.id, setup: n.role, secure: n.secure, remoteHost: n.connectTo.host, remotePort: n.connectTo.port,
-      remotePath: n.remotePath, localPath: n.localPath, remoteAcceptTypes: n.remoteAcceptTypes, remoteMaxSize: n.remoteMaxSize, at: now,
+      remotePath: n.remotePath, localPath: n.localPath, remoteAcceptTypes: n.remoteAcceptTypes, remoteMaxSize: n.remoteMaxSize,
+      remoteFingerprints: n.remoteFingerprints, at: now,
     });
   }
 

@@ -90,6 +90,14 @@ export function readContactUri(view: SipMessageView): string {
   return decodeText(view.buf, contactValue.uriOff, contactValue.uriLen);
 }
 
+/** True when the message has no usable Contact or its first URI is exactly `uri`: the remote target stays, and no string is made. */
+export function contactUriIs(view: SipMessageView, uri: string): boolean {
+  valueCursor.reset(view, H.CONTACT);
+  if (!valueCursor.next()) return true;
+  if (decodeContact(view.buf, valueCursor.off, valueCursor.off + valueCursor.len, contactValue) !== 0 || contactValue.star) return true;
+  return spanEquals(view.buf, contactValue.uriOff, contactValue.uriLen, uri);
+}
+
 /** Every Record-Route value in message order (RFC 3261 §12.1). */
 export function readRecordRoutes(view: SipMessageView): string[] {
   const out: string[] = [];

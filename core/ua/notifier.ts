@@ -77,6 +77,25 @@ export interface NotifierHost {
   warn(code: string, message: string): void;
 }
 
+/** What the UA hands the notifier when it is enabled (UserAgent.enableNotifier). */
+export interface NotifierSettings {
+  readonly maxWatchers: number;
+  readonly aor: string;
+  readonly localTag: string;
+  readonly etagPrefix: string;
+  readonly transport: Endpoint['transport'];
+  readonly defaultPolicy: WatcherPolicy;
+}
+
+export type NotifierModule = (settings: NotifierSettings, host: NotifierHost) => UaNotifier;
+
+/** Pass to UserAgent.enableNotifier: the UA holds only a type reference, so this is what pulls the notifier into a bundle. */
+export const notifierModule: NotifierModule = (s, host) => {
+  const n = new UaNotifier(s.maxWatchers, s.aor, s.localTag, s.etagPrefix, s.transport, s.defaultPolicy);
+  n.attach(host);
+  return n;
+};
+
 export class UaNotifier {
   private readonly served: ServedPackage[] = [];
   /** Served package names, lower case, for matchEventPackage. */

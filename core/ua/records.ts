@@ -9,6 +9,10 @@ import type { Endpoint } from './config.js';
 import { RequestSpec } from './request-writer.js';
 import { RequestEcho } from './response-writer.js';
 import type { SipUriParts } from './uri-target.js';
+import type { UaEvent } from './events.js';
+
+type PresenceChangeEvent = Extract<UaEvent, { kind: 'presence' }>;
+import { NO_FAILOVER, type FailoverMark } from './failover.js';
 
 /** One write the host must perform. Reuse one instance: pollTransmit refills it. */
 export class Outgoing {
@@ -18,6 +22,16 @@ export class Outgoing {
   endpoint: Endpoint = { transport: 'udp', address: '', port: 0 };
   /** Pass it to handleSendFailed when the send fails: a client transaction id (≥ 0), a server transaction (≤ -2), or -1 (keep-alives). */
   token = -1;
+  /**
+   * RFC 3263 §4.3 (failover.ts): ≥ 0 when this request retries, at the next target, the one sent
+   * as token `failoverOf`, which ended in 503 or a timeout; -1 otherwise. Set on every transmit of
+   * the retry (retransmissions too). A host without such a target calls handleNoNextTarget(token).
+   */
+  failoverOf = -1;
+  /** RFC 3261 §21.5.4: Retry-After (s) of that 503, -1 when none: the failed target stays out that long. */
+  failoverRetryAfter = -1;
+  /** ≥ 0: this request answers the digest challenge of token `sameTargetAs`: send it where that one went (RFC 3261 §22.2). */
+  sameTargetAs = -1;
 }
 
 /** What a spare ClientRecord points at, so it keeps no request (and its body) alive. */
@@ -44,6 +58,8 @@ export class ClientRecord {
   authSent = 0;
   /** A final outcome was dispatched; later events only release resources. */
   done = false;
+  /** Set when this transaction retries an earlier one at the next target (RFC 3263 §4.3). */
+  failover: FailoverMark = NO_FAILOVER;
 }
 
 export interface QueuedRequest {
@@ -51,6 +67,7 @@ export interface QueuedRequest {
   readonly owner: Owner;
   readonly ownerId: number;
   readonly authTries: number;
+  readonly failover: FailoverMark;
 }
 
 export class SubscriptionRecord {
@@ -64,6 +81,9 @@ export class SubscriptionRecord {
   etag = '';
   /** The other dialogs of a forked subscription (RFC 6665 §4.1.2.4). */
   readonly forks = new ForkSet();
+  /** Its `presence` event (ua.trackPresence), made once and reused; queued: waiting in the event queue. */
+  presenceEvent: PresenceChangeEvent | null = null;
+  presenceQueued = false;
   constructor(readonly id: number, readonly target: string, readonly targetParts: SipUriParts, readonly event: string, readonly machine: SubscriptionMachine) {}
 }
 

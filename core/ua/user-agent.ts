@@ -15,7 +15,7 @@ import { H, M } from '../sip/header-ids.js';
 import { SipMessageView } from '../sip/view.js';
 import { parse, createParseOptions } from '../sip/parser.js';
 import {
-  TransactionEngine, TransactionKey, TransactionKeyReader, SipAckBuilder, OutgoingRequest, Transmit, TransactionEvent,
+  TransactionEngine, TransactionKey, TransactionKeyReader, OutgoingRequest, Transmit, TransactionEvent,
   KEY_OK, DISPOSITION_OVERLOADED, EVENT_ACK, EVENT_REQUEST, EVENT_RESPONSE, EVENT_TIMEOUT, EVENT_TRANSPORT_ERROR, EVENT_TERMINATED,
 } from '../transaction/index.js';
 import { DigestClient } from '../auth/client.js';
@@ -45,20 +45,35 @@ import {
 import {
   type DecodedSubscriptionState, contactValue, copyBody, readAddressUri, readContactUri, readContentType, matchEventPackage,
   readExpires, readMinExpires, readRecordRoutes, readRetryAfter, readSipETag, readSubscriptionState, readTag, readTagText,
-  spanEquals, tagLength, valueCursor,
+  spanEquals, tagLength, valueCursor, contactUriIs,
 } from './message-reading.js';
 import { decodeContact } from '../sip/decode/name-addr.js';
 import type { UaEvent } from './events.js';
+import { NO_FAILOVER, authRetryMark, mayFailOver, type FailoverMark } from './failover.js';
+import { reconnectEndpoint, responseEndpoint, topViaPort } from './response-address.js';
 import { ClientRecord, EMPTY_SPEC, Outgoing, PendingMessage, StreamFlow, SubscriptionRecord, type Owner, type QueuedRequest } from './records.js';
 
 // Type-only: session-mode IM is optional; a phone that never calls enableChat() does not carry it.
 import type { InviteSessions, ChatOptions, ChatPort } from './invite-sessions.js';
-import { UaNotifier, type ServeOptions } from './notifier.js';
+// Type-only too: resource-list NOTIFY handling comes in with enableResourceLists().
+import type { ResourceListSubscriptions, ResourceListOptions, ResourceListPort } from './resource-lists.js';
+// Type-only: the notifier role (peer-to-peer presence, our phone as a BLF target) is optional;
+// a phone that never calls enableNotifier() does not carry it.
+import type { NotifierModule, UaNotifier, ServeOptions } from './notifier.js';
 import type { PublishedDialog } from '../packages/dialog-info-writer.js';
+// Type-only as well: a phone that never calls trackPresence() does not carry the PIDF reader.
+import type { PresenceApply, PresenceStates } from '../presence/presence-states.js';
+import { isLive } from '../event/states.js';
 
 export { Outgoing } from './records.js';
 
 const DATAGRAM = createParseOptions({ datagram: true });
+// PresenceApply values (presence-states.ts), repeated here for the type-only import above.
+const PRESENCE_CHANGED: PresenceApply = 0;
+const PRESENCE_WRONG_TYPE: PresenceApply = 3;
+const PRESENCE_BAD_BODY: PresenceApply = 4;
+const PRESENCE_NO_ROOM: PresenceApply = 5;
+const NO_NOTIFIER = uaError('local', 'notifier-not-enabled', 'the notifier role is off: call enableNotifier(notifierModule) first');
 const NO_CHAT = uaError('local', 'chat-not-enabled', 'session-mode IM is off: call enableChat(chatModule, options) first');
 
 const NO_DEADLINE = Number.POSITIVE_INFINITY;
@@ -106,7 +121,12 @@ export class UserAgent {
   private readonly clientRecords: (ClientRecord | null)[];
   private readonly spareRecords: ClientRecord[] = [];
   private readonly serverTxId: Int32Array;
+  /** Where each server transaction's responses go (§18.2.2, response-address.ts): an endpoint id. */
   private readonly serverDest: Int32Array;
+  /** The top Via sent-by port of each server transaction's request on a stream (-1: none): §18.2.2 reconnects there. */
+  private readonly serverSentBy: Int32Array;
+  /** serverSentBy of the request being handled, until drainEngine records its transaction. */
+  private requestSentBy = -1;
   private readonly serverResponseSlot: Int32Array;
   private readonly queue: QueuedRequest[] = [];
   private readonly events: UaEvent[] = [];
@@ -135,10 +155,14 @@ export class UserAgent {
   /** Session-mode IM: the INVITE dialogs carrying MSRP sessions (invite-sessions.ts). */
   /** Session-mode IM, present once enableChat() brought the module in (invite-sessions.ts). */
   private chats: InviteSessions | null = null;
+  /** Resource lists (RFC 4662), present once enableResourceLists() brought the module in (resource-lists.ts). */
+  private lists: ResourceListSubscriptions | null = null;
   /** The notifier side (notifier.ts): our dialog / presence state for watchers; serves nothing until serve(). */
-  private readonly notifier: UaNotifier;
+  private notifier: UaNotifier | null = null;
   /** The SUBSCRIBE being answered by the notifier (its echo is this.echo). */
   private notifierTxId = -1;
+  /** Presence state per `presence` subscription, once trackPresence() gave a table. */
+  private presence: PresenceStates | null = null;
 
   constructor(input: UaConfig) {
     const c = resolveUaConfig(input);
@@ -155,13 +179,14 @@ export class UserAgent {
 
     const timerD = c.transport === 'udp' ? 64 * c.t1 : 0;
     const timers = { t1: c.t1, t2: Math.max(c.t1, 8 * c.t1), t4: 10 * c.t1, timerD, maxTransactions: caps.maxTransactions };
-    this.clients = new TransactionEngine(timers, new SipAckBuilder());
+    this.clients = new TransactionEngine(timers);
     this.servers = new TransactionEngine(timers);
     this.txCapacity = caps.maxTransactions;
     this.clientRecords = new Array<ClientRecord | null>(caps.maxTransactions).fill(null);
     for (let i = 0; i < caps.maxTransactions; i++) this.spareRecords.push(new ClientRecord());
     this.serverTxId = new Int32Array(caps.maxTransactions).fill(-1);
     this.serverDest = new Int32Array(caps.maxTransactions).fill(-1);
+    this.serverSentBy = new Int32Array(caps.maxTransactions).fill(-1);
     this.serverResponseSlot = new Int32Array(caps.maxTransactions).fill(-1);
     this.requestPool = new BufferPool(caps.requestBuffers, caps.requestBufferBytes);
     this.responsePool = new BufferPool(caps.responseBuffers, caps.responseBufferBytes);
@@ -201,13 +226,32 @@ export class UserAgent {
     } else {
       this.registration = null;
     }
+    // RFC 7118 defines no CRLF or STUN keep-alive on WebSocket: a CRLFCRLF would go out as a SIP
+    // message and no pong would come back, so the flow would be declared dead every interval.
+    // WebSocket pings (RFC 6455 §5.5.2) keep such a flow alive; the host sends them.
+    const flowKind = this.proxyEndpoint?.transport;
+    if (c.keepalive.mode !== 'off' && (flowKind === 'ws' || flowKind === 'wss')) {
+      throw new RangeError(`ua config: keepalive mode '${c.keepalive.mode}' does not exist on WebSocket flows (RFC 7118); use 'off' and the host's WebSocket pings (NodeUaHost webSocketPingIntervalMs)`);
+    }
     this.keepalive = c.keepalive.mode !== 'off' && this.proxyEndpoint !== null
       ? new FlowKeepalive({ mode: c.keepalive.mode, intervalMs: c.keepalive.intervalMs, answerTimeoutMs: c.keepalive.answerTimeoutMs, random: c.random })
       : null;
     this.responseWriter.contact = this.requestWriter.contactValue;
-    this.notifier = new UaNotifier(caps.maxSubscriptions, c.aor, this.localTag, `${this.localTag.slice(0, 8)}.`, c.transport,
-      c.inboundMessagePolicy === 'open' ? 'everyone' : 'known-peers');
-    this.notifier.attach({
+  }
+
+  /**
+   * Brings in the notifier role (RFC 6665 §4.2, RFC 3856 §5 peer to peer): `module` is
+   * `notifierModule` from core/ua/notifier.js — passed in rather than imported here so that a
+   * phone that only watches others does not carry it. Then serve() packages.
+   */
+  enableNotifier(module: NotifierModule): void {
+    if (this.notifier !== null) return;
+    const c = this.config;
+    this.notifier = module({
+      maxWatchers: c.capacities.maxSubscriptions, aor: c.aor, localTag: this.localTag,
+      etagPrefix: `${this.localTag.slice(0, 8)}.`, transport: c.transport,
+      defaultPolicy: c.inboundMessagePolicy === 'open' ? 'everyone' : 'known-peers',
+    }, {
       respond: (status, extras, expires, retryAfter) => this.respond(this.notifierTxId, status, this.echo, extras, this.notifierNow, expires, retryAfter),
       sendNotify: (spec, watcherId) => this.sendNew(spec, 'notify', watcherId, this.notifierNow)?.message ?? null,
       isKnownPeer: (from, fromUri) => this.isKnownPeer(from, fromUri),
@@ -223,7 +267,7 @@ export class UserAgent {
   // Inputs
   // =====================================================================================
 
-  /** One UDP datagram from `from`. STUN answers go to the keep-alive; CRLF keep-alives are ignored (RFC 5626 §3.5.1). */
+  /** One UDP datagram from `from`, or one whole WebSocket message (from.transport ws/wss). STUN answers go to the keep-alive; CRLF keep-alives are ignored (RFC 5626 §3.5.1). */
   handleDatagram(buf: Uint8Array, off: number, len: number, from: Endpoint, now: number): void {
     try {
       this.datagramIn(buf, off, len, from, now);
@@ -245,7 +289,9 @@ export class UserAgent {
       this.drop(now, 'malformed', `unparsable datagram from ${from.address}:${from.port} (code ${this.view.errorCode} at ${this.view.errorOffset - off})`);
       return;
     }
-    this.handleMessage(buf, off, n, from, false, now);
+    // A WebSocket message (RFC 7118 §5) arrives whole like a datagram but on a reliable flow:
+    // no retransmissions, and the response goes back on the same connection (§18.2.2).
+    this.handleMessage(buf, off, n, from, isReliable(from.transport), now);
     this.pump(now);
   }
 
@@ -308,10 +354,21 @@ export class UserAgent {
       const ep = this.endpoints.get(r.destId);
       if (ep !== null && sameEndpoint(ep, flow)) this.clients.handleTransportError(r.txId, now);
     }
-    // Answers for requests that came over the flow cannot be delivered any more (§17.2.4).
+    // §18.2.2: a request still waiting for its answer (a MESSAGE the application has not answered
+    // yet) is answered over a new connection to the received address at the sent-by port. Answers
+    // already sent over the flow need nothing more (a stream does not retransmit), and when no
+    // new endpoint fits in the table the transaction ends (§17.2.4).
     for (let i = 0; i < this.txCapacity; i++) {
       const ep = this.serverTxId[i]! >= 0 ? this.endpoints.get(this.serverDest[i]!) : null;
-      if (ep !== null && sameEndpoint(ep, flow)) this.servers.handleTransportError(this.serverTxId[i]!, now);
+      if (ep === null || !sameEndpoint(ep, flow)) continue;
+      const alt = this.serverResponseSlot[i]! < 0 && isStream(flow.transport) ? this.endpoints.acquire(reconnectEndpoint(flow, this.serverSentBy[i]!)) : -1;
+      if (alt >= 0 && this.servers.setDestination(this.serverTxId[i]!, alt) === 0) {
+        this.endpoints.release(this.serverDest[i]!);
+        this.serverDest[i] = alt;
+      } else {
+        if (alt >= 0) this.endpoints.release(alt);
+        this.servers.handleTransportError(this.serverTxId[i]!, now);
+      }
     }
     if (this.registration !== null && this.proxyEndpoint !== null && sameEndpoint(this.proxyEndpoint, flow)) {
       this.keepalive?.stop();
@@ -332,6 +389,34 @@ export class UserAgent {
   private sendFailed(token: number, now: number): void {
     if (token >= 0) this.clients.handleTransportError(token, now);
     else if (token <= SERVER_TOKEN_BASE) this.servers.handleTransportError(SERVER_TOKEN_BASE - token, now);
+    this.pump(now);
+  }
+
+  /**
+   * RFC 3263 §4.3: the host has no next target for the failover attempt `token` (its transmit
+   * had `failoverOf` ≥ 0): every target was tried or is held back by a Retry-After (RFC 3261
+   * §21.5.4). The attempt ends unsent; its owner gets the 503 or timeout that caused it (failover.ts).
+   * For a token that is no failover attempt this is handleSendFailed.
+   */
+  handleNoNextTarget(token: number, now: number): void {
+    try {
+      this.noNextTarget(token, now);
+    } catch (err) {
+      this.internalError(now, err);
+    }
+  }
+
+  private noNextTarget(token: number, now: number): void {
+    const rec = token >= 0 ? this.recordOf(token) : null;
+    if (rec === null || rec.failover.of < 0) { this.sendFailed(token, now); return; }
+    if (!rec.done) {
+      rec.done = true;
+      this.releaseRequestSlot(rec);
+      this.failoverExhausted(rec, now);
+      this.flushQueue(now);
+    }
+    // Ends the unsent transaction; its TRANSPORT_ERROR event finds the record done.
+    this.clients.handleTransportError(token, now);
     this.pump(now);
   }
 
@@ -363,7 +448,14 @@ export class UserAgent {
     }
     this.chats?.handleTimeout(now);
     this.notifierNow = now;
-    this.notifier.handleTimeout(now);
+    this.notifier?.handleTimeout(now);
+    if (this.presence !== null && this.presence.nextDeadline() <= now) {
+      // RFC 4480 §3.1: an activity's until passed; the display falls back.
+      for (let i = 0; i < this.subscriptions.length; i++) {
+        const s = this.subscriptions[i];
+        if (s && this.presence.expire(s.id, now)) this.queuePresence(s);
+      }
+    }
     this.pump(now);
   }
 
@@ -375,6 +467,7 @@ export class UserAgent {
     const extra = this.extraTransmits.shift();
     if (extra !== undefined) {
       out.bytes = extra.bytes; out.off = 0; out.len = extra.bytes.length; out.endpoint = extra.endpoint; out.token = -1;
+      out.failoverOf = -1; out.failoverRetryAfter = -1; out.sameTargetAs = -1;
       return true;
     }
     const t = this.transmit;
@@ -382,12 +475,16 @@ export class UserAgent {
       const ep = this.endpoints.get(t.destination);
       if (ep === null) continue;
       out.bytes = t.bytes; out.off = t.off; out.len = t.len; out.endpoint = ep; out.token = t.txId;
+      // RFC 3263 §4.3: a retry tells the host which attempt failed, so it picks the next target.
+      const failover = this.recordOf(t.txId)?.failover ?? NO_FAILOVER;
+      out.failoverOf = failover.of; out.failoverRetryAfter = failover.retryAfter; out.sameTargetAs = failover.sameTargetAs;
       return true;
     }
     while (this.servers.pollTransmit(t)) {
       const ep = this.endpoints.get(t.destination);
       if (ep === null) continue;
       out.bytes = t.bytes; out.off = t.off; out.len = t.len; out.endpoint = ep; out.token = SERVER_TOKEN_BASE - t.txId;
+      out.failoverOf = -1; out.failoverRetryAfter = -1; out.sameTargetAs = -1;
       return true;
     }
     return false;
@@ -410,12 +507,29 @@ export class UserAgent {
     if (this.keepalive !== null) t = Math.min(t, this.keepalive.nextDeadline());
     for (let i = 0; i < this.pending.length; i++) if (this.pending[i]!.id >= 0) t = Math.min(t, this.pending[i]!.deadline);
     if (this.chats !== null) t = Math.min(t, this.chats.nextDeadline());
-    t = Math.min(t, this.notifier.nextDeadline());
+    if (this.notifier !== null) t = Math.min(t, this.notifier.nextDeadline());
+    if (this.presence !== null) t = Math.min(t, this.presence.nextDeadline());
     return t;
   }
 
   pollEvent(): UaEvent | undefined {
-    return this.events.shift();
+    const e = this.events.shift();
+    if (e !== undefined && e.kind === 'presence') {
+      const s = this.subscriptionById(e.subscriptionId);
+      if (s !== null) s.presenceQueued = false;
+    }
+    return e;
+  }
+
+  /**
+   * From now on the UA reads the PIDF of every `presence` NOTIFY itself into `states`
+   * (core/presence/presence-states.ts) and raises a `presence` event only when the shown state
+   * changed, instead of a `notify` event with a copy of the body: a presence NOTIFY then costs no
+   * allocation. Bodies that are not application/pidf+xml still arrive as `notify` events.
+   * `states` should hold capacities.maxSubscriptions states (beyond that: `notify` events).
+   */
+  trackPresence(states: PresenceStates): void {
+    this.presence = states;
   }
 
   // =====================================================================================
@@ -483,6 +597,32 @@ export class UserAgent {
     else rec.machine.stop(now);
     this.pump(now);
     return Ok(undefined);
+  }
+
+  /**
+   * Refreshes subscription `id` now rather than at its refresh deadline. Every SUBSCRIBE makes the
+   * notifier send a NOTIFY with full state (RFC 6665 §4.2.2): what an application does after
+   * editing a resource list on the server (the RLS need not send the list's new shape by itself)
+   * or when it doubts the state it holds. Err when the subscription is not established or a
+   * SUBSCRIBE of it is already in flight (its NOTIFY brings full state anyway).
+   */
+  refreshSubscription(id: number, now: number): Result<void, UaError> {
+    const rec = this.subscriptionById(id);
+    if (rec === null) return Err(uaError('local', 'unknown-subscription', `no subscription ${id}`));
+    if (!this.refreshForFullState(rec, now)) return Err(uaError('local', 'not-refreshable', `subscription ${id} is ${rec.machine.state}${rec.machine.state === 'refreshing' ? '' : ' or has a SUBSCRIBE in flight'}`));
+    this.pump(now);
+    return Ok(undefined);
+  }
+
+  /**
+   * A refresh that must bring full state: without the entity-tags we hold, so a notifier doing
+   * conditional notification (RFC 5839 §5) cannot answer "nothing changed" and suppress the NOTIFY.
+   */
+  private refreshForFullState(rec: SubscriptionRecord, now: number): boolean {
+    if (!rec.machine.refreshNow(now)) return false;
+    rec.etag = '';
+    rec.forks.forEach((f) => { f.etag = ''; });
+    return true;
   }
 
   /**
@@ -618,7 +758,10 @@ export class UserAgent {
    * null (connect out only).
    */
   enableChat(module: (port: ChatPort) => InviteSessions, options: ChatOptions): void {
-    if (this.chats === null) this.chats = module(this.chatPort());
+    if (this.chats === null) {
+      this.chats = module(this.chatPort());
+      this.clients.useAckBuilder(this.chats.ackBuilder);
+    }
     this.chats.enable(options);
     this.responseWriter.allow = `INVITE, ${ALLOW_VALUE}`;
   }
@@ -655,6 +798,29 @@ export class UserAgent {
     return r;
   }
 
+  // ---- Resource lists (RFC 4662; resource-lists.ts) ----
+
+  /**
+   * From now on, NOTIFYs of `eventlist: true` subscriptions with a multipart/related body are read
+   * and reported per resource (`list-resource` events, then one `list` event); a version gap
+   * refreshes the subscription for full state. `module` is `resourceListsModule` from
+   * core/ua/resource-lists.js, passed in so that a phone without lists does not carry it.
+   */
+  enableResourceLists(module: (port: ResourceListPort, options?: ResourceListOptions) => ResourceListSubscriptions, options?: ResourceListOptions): ResourceListSubscriptions {
+    if (this.lists === null) {
+      this.lists = module({
+        event: (e) => { this.events.push(e); },
+        refresh: (id, now) => {
+          const rec = this.subscriptionById(id);
+          // The datagram / stream handler that delivered the NOTIFY pumps the SUBSCRIBE out.
+          return rec !== null && this.refreshForFullState(rec, now);
+        },
+        warn: (now, code, message) => this.warn(now, code, message),
+      }, options);
+    }
+    return this.lists;
+  }
+
   // ---- Notifier side (RFC 6665 §4.2; notifier.ts) ----
 
   /**
@@ -664,6 +830,7 @@ export class UserAgent {
   serve(event: string, options: ServeOptions = {}): Result<void, UaError> {
     const pkg = this.registry.find(event);
     if (pkg === undefined) return Err(uaError('local', 'unknown-event', `no event package "${event}" is registered`));
+    if (this.notifier === null) return Err(NO_NOTIFIER);
     this.notifier.serve(pkg, options);
     return Ok(undefined);
   }
@@ -671,7 +838,7 @@ export class UserAgent {
   /** New state of a served package for all its watchers (a NOTIFY each; coalesced while one is in flight). */
   notify(event: string, contentType: string, body: Uint8Array, now: number): Result<void, UaError> {
     this.notifierNow = now;
-    if (!this.notifier.setBody(event, contentType, body, now)) return Err(uaError('local', 'not-served', `"${event}" is not served (call serve first)`));
+    if (this.notifier === null || !this.notifier.setBody(event, contentType, body, now)) return Err(uaError('local', 'not-served', `"${event}" is not served (call serve first)`));
     this.pump(now);
     return Ok(undefined);
   }
@@ -679,7 +846,7 @@ export class UserAgent {
   /** Our calls as RFC 4235 dialogs: each watcher of the dialog package gets a full document with its own version. */
   setDialogState(dialogs: readonly PublishedDialog[], now: number): Result<void, UaError> {
     this.notifierNow = now;
-    if (!this.notifier.setDialogs(dialogs, now)) return Err(uaError('local', 'not-served', '"dialog" is not served (call serve first)'));
+    if (this.notifier === null || !this.notifier.setDialogs(dialogs, now)) return Err(uaError('local', 'not-served', '"dialog" is not served (call serve first)'));
     this.pump(now);
     return Ok(undefined);
   }
@@ -687,25 +854,25 @@ export class UserAgent {
   /** The answer to a pending `watcher` event (policy 'ask'): active with the state, or terminated;reason=rejected. */
   authorizeWatcher(id: number, allow: boolean, now: number): Result<void, UaError> {
     this.notifierNow = now;
-    if (!this.notifier.authorize(id, allow, now)) return Err(uaError('local', 'unknown-watcher', `watcher ${id} is not waiting for a decision`));
+    if (this.notifier === null || !this.notifier.authorize(id, allow, now)) return Err(uaError('local', 'unknown-watcher', `watcher ${id} is not waiting for a decision`));
     this.pump(now);
     return Ok(undefined);
   }
 
   /** Live watchers of `event` (or of every served package). */
   watcherCount(event?: string): number {
-    return this.notifier.watcherCount(event);
+    return this.notifier?.watcherCount(event) ?? 0;
   }
 
   /** Watcher records still held, including ended ones whose final NOTIFY is unanswered. */
   get watcherRecords(): number {
-    return this.notifier.size;
+    return this.notifier?.size ?? 0;
   }
 
   /** Unsubscribe all, unpublish, unregister, end every watcher's subscription. */
   shutdown(now: number): Result<void, UaError> {
     this.notifierNow = now;
-    this.notifier.terminateAll(now);
+    this.notifier?.terminateAll(now);
     for (let i = 0; i < this.subscriptions.length; i++) {
       const s = this.subscriptions[i];
       if (s) this.unsubscribe(s.id, now);
@@ -746,7 +913,10 @@ export class UserAgent {
       this.drainEngine(now);
       return;
     }
-    const src = this.endpoints.acquire(from);
+    // §18.2.2 / RFC 3581 §4: the responses' destination, fixed now from the top Via.
+    const kr = this.keyReader;
+    this.requestSentBy = reliable ? topViaPort(view, kr.topViaOff, kr.topViaLen) : -1;
+    const src = this.endpoints.acquire(responseEndpoint(view, kr.topViaOff, kr.topViaLen, from, reliable));
     if (src < 0) {
       this.drop(now, 'endpoint-table-full', `no room to remember ${from.address}:${from.port}; raise capacities.maxEndpoints`);
       return;
@@ -784,7 +954,8 @@ export class UserAgent {
           if (rec !== null && !rec.done) {
             rec.done = true;
             this.releaseRequestSlot(rec);
-            this.onFailure(rec, ev.kind === EVENT_TIMEOUT ? 408 : 503, now);
+            // Timer F (§17.1.2.2) at a named destination: the next target first (failover.ts).
+            if (ev.kind !== EVENT_TIMEOUT || !this.failOver(rec, 408, -1, now)) this.onFailure(rec, ev.kind === EVENT_TIMEOUT ? 408 : 503, now);
             this.flushQueue(now);
           }
           break;
@@ -803,6 +974,7 @@ export class UserAgent {
           const idx = ev.txId % this.txCapacity;
           this.serverTxId[idx] = ev.txId;
           this.serverDest[idx] = newSource;
+          this.serverSentBy[idx] = this.requestSentBy;
           this.serverResponseSlot[idx] = -1;
           sourceUsed = true;
           if (this.ensureView(ev.bytes, ev.off, ev.len)) this.onRequest(ev.txId, from!, now);
@@ -856,8 +1028,8 @@ export class UserAgent {
         this.onNotify(txId, now);
         return;
       case ROUTE_SUBSCRIBE: {
-        const pkg = matchEventPackage(view, this.notifier.names);
-        if (pkg < 0) { this.respond(txId, 489, this.echo, WITH_ALLOW_EVENTS, now); return; }
+        const pkg = this.notifier === null ? -1 : matchEventPackage(view, this.notifier.names);
+        if (pkg < 0 || this.notifier === null) { this.respond(txId, 489, this.echo, WITH_ALLOW_EVENTS, now); return; }
         this.notifierTxId = txId;
         this.notifierNow = now;
         this.notifier.onSubscribe(view, pkg, this.keyReader.cseqNumber, from, now);
@@ -986,10 +1158,13 @@ export class UserAgent {
       this.respond(txId, 500, this.echo, 0, now);
       return;
     }
-    const contact = readContactUri(view);
-    if (contact !== '') rec.dialog.refreshTarget(contact);
+    // §12.2: a NOTIFY is a target refresh; the same Contact again (the usual case) makes no string.
+    if (!contactUriIs(view, rec.dialog.remoteTarget)) {
+      const contact = readContactUri(view);
+      if (contact !== '') rec.dialog.refreshTarget(contact);
+    }
     const st = this.subState;
-    const status = rec.machine.onNotify(now, { state: st.state, expires: st.expires, reason: st.reason, retryAfter: st.retryAfter });
+    const status = rec.machine.onNotify(now, st);
     this.respond(txId, status, this.echo, 0, now);
     // The state edge first (the app sees "active" before the content that came with it).
     let e;
@@ -997,8 +1172,33 @@ export class UserAgent {
     if (status === 200) {
       const etag = readSipETag(view);
       if (etag !== '') rec.etag = etag;
-      this.events.push({ kind: 'notify', subscriptionId: rec.id, event, contentType: readContentType(view), body: copyBody(view), state: st.state, at: now, fork: 0 });
+      // With trackPresence a PIDF becomes state (and at most a preallocated `presence` event), not a
+      // body copy. Not the last NOTIFY of a subscription: it stays Unknown (the body still goes out as `notify`).
+      if (this.presence === null || event !== 'presence' || st.state === 'terminated' || rec.spec.supported === 'eventlist' || !this.presenceNotify(rec, now)) {
+        this.events.push({ kind: 'notify', subscriptionId: rec.id, event, contentType: readContentType(view), body: copyBody(view), state: st.state, at: now, fork: 0 });
+      }
+      if (this.lists !== null && rec.spec.supported === 'eventlist') this.lists.onNotify(rec.id, rec.callId, event, view, now);
     }
+  }
+
+  /** The PIDF of a presence NOTIFY into the tracked state (trackPresence); false: deliver it as a `notify` event instead. */
+  private presenceNotify(rec: SubscriptionRecord, now: number): boolean {
+    const view = this.view;
+    const at = view.find(H.CONTENT_TYPE);
+    const typeOff = at >= 0 ? view.valueOff[at]! : -1;
+    const typeEnd = at >= 0 ? typeOff + view.valueLen[at]! : -1;
+    const r = this.presence!.apply(rec.id, view.buf, typeOff, typeEnd, view.buf, view.bodyOff, view.bodyOff + view.bodyLen, now);
+    if (r === PRESENCE_WRONG_TYPE || r === PRESENCE_NO_ROOM) return false;
+    if (r === PRESENCE_CHANGED) this.queuePresence(rec);
+    else if (r === PRESENCE_BAD_BODY) this.warn(now, 'bad-presence-document', `unreadable PIDF in a NOTIFY of subscription ${rec.id} (error ${this.presence!.lastBodyError}); its state is unchanged`);
+    return true;
+  }
+
+  /** One `presence` event per subscription waits in the queue at most; later changes are read from the state when it is polled. */
+  private queuePresence(rec: SubscriptionRecord): void {
+    if (rec.presenceQueued) return;
+    rec.presenceQueued = true;
+    this.events.push(rec.presenceEvent ??= { kind: 'presence', subscriptionId: rec.id, target: rec.target });
   }
 
   /** A NOTIFY from a second (third, …) notifier of a forked SUBSCRIBE (RFC 6665 §4.1.2.4). */
@@ -1078,19 +1278,19 @@ export class UserAgent {
     return this.send(spec, owner, ownerId, 0, now);
   }
 
-  private send(spec: RequestSpec, owner: Owner, ownerId: number, authTries: number, now: number): UaError | null {
+  private send(spec: RequestSpec, owner: Owner, ownerId: number, authTries: number, now: number, failover: FailoverMark = NO_FAILOVER): UaError | null {
     const slot = this.requestPool.acquire();
     if (slot < 0) {
       if (this.queue.length >= this.config.capacities.maxQueuedRequests) {
         return uaError('capacity', 'request-queue-full', `${this.queue.length} requests already wait for a request buffer`);
       }
-      this.queue.push({ spec, owner, ownerId, authTries });
+      this.queue.push({ spec, owner, ownerId, authTries, failover });
       return null;
     }
-    return this.sendInSlot(slot, spec, owner, ownerId, authTries, now);
+    return this.sendInSlot(slot, spec, owner, ownerId, authTries, now, failover);
   }
 
-  private sendInSlot(slot: number, spec: RequestSpec, owner: Owner, ownerId: number, authTries: number, now: number): UaError | null {
+  private sendInSlot(slot: number, spec: RequestSpec, owner: Owner, ownerId: number, authTries: number, now: number, failover: FailoverMark = NO_FAILOVER): UaError | null {
     const pool = this.requestPool;
     const destId = this.endpoints.acquire(spec.destination);
     if (destId < 0) {
@@ -1133,6 +1333,7 @@ export class UserAgent {
     rec.authTries = authTries;
     rec.authSent = authSent;
     rec.done = false;
+    rec.failover = failover;
     this.clientRecords[txId % this.txCapacity] = rec;
     return null;
   }
@@ -1197,7 +1398,7 @@ export class UserAgent {
       const slot = this.requestPool.acquire();
       if (slot < 0) return;
       const q = this.queue.shift()!;
-      const err = this.sendInSlot(slot, q.spec, q.owner, q.ownerId, q.authTries, now);
+      const err = this.sendInSlot(slot, q.spec, q.owner, q.ownerId, q.authTries, now, q.failover);
       if (err !== null) {
         this.warn(now, err.code, `${q.spec.method} not sent: ${err.message}`);
         this.failOwner(q.owner, q.ownerId, 503, now);
@@ -1208,6 +1409,10 @@ export class UserAgent {
   private onFinalResponse(rec: ClientRecord, status: number, now: number): void {
     const view = this.view;
     rec.done = true;
+    // RFC 3263 §4.3: a 503 from one target of a named destination sends the request to the next;
+    // so does a 408 response (failover.ts says why).
+    if (status === 503 && this.failOver(rec, 503, readRetryAfter(view), now)) return;
+    if (status === 408 && this.failOver(rec, 408, -1, now)) return;
     if (status === 401 || status === 407) {
       const auth = rec.owner === 'register' ? this.registrarAuth : this.requestAuth;
       // One answer per challenge (a stale nonce may earn a second): DigestClient's retry policy decides.
@@ -1215,7 +1420,7 @@ export class UserAgent {
       if (auth !== null && rec.authTries < 3 && auth.onResponse(view) === AUTH_RETRY) {
         const spec = rec.spec;
         spec.cseq = this.nextCSeqFor(rec);
-        const err = this.send(spec, rec.owner, rec.ownerId, rec.authTries + 1, now);
+        const err = this.send(spec, rec.owner, rec.ownerId, rec.authTries + 1, now, authRetryMark(rec.txId, rec.failover));
         if (err === null) return;
         this.warn(now, err.code, `${spec.method} retry with credentials not sent: ${err.message}`);
       }
@@ -1240,7 +1445,7 @@ export class UserAgent {
         return;
       case 'notify':
         this.notifierNow = now;
-        this.notifier.onNotifyResponse(rec.ownerId, status, now);
+        this.notifier?.onNotifyResponse(rec.ownerId, status, now);
         return;
       case 'subscribe-fork':
         this.onForkResponse(rec, status);
@@ -1257,9 +1462,66 @@ export class UserAgent {
       if (s !== null) return (s.spec.cseq = Math.max(s.spec.cseq, rec.spec.cseq) + 1);
     }
     if (rec.owner === 'register') return ++this.registerSpec.cseq;
-    if (rec.owner === 'notify') { const n = this.notifier.nextCSeq(rec.ownerId); if (n >= 0) return n; }
+    if (rec.owner === 'notify' && this.notifier !== null) { const n = this.notifier.nextCSeq(rec.ownerId); if (n >= 0) return n; }
     if (rec.owner === 'subscribe-fork') { const f = this.forkOf(rec); if (f !== null) return f.dialog.nextLocalSeq(); }
     return rec.spec.cseq + 1;
+  }
+
+  /**
+   * RFC 3263 §4.3 (failover.ts): `rec` ended in a 503 or a timeout at a named destination; send
+   * the same request as a new transaction (new branch, CSeq + 1 in the same Call-ID) marked as a
+   * retry of `rec`, so the host sends it to the next target. False: not eligible (IP literal, in a
+   * dialog, budget spent) or not sendable; the caller then hands the outcome to the owner as usual.
+   */
+  private failOver(rec: ClientRecord, status: number, retryAfter: number, now: number): boolean {
+    const destination = this.endpoints.get(rec.destId);
+    if (destination === null || !mayFailOver(rec.owner, rec.spec, destination, status, rec.failover.count)) return false;
+    if (rec.owner === 'subscribe') {
+      // A NOTIFY may have made the subscription's dialog already (RFC 6665 §4.1.2.4): it is bound
+      // there. And a SUBSCRIBE of an older attempt (another Call-ID) is not worth reviving.
+      const s = this.subscriptionById(rec.ownerId);
+      if (s === null || s.dialog !== null || s.callId !== rec.spec.callId) return false;
+    }
+    const spec = rec.spec;
+    spec.cseq = this.nextCSeqFor(rec);
+    const mark: FailoverMark = { of: rec.txId, status, retryAfter, count: rec.failover.count + 1, sameTargetAs: -1 };
+    // A fresh digest chain (authTries 0): the next server may challenge with its own nonce, which
+    // the retry policy must treat as a first challenge, not as our password being rejected.
+    const err = this.send(spec, rec.owner, rec.ownerId, 0, now, mark);
+    if (err !== null) {
+      this.warn(now, err.code, `${spec.method} not failed over to the next target: ${err.message}`);
+      return false;
+    }
+    this.events.push({ kind: 'failover', method: spec.method, status, retryAfter, attempt: mark.count, at: now });
+    return true;
+  }
+
+  /**
+   * The host had no next target for failover attempt `rec`: its owner learns what ended the
+   * attempt before it, as it would have without failover (a 503 with its Retry-After, or 408).
+   */
+  private failoverExhausted(rec: ClientRecord, now: number): void {
+    const { status, retryAfter } = rec.failover;
+    if (status !== 503) { this.onFailure(rec, status, now); return; }
+    switch (rec.owner) {
+      case 'register':
+        this.registration?.onResponse(now, { status, grantedExpires: -1, minExpires: -1, retryAfter });
+        return;
+      case 'subscribe':
+        this.subscriptionById(rec.ownerId)?.machine.onSubscribeResponse(now, { status, expires: -1, minExpires: -1, retryAfter });
+        return;
+      case 'publish':
+        this.publications[rec.ownerId]?.onResponse(now, { status, etag: '', expires: -1, minExpires: -1, retryAfter });
+        return;
+      case 'message':
+        this.events.push({ kind: 'message-status', id: rec.ownerId, outcome: 'refused', status, reason: reasonPhrase(status), at: now });
+        return;
+      case 'options':
+        this.events.push({ kind: 'options-status', id: rec.ownerId, status, allow: '', at: now });
+        return;
+      default:
+        this.onFailure(rec, status, now);
+    }
   }
 
   private onFailure(rec: ClientRecord, status: number, now: number): void {
@@ -1305,7 +1567,7 @@ export class UserAgent {
         return;
       case 'notify':
         this.notifierNow = now;
-        this.notifier.onNotifyResponse(ownerId, status, now);
+        this.notifier?.onNotifyResponse(ownerId, status, now);
         return;
       case 'subscribe-fork':
         return; // the fork's notifier ends it with a terminated NOTIFY or its expiry
@@ -1375,6 +1637,7 @@ export class UserAgent {
   private freeSubscription(rec: SubscriptionRecord): void {
     if (rec.dialog !== null) this.dialogs.remove(rec.dialog);
     rec.dialog = null;
+    this.presence?.release(rec.id);
     for (let i = 0; i < this.subscriptions.length; i++) if (this.subscriptions[i] === rec) this.subscriptions[i] = null;
   }
 
@@ -1544,7 +1807,10 @@ export class UserAgent {
 
   private onSubscriptionEvent(s: SubscriptionRecord, e: SubscriptionEvent): void {
     this.events.push({ kind: 'subscription', id: s.id, target: s.target, event: s.event, state: e.to, cause: e.cause, status: e.status, reason: e.reason, at: e.at });
+    // A subscription that no longer delivers shows Unknown, never the last state (user-demands row 6).
+    if (this.presence !== null && !isLive(e.to) && this.presence.forget(s.id, e.at)) this.queuePresence(s);
     if (e.to === 'terminated' || e.to === 'failed' || e.to === 'backing-off') {
+      this.lists?.ended(s.id);
       s.forks.clear();
       if (s.dialog !== null) this.dialogs.remove(s.dialog);
       s.dialog = null;

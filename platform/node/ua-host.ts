@@ -10,9 +10,19 @@
 // `dnsCacheMs`, and sends to the current target. Sends that arrive while resolution runs wait in
 // a bounded queue. A transport failure at the current target (ICMP port unreachable on UDP — seen
 // only on a connected socket, so every named UDP target gets its own connected socket —, a
-// refused or failed TCP/TLS connect) moves to the next target (§4.3) and retries the failed
-// send there once; only then does the UA get handleSendFailed. A name that resolves to nothing
+// refused or failed TCP/TLS connect) moves the send to the next target not yet tried by it
+// (§4.3); only when none is left does the UA get handleSendFailed. A name that resolves to nothing
 // fails every waiting send, and the UA backs off as it would after any transport error.
+//
+// 503 and timeouts (RFC 3263 §4.3, core/ua/failover.ts): only the UA sees responses and Timer F,
+// so it re-sends the request as a new transaction whose transmits carry `failoverOf` (the token
+// that failed) and `failoverRetryAfter`. Every transaction is bound to the target it first went
+// to (retransmissions stay there), so the host knows which target failed, holds it back, and
+// sends the retry to the next target this request has not tried; with none left it calls
+// ua.handleNoNextTarget(token) and the UA hands the original outcome to its owner. A request
+// answering a digest challenge (`sameTargetAs`) goes to the target that challenged. Holds: a 503
+// with Retry-After keeps that target out until then (RFC 3261 §21.5.4), even across a fresh DNS
+// lookup; a 503 without it, a timeout or a transport error only puts it last for `dnsCacheMs`.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
@@ -24,6 +34,7 @@ import { defaultPort } from '../../core/transport/kinds.js';
 import type { DnsResolver } from '../host/socket.js';
 import { NodeDnsResolver, resolveTargets } from './dns.js';
 import { ipFamily } from './addresses.js';
+import { NodeWebSocket, type WebSocketCloseInfo } from './websocket.js';
 
 export interface NodeUaHostOptions {
   /** Local address to bind and advertise (default 127.0.0.1). */
@@ -44,14 +55,37 @@ export interface NodeUaHostOptions {
   readonly dnsQueryTimeoutMs?: number;
   /** Sends held per name while it resolves (default 32); beyond that they fail at once. */
   readonly maxPendingSends?: number;
+  /** Request target of the WebSocket handshake for ws/wss flows (default "/"). */
+  readonly webSocketPath?: string;
+  /** WebSocket ping after this much silence on a ws/wss flow (default 0: off); no pong → flow failed. */
+  readonly webSocketPingIntervalMs?: number;
+  /** Called when a ws/wss flow ends, with why (a refused certificate, a handshake refused, a close code). */
+  readonly onWebSocketClose?: (flow: Endpoint, info: WebSocketCloseInfo) => void;
 }
 
-/** One send to a named endpoint: kept until it went out, failed over once, or was reported. */
+/** One send to a named endpoint: kept until it went out, failed over, or was reported. */
 interface NamedSend {
   readonly bytes: Buffer;
   readonly token: number;
-  /** Already retried on a next target (§4.3): a second failure goes to the UA. */
-  retried: boolean;
+  /** Outgoing.failoverOf: the token whose 503/timeout this request retries (§4.3), or -1. */
+  readonly failoverOf: number;
+  /** Outgoing.failoverRetryAfter: that 503's Retry-After in seconds, or -1. */
+  readonly retryAfter: number;
+  /** Outgoing.sameTargetAs: the token whose digest challenge this answers (its target, RFC 3261 §22.2), or -1. */
+  readonly sameTargetAs: number;
+}
+
+/** The target one transaction (token) of a named endpoint is bound to, and those its request tried before. */
+interface TargetBinding {
+  readonly key: string;
+  readonly target: Target;
+  readonly tried: readonly Target[];
+}
+
+/** A target held back until `until` (host ms). Hard (Retry-After, §21.5.4): not used before; soft: used last. */
+interface TargetHold {
+  readonly until: number;
+  readonly hard: boolean;
 }
 
 /** The targets of one (name, transport, port), in RFC 3263 order, and where failover stands. */
@@ -59,7 +93,6 @@ interface NameEntry {
   readonly endpoint: Endpoint;
   state: 'resolving' | 'ready';
   targets: readonly Target[];
-  index: number;
   expiresAt: number;
   readonly pending: NamedSend[];
 }
@@ -81,9 +114,21 @@ interface StreamTarget {
   readonly unconfirmed: NamedSend[];
 }
 
+/** A WebSocket flow to one resolved target of a name: sends wait as `unconfirmed` until it opens. */
+interface WebSocketTarget {
+  readonly ws: NodeWebSocket;
+  opened: boolean;
+  readonly unconfirmed: NamedSend[];
+}
+
 const DEFAULT_DNS_CACHE_MS = 60_000;
 const DEFAULT_MAX_PENDING = 32;
 const MAX_INFLIGHT = 16;
+/** Token → target bindings kept (oldest dropped first): far more than transactions live at once. */
+const MAX_BINDINGS = 1024;
+const MAX_HOLDS = 256;
+
+const targetKeyOf = (t: Target) => `${t.kind}:${t.address}:${t.port}`;
 
 function firstLine(bytes: Uint8Array): string {
   let end = 0;
@@ -114,6 +159,10 @@ export class NodeUaHost {
   private readonly names = new Map<string, NameEntry>();
   private readonly udpTargets = new Map<string, UdpTarget>();
   private readonly streamTargets = new Map<string, StreamTarget>();
+  private readonly webSocketTargets = new Map<string, WebSocketTarget>();
+  private readonly webSockets = new Map<string, NodeWebSocket>();
+  private readonly bindings = new Map<number, TargetBinding>();
+  private readonly holds = new Map<string, TargetHold>();
 
   private constructor(options: NodeUaHostOptions) {
     this.options = options;
@@ -166,7 +215,13 @@ export class NodeUaHost {
       const bytes = Buffer.from(out.bytes.subarray(out.off, out.off + out.len));
       this.options.onWire?.('>>', firstLine(bytes));
       if (isHostName(ep.address)) {
-        this.sendByName(ep, { bytes, token, retried: false });
+        // RFC 3263 (and RFC 7118 §7 for ws/wss: NAPTR SIP+D2W, SRV _sip._ws / _sips._ws).
+        this.sendByName(ep, { bytes, token, failoverOf: out.failoverOf, retryAfter: out.failoverRetryAfter, sameTargetAs: out.sameTargetAs });
+        continue;
+      }
+      if (ep.transport === 'ws' || ep.transport === 'wss') {
+        // RFC 7118: one SIP message per WebSocket message on a reused flow.
+        if (!this.webSocketTo(ep).send(bytes)) this.reportFailed(token);
         continue;
       }
       const failed = (err: Error | null | undefined) => {
@@ -202,6 +257,46 @@ export class NodeUaHost {
     return socket;
   }
 
+  /** The open WebSocket flow to `ep`, if any (for logs and tests: its counters show what went over it). */
+  webSocketFlow(ep: Endpoint): NodeWebSocket | undefined {
+    return this.webSockets.get(keyOf(ep));
+  }
+
+  /**
+   * The WebSocket flow to `ep`, opened on first use and reused after (RFC 7118 §5: requests
+   * from the server come back on it). Its messages reach the UA whole, like datagrams; its end
+   * is reported like a TCP flow's (handleFlowClosed → re-register).
+   */
+  private webSocketTo(ep: Endpoint): NodeWebSocket {
+    const key = keyOf(ep);
+    const existing = this.webSockets.get(key);
+    if (existing) return existing;
+    const flow: Endpoint = { transport: ep.transport, address: ep.address, port: ep.port };
+    const host = this;
+    const ws = new NodeWebSocket({
+      address: ep.address,
+      port: ep.port,
+      path: this.options.webSocketPath,
+      tls: ep.transport === 'wss' ? { ...this.options.tls } : undefined,
+      pingIntervalMs: this.options.webSocketPingIntervalMs,
+      onMessage(bytes, off, len) {
+        if (host.closed) return;
+        host.options.onWire?.('<<', firstLine(bytes.subarray(off, off + len)));
+        host.ua.handleDatagram(bytes, off, len, flow, host.now());
+        host.drain();
+      },
+      onClose(info) {
+        if (host.webSockets.get(key) === this) host.webSockets.delete(key);
+        if (host.closed) return;
+        host.options.onWebSocketClose?.(flow, info);
+        host.ua.handleFlowClosed(flow, host.now());
+        host.drain();
+      },
+    });
+    this.webSockets.set(key, ws);
+    return ws;
+  }
+
   private attach(socket: Socket, flow: Endpoint): void {
     this.flows.set(keyOf(flow), socket);
     socket.on('data', (chunk: Buffer) => {
@@ -229,7 +324,7 @@ export class NodeUaHost {
       entry = undefined;
     }
     if (entry === undefined) {
-      entry = { endpoint: { transport: ep.transport, address: ep.address, port: ep.port }, state: 'resolving', targets: [], index: 0, expiresAt: 0, pending: [] };
+      entry = { endpoint: { transport: ep.transport, address: ep.address, port: ep.port }, state: 'resolving', targets: [], expiresAt: 0, pending: [] };
       this.names.set(key, entry);
       this.resolveName(key, entry);
     }
@@ -241,7 +336,7 @@ export class NodeUaHost {
       else this.reportFailed(send.token);
       return;
     }
-    this.sendToCurrent(key, entry, send);
+    this.route(key, entry, send);
   }
 
   private resolveName(key: string, entry: NameEntry): void {
@@ -259,7 +354,7 @@ export class NodeUaHost {
       host,
       port: noPort ? -1 : ep.port,
       transport: viaNaptr ? null : ep.transport,
-      secure: ep.transport === 'tls',
+      secure: ep.transport === 'tls' || ep.transport === 'wss',
     };
     void resolveTargets(this.dns, machine, request, { queryTimeoutMs: this.options.dnsQueryTimeoutMs }).then((list) => {
       if (this.closed || this.names.get(key) !== entry) return;
@@ -274,34 +369,123 @@ export class NodeUaHost {
       }
       entry.state = 'ready';
       entry.targets = list.slice();
-      entry.index = 0;
       entry.expiresAt = this.now() + (this.options.dnsCacheMs ?? DEFAULT_DNS_CACHE_MS);
-      for (const s of waiting) this.sendToCurrent(key, entry, s);
+      for (const s of waiting) this.route(key, entry, s);
     });
   }
 
-  private sendToCurrent(key: string, entry: NameEntry, send: NamedSend): void {
-    const target = entry.targets[entry.index];
-    if (target === undefined) {
-      // Every target failed: report, and resolve afresh next time.
-      if (this.names.get(key) === entry) this.names.delete(key);
-      this.reportFailed(send.token);
+  /**
+   * Sends `send` to its transaction's target: the one it is bound to (a retransmission, §17.1),
+   * else — for a first transmit — the first target in RFC 3263 order that is not held back and
+   * not yet tried by this request. A failover retry (`failoverOf` ≥ 0, core/ua/failover.ts)
+   * first holds back the target the failed attempt was bound to (§4.3; RFC 3261 §21.5.4).
+   */
+  private route(key: string, entry: NameEntry, send: NamedSend): void {
+    const bound = this.bindings.get(send.token);
+    if (bound !== undefined && bound.key === key) {
+      this.sendTo(key, entry, bound.target, send);
       return;
     }
+    // Credentials answer one server's challenge (its nonce): that server, held back or not.
+    const challenged = send.sameTargetAs >= 0 ? this.bindings.get(send.sameTargetAs) : undefined;
+    if (challenged !== undefined && challenged.key === key) {
+      this.bind(send.token, challenged);
+      this.sendTo(key, entry, challenged.target, send);
+      return;
+    }
+    let tried: readonly Target[] = [];
+    if (send.failoverOf >= 0) {
+      const failed = this.bindings.get(send.failoverOf);
+      if (failed !== undefined && failed.key === key) {
+        if (send.retryAfter >= 0) this.hold(failed.target, send.retryAfter * 1000, true);
+        else this.hold(failed.target, this.options.dnsCacheMs ?? DEFAULT_DNS_CACHE_MS, false);
+        tried = [...failed.tried, failed.target];
+      }
+    }
+    const target = this.pick(entry, tried);
+    if (target === undefined) {
+      // Every target is tried or held back: the UA gets the outcome (§4.3, last paragraph).
+      if (send.failoverOf >= 0) this.reportNoNextTarget(send.token);
+      else this.reportFailed(send.token);
+      return;
+    }
+    this.bind(send.token, { key, target, tried });
+    this.sendTo(key, entry, target, send);
+  }
+
+  private sendTo(key: string, entry: NameEntry, target: Target, send: NamedSend): void {
     if (target.kind === 'udp') this.sendUdpTarget(key, entry, target, send);
+    else if (target.kind === 'ws' || target.kind === 'wss') this.sendWebSocketTarget(key, entry, target, send);
     else this.writeStreamTarget(key, entry, target, send);
   }
 
-  /** §4.3: `target` failed at the transport: the next target, and one retry there per send. */
+  /** The first usable target in list order, skipping `tried` and hard holds; soft-held ones only when nothing else is left. */
+  private pick(entry: NameEntry, tried: readonly Target[]): Target | undefined {
+    const now = this.now();
+    let last: Target | undefined;
+    for (const t of entry.targets) {
+      const k = targetKeyOf(t);
+      if (tried.some((x) => targetKeyOf(x) === k)) continue;
+      const h = this.holds.get(k);
+      if (h !== undefined && h.until > now) {
+        if (!h.hard && last === undefined) last = t;
+        continue;
+      }
+      return t;
+    }
+    return last;
+  }
+
+  private hold(target: Target, ms: number, hard: boolean): void {
+    const k = targetKeyOf(target);
+    const now = this.now();
+    const until = now + ms;
+    const had = this.holds.get(k);
+    // A Retry-After in force is never shortened or softened by a later, vaguer failure.
+    if (had !== undefined && had.hard && had.until > now && (!hard || had.until >= until)) return;
+    this.holds.delete(k);
+    this.holds.set(k, { until, hard });
+    if (this.holds.size > MAX_HOLDS) {
+      for (const [hk, h] of this.holds) if (h.until <= now) this.holds.delete(hk);
+      while (this.holds.size > MAX_HOLDS) this.holds.delete(this.holds.keys().next().value!);
+    }
+  }
+
+  private bind(token: number, binding: TargetBinding): void {
+    this.bindings.delete(token);
+    this.bindings.set(token, binding);
+    if (this.bindings.size > MAX_BINDINGS) this.bindings.delete(this.bindings.keys().next().value!);
+  }
+
+  /** §4.3: `target` failed at the transport: each send moves to the next target its request has not tried. */
   private failover(key: string, seen: NameEntry, target: Target, sends: readonly NamedSend[]): void {
     // A socket outlives a cache refresh of its name: act on the entry in use now.
     const entry = this.names.get(key) ?? seen;
-    // Only the first report of this target's failure moves on; later ones find it moved already.
-    if (entry.targets[entry.index] === target) entry.index++;
+    // Put last for later requests (until the list is looked up again), as the old index did.
+    this.hold(target, this.options.dnsCacheMs ?? DEFAULT_DNS_CACHE_MS, false);
     for (const s of sends) {
-      if (s.retried) this.reportFailed(s.token);
-      else this.sendToCurrent(key, entry, { bytes: s.bytes, token: s.token, retried: true });
+      const b = this.bindings.get(s.token);
+      const tried = b !== undefined && b.key === key ? [...b.tried, b.target] : [target];
+      const next = this.pick(entry, tried);
+      if (next === undefined) {
+        // Every target failed: report, and resolve afresh next time.
+        if (this.names.get(key) === entry) this.names.delete(key);
+        if (s.failoverOf >= 0) this.reportNoNextTarget(s.token);
+        else this.reportFailed(s.token);
+        continue;
+      }
+      this.bind(s.token, { key, target: next, tried });
+      this.sendTo(key, entry, next, s);
     }
+  }
+
+  /** handleNoNextTarget outside the pollTransmit loop that may be running now. */
+  private reportNoNextTarget(token: number): void {
+    queueMicrotask(() => {
+      if (this.closed) return;
+      this.ua.handleNoNextTarget(token, this.now());
+      this.drain();
+    });
   }
 
   /** handleSendFailed outside the pollTransmit loop that may be running now. */
@@ -411,6 +595,60 @@ export class NodeUaHost {
     });
   }
 
+  /**
+   * A WebSocket flow to one target of a name (RFC 7118 §7 resolution). The handshake's Host and,
+   * for wss, the TLS server name are the name the UA asked for (RFC 5922 §4.1), not the address.
+   * A flow that never opens fails over what waited for it; one that opened and then ends is the
+   * UA's flow failure, reported under the name the UA knows it by.
+   */
+  private sendWebSocketTarget(key: string, entry: NameEntry, target: Target, send: NamedSend): void {
+    const targetKey = `${key}>${target.kind}:${target.address}:${target.port}`;
+    let t = this.webSocketTargets.get(targetKey);
+    if (t === undefined) {
+      const flow = entry.endpoint;
+      const host = this;
+      const secure = target.kind === 'wss';
+      const made: WebSocketTarget = {
+        opened: false,
+        unconfirmed: [],
+        ws: new NodeWebSocket({
+          address: target.address,
+          port: target.port,
+          host: `${entry.endpoint.address}:${target.port}`,
+          path: this.options.webSocketPath,
+          tls: secure ? { servername: entry.endpoint.address, ...this.options.tls } : undefined,
+          pingIntervalMs: this.options.webSocketPingIntervalMs,
+          onOpen() { made.opened = true; made.unconfirmed.length = 0; },
+          onMessage(bytes, off, len) {
+            if (host.closed) return;
+            host.options.onWire?.('<<', firstLine(bytes.subarray(off, off + len)));
+            host.ua.handleDatagram(bytes, off, len, flow, host.now());
+            host.drain();
+          },
+          onClose(info) {
+            if (host.webSocketTargets.get(targetKey) === made) host.webSocketTargets.delete(targetKey);
+            if (host.closed) return;
+            host.options.onWebSocketClose?.(flow, info);
+            if (!made.opened) {
+              host.failover(key, entry, target, made.unconfirmed.splice(0));
+              return;
+            }
+            host.ua.handleFlowClosed(flow, host.now());
+            host.drain();
+          },
+        }),
+      };
+      t = made;
+      this.webSocketTargets.set(targetKey, made);
+    }
+    if (!t.opened) {
+      const same = t.unconfirmed.findIndex((p) => p.token === send.token);
+      if (same >= 0) t.unconfirmed.splice(same, 1);
+      t.unconfirmed.push(send);
+    }
+    if (!t.ws.send(send.bytes)) this.reportFailed(send.token);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -419,10 +657,16 @@ export class NodeUaHost {
     this.flows.clear();
     for (const t of this.streamTargets.values()) t.socket.destroy();
     this.streamTargets.clear();
+    for (const ws of this.webSockets.values()) ws.close();
+    this.webSockets.clear();
+    for (const t of this.webSocketTargets.values()) t.ws.close();
+    this.webSocketTargets.clear();
     for (const t of this.udpTargets.values()) t.socket.close();
     this.udpTargets.clear();
     for (const e of this.names.values()) e.pending.length = 0;
     this.names.clear();
+    this.bindings.clear();
+    this.holds.clear();
     this.udp?.close();
     this.server?.close();
   }

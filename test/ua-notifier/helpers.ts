@@ -2,7 +2,7 @@
 // and a scripted watcher (a FakePeer) that sends SUBSCRIBEs by hand and answers NOTIFYs as told.
 import { MemoryNet, type FakePeer, type UaNode } from '../ua/memory-net.js';
 import { H } from '../../core/sip/header-ids.js';
-import type { Endpoint, UaConfig } from '../../core/ua/index.js';
+import { notifierModule, type Endpoint, type UaConfig } from '../../core/ua/index.js';
 
 export const ALICE: Endpoint = { transport: 'udp', address: '10.0.0.1', port: 5060 };
 export const BOB: Endpoint = { transport: 'udp', address: '10.0.0.2', port: 5070 };
@@ -12,6 +12,8 @@ export function pair(bobExtra: Partial<UaConfig> = {}): { net: MemoryNet; alice:
   const net = new MemoryNet();
   const alice = net.addUa({ aor: 'sip:alice@10.0.0.1', registrar: null, localAddress: ALICE.address, localPort: ALICE.port }, 11);
   const bob = net.addUa({ aor: BOB_AOR, registrar: null, localAddress: BOB.address, localPort: BOB.port, ...bobExtra }, 22);
+  // Bob is the notifier of these tests (the role is opt-in: UserAgent.enableNotifier).
+  bob.ua.enableNotifier(notifierModule);
   return { net, alice, bob };
 }
 

@@ -9,11 +9,13 @@ import type { Metafile } from 'esbuild';
 export const BUDGET_GZIP_BYTES = 60 * 1024;
 
 /**
- * The 60 KiB target is not met yet (66 KiB on 2026-11-25: the UA alone is 56 KB minified). Until
- * it is, the size may not grow past this ceiling: a regression guard, not the target — the
- * build still prints FAIL against the target, and --check-budget still fails on it.
+ * The 60 KiB target is not met (64.4 KiB on 2026-11-26: the user agent alone is 53 KB minified,
+ * after the notifier role, the INVITE ACK builder and resource lists became opt-in modules and
+ * private member names are renamed). Until it is met, the size may not grow past this ceiling —
+ * a regression guard with about 1.6 KB of headroom, not the target: the build still prints FAIL
+ * against the target, and --check-budget still fails on it.
  */
-export const SIZE_CEILING_GZIP_BYTES = 70 * 1024;
+export const SIZE_CEILING_GZIP_BYTES = 66 * 1024;
 
 export interface BudgetCheck {
   readonly gzipBytes: number;

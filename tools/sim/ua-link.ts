@@ -8,7 +8,7 @@
 //   registrar                      REGISTER (digest), PUBLISH our PIDF, SUBSCRIBE through the
 //                                  server (Kamailio's presence module notifies). The UA publishes
 //                                  presence only, so a call shows as the RPID on-the-phone activity.
-import { UserAgent, Outgoing } from '../../core/ua/index.js';
+import { UserAgent, Outgoing, notifierModule } from '../../core/ua/index.js';
 import type { Endpoint, UaConfig } from '../../core/ua/index.js';
 import type { UaEvent } from '../../core/ua/events.js';
 import type { RegistrationState as IndicatorRegistration } from '../../core/indicators/input.js';
@@ -219,6 +219,7 @@ export class UaLink implements PhoneLink {
       // Peer to peer there is no presence server: each phone answers SUBSCRIBEs for its own
       // presence and dialog state (RFC 3856 §5); the colleague's phone is the only watcher there is.
       const now = nodeClock.now();
+      this.ua.enableNotifier(notifierModule);
       this.ua.serve('presence', { policy: 'everyone' });
       this.ua.serve('dialog', { policy: 'everyone' });
       this.ua.notify('presence', PIDF_TYPE, pidfBody(this.aor, this.presence), now);
