@@ -18,6 +18,7 @@ import { BlfKeys, BlfKeyUpdate, BlfState as DialogBlfState, DEFAULT_BLF_KEYS_CON
 import { MwiLamps } from '../packages/mwi.js';
 import { MessagesWaiting } from '../packages/message-summary.js';
 import { BuddySource, BuddySubscription, BuddyTable, DEFAULT_BUDDY_TABLE_LIMITS } from '../presence/buddies.js';
+import type { PresenceStates } from '../presence/presence-states.js';
 import { utf8Encode, utf8Length } from '../bytes/utf8.js';
 
 /** What a subscription of the UA feeds. */
@@ -92,12 +93,22 @@ export class PhoneState {
   private readonly watches = new Map<number, Watch>();
   private readonly effect: PhoneStateEffect = { changed: false, resubscribe: -1 };
   private readonly typeBytes = new Uint8Array(CONTENT_TYPE_SCRATCH);
+  private presenceStates: PresenceStates | null = null;
 
   constructor(options: PhoneStateOptions) {
     this.input = initialIndicatorInput(options.identity, options.blfKeys);
     this.blf = new BlfKeys({ ...DEFAULT_BLF_KEYS_CONFIG, keys: options.blfKeys });
     this.mwi = new MwiLamps(1);
     this.buddies = new BuddyTable({ ...DEFAULT_BUDDY_TABLE_LIMITS, maxBuddies: options.maxBuddies ?? DEFAULT_BUDDY_TABLE_LIMITS.maxBuddies });
+  }
+
+  /**
+   * The table the UA keeps presence in (ua.trackPresence(states)): buddies then follow `presence`
+   * events, read from that table, instead of `notify` events with a copy of the body — the
+   * allocation-free path (bench/presence.ts).
+   */
+  usePresenceStates(states: PresenceStates): void {
+    this.presenceStates = states;
   }
 
   /** Key `index` monitors `target` (its dialog state); it shows Unknown until notified. */
@@ -161,6 +172,13 @@ export class PhoneState {
       case 'notify':
         this.onNotify(e.subscriptionId, e.event, e.contentType, e.body, now);
         break;
+      case 'presence': {
+        const w = this.watches.get(e.subscriptionId);
+        const s = this.presenceStates?.get(e.subscriptionId);
+        if (w === undefined || w.kind !== 'buddy' || s === undefined) return effect;
+        this.buddies.onPresenceState(w.index, s, now);
+        break;
+      }
       default:
         return effect;
     }

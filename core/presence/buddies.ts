@@ -12,6 +12,7 @@ import { PresenceDisplay, EffectivePresence, composeEffectivePresence } from './
 import { ContentTypeValue, decodeContentType } from '../sip/decode/content-type.js';
 import { ResourceStatus, type ResourceList } from './rls/resource-list.js';
 import { ByteSlot } from './rls/byte-slot.js';
+import type { PresenceState } from './presence-states.js';
 
 export const BuddySource = { None: 0, Direct: 1, List: 2 } as const;
 export type BuddySource = typeof BuddySource[keyof typeof BuddySource];
@@ -162,6 +163,24 @@ export class BuddyTable {
     // computed now because the document is gone by then.
     b.displayAfterUntil = eff.untilMs === eff.untilMs ? composeEffectivePresence(doc, eff.untilMs, this.lang, this.effective).state : b.display;
     // A NOTIFY with state means the subscription delivers (it may still say pending elsewhere).
+    if (b.subscription !== BuddySubscription.Pending) b.subscription = BuddySubscription.Active;
+    b.reason.clear();
+    b.updatedAt = now;
+    return BuddyUpdate.Applied;
+  }
+
+  /**
+   * The state the UA already composed from a PIDF NOTIFY (ua.trackPresence, presence-states.ts):
+   * copied into the buddy's preallocated fields, so a presence update allocates nothing end to end.
+   */
+  onPresenceState(slot: number, state: PresenceState, now: number): BuddyUpdate {
+    const b = this.buddies[slot];
+    if (b === undefined || !b.inUse) return BuddyUpdate.NoBuddy;
+    b.display = state.display;
+    b.activities = state.activities;
+    b.untilMs = state.untilMs;
+    b.displayAfterUntil = state.displayAfterUntil;
+    b.note.copyFrom(state.note);
     if (b.subscription !== BuddySubscription.Pending) b.subscription = BuddySubscription.Active;
     b.reason.clear();
     b.updatedAt = now;

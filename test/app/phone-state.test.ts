@@ -6,6 +6,7 @@ import { PhoneState } from '../../core/app/phone-state.js';
 import type { UaEvent } from '../../core/ua/events.js';
 import type { SubscriptionState } from '../../core/event/states.js';
 import { PresenceDisplay } from '../../core/presence/documents/pidf-effective.js';
+import { PresenceApply, PresenceStates } from '../../core/presence/presence-states.js';
 
 const te = new TextEncoder();
 const BOB = 'sip:bob@127.0.0.1';
@@ -107,6 +108,27 @@ test('buddy presence from PIDF; a terminated subscription forgets it (unknown, n
   p.onUaEvent(sub(11, 'terminated', 0, 'noresource'), 2);
   assert.is(b.display, PresenceDisplay.Unknown);
   assert.is(b.reason.text(), 'noresource');
+});
+
+test('buddy presence from the UA\'s presence table (ua.trackPresence): a `presence` event copies the state, no body', () => {
+  const p = phone();
+  const slot = p.addBuddy(BOB, 'Bob');
+  p.watch(11, 'buddy', slot);
+  const states = new PresenceStates({ maxStates: 4 });
+  p.usePresenceStates(states);
+  p.onUaEvent(sub(11, 'active'), 0);
+  // What the UA does on a PIDF NOTIFY of subscription 11: apply() into its table, then the event.
+  const type = te.encode('application/pidf+xml');
+  const pidf = te.encode(`<?xml version="1.0"?><presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="${BOB}"><tuple id="t"><status><basic>open</basic></status></tuple><dm:person id="p"><rpid:activities><rpid:on-the-phone/></rpid:activities><dm:note>on a call</dm:note></dm:person></presence>`);
+  assert.is(states.apply(11, type, 0, type.length, pidf, 0, pidf.length, 1), PresenceApply.Changed);
+  p.onUaEvent({ kind: 'presence', subscriptionId: 11, target: BOB }, 1);
+  const b = p.buddies.buddies[slot]!;
+  assert.is(b.display, PresenceDisplay.OnThePhone, 'the person\'s on-the-phone wins over the open tuple');
+  assert.is(b.note.text(), 'on a call');
+  // A presence event for a subscription that is not a buddy's changes no buddy.
+  p.onUaEvent({ kind: 'presence', subscriptionId: 12, target: ALICE }, 2);
+  assert.is(b.display, PresenceDisplay.OnThePhone);
+  assert.is(b.updatedAt, 1);
 });
 
 test('events for subscriptions nobody watches are ignored', () => {

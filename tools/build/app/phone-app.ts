@@ -7,6 +7,7 @@
 // IndicatorLayout), which keeps io-ts off the device.
 import { UserAgent, Outgoing, type UaConfig, type UaEvent } from '../../../core/ua/index.js';
 import { PhoneState } from '../../../core/app/phone-state.js';
+import { PresenceStates } from '../../../core/presence/presence-states.js';
 import { IndicatorEngine, type IndicatorLayout } from '../../../core/indicators/engine.js';
 import { IndicatorScheduler } from '../../../core/indicators/scheduler.js';
 import type { BlfState } from '../../../core/indicators/input.js';
@@ -187,6 +188,11 @@ export class PhoneApp {
   private onBound(): void {
     if (this.ua !== null || this.closed) return;
     this.ua = new UserAgent({ ...this.config.ua, localPort: this.udp.port, random: Math.random });
+    // Presence NOTIFYs become state inside the UA (no body copy, no event per NOTIFY): the
+    // buddy table reads it from there on `presence` events.
+    const states = new PresenceStates({ maxStates: Math.max(1, this.buddySlots.length) });
+    this.ua.trackPresence(states);
+    this.state.usePresenceStates(states);
     if (this.config.ua.registrar !== null) this.ua.register(this.host.clock.now());
     else this.subscribeKeys();
     this.pump();
@@ -303,6 +309,14 @@ export class PhoneApp {
         if (e.state === 'failed' || e.state === 'terminated') this.host.log?.('info', `${w.event} of ${w.target}: ${e.state} (${e.cause} ${e.status} ${e.reason})`);
       }
     } else if (e.kind === 'notify' && e.subscriptionId !== null) {
+      const w = this.watches.get(e.subscriptionId);
+      if (w !== undefined) {
+        this.notifies++;
+        this.notifiesByEvent[w.event] = (this.notifiesByEvent[w.event] ?? 0) + 1;
+      }
+    } else if (e.kind === 'presence') {
+      // A presence NOTIFY the UA turned into state (trackPresence); NOTIFYs that repeat the state
+      // raise no event and are not counted.
       const w = this.watches.get(e.subscriptionId);
       if (w !== undefined) {
         this.notifies++;
