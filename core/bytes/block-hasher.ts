@@ -85,3 +85,22 @@ export abstract class BlockHasher implements Hasher {
     this.reset();
   }
 }
+
+/** Writes `count` 32-bit words as big-endian bytes (SHA-1 and SHA-2 digests, FIPS 180-4 §3.1). */
+export function writeWordsBigEndian(words: Int32Array, count: number, out: Uint8Array, off: number): void {
+  for (let k = 0; k < count; k++) {
+    const v = words[k]!;
+    out[off + 4 * k] = (v >>> 24) & 255;
+    out[off + 4 * k + 1] = (v >>> 16) & 255;
+    out[off + 4 * k + 2] = (v >>> 8) & 255;
+    out[off + 4 * k + 3] = v & 255;
+  }
+}
+
+/** The 16 big-endian words of the 64-byte block at buf[p] into w[0..15] (FIPS 180-4 §6.1.2, §6.2.2 step 1). */
+export function loadBlockBigEndian(buf: Uint8Array, p: number, w: Int32Array): void {
+  for (let t = 0; t < 16; t++) {
+    const q = p + 4 * t;
+    w[t] = (buf[q]! << 24) | (buf[q + 1]! << 16) | (buf[q + 2]! << 8) | buf[q + 3]!;
+  }
+}

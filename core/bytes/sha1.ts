@@ -2,7 +2,7 @@
 // WebSocket opening handshake (Sec-WebSocket-Accept = base64(SHA-1(key + GUID))), where it only
 // proves the server read our key. Incremental: reset / update(buf, off, len) / digest(out, off);
 // no allocation after construction.
-import { BlockHasher } from './block-hasher.js';
+import { BlockHasher, loadBlockBigEndian, writeWordsBigEndian } from './block-hasher.js';
 import { toHex } from './hex.js';
 
 // §5.3.1: initial hash value.
@@ -23,23 +23,13 @@ export class Sha1 extends BlockHasher {
   }
 
   protected writeDigest(out: Uint8Array, off: number): void {
-    const h = this.h;
-    for (let k = 0; k < 5; k++) {
-      const v = h[k];
-      out[off + 4 * k] = (v >>> 24) & 255;
-      out[off + 4 * k + 1] = (v >>> 16) & 255;
-      out[off + 4 * k + 2] = (v >>> 8) & 255;
-      out[off + 4 * k + 3] = v & 255;
-    }
+    writeWordsBigEndian(this.h, 5, out, off);
   }
 
   /** §6.1.2: one 64-byte block at buf[p]. */
   protected compress(buf: Uint8Array, p: number): void {
     const w = this.w;
-    for (let t = 0; t < 16; t++) {
-      const q = p + 4 * t;
-      w[t] = (buf[q] << 24) | (buf[q + 1] << 16) | (buf[q + 2] << 8) | buf[q + 3];
-    }
+    loadBlockBigEndian(buf, p, w);
     for (let t = 16; t < 80; t++) {
       const x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
       w[t] = (x << 1) | (x >>> 31);

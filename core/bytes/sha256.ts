@@ -1,6 +1,6 @@
 // SHA-256, FIPS 180-4 §6.2. Needed for RFC 7616 / RFC 8760 digest (algorithm=SHA-256[-sess]).
 // Incremental: reset / update(buf, off, len) / digest(out, off); no allocation after construction.
-import { BlockHasher } from './block-hasher.js';
+import { BlockHasher, loadBlockBigEndian, writeWordsBigEndian } from './block-hasher.js';
 import { toHex } from './hex.js';
 
 // §4.2.2: first 32 bits of the fractional parts of the cube roots of the first 64 primes.
@@ -34,23 +34,13 @@ export class Sha256 extends BlockHasher {
   }
 
   protected writeDigest(out: Uint8Array, off: number): void {
-    const h = this.h;
-    for (let k = 0; k < 8; k++) {
-      const v = h[k];
-      out[off + 4 * k] = (v >>> 24) & 255;
-      out[off + 4 * k + 1] = (v >>> 16) & 255;
-      out[off + 4 * k + 2] = (v >>> 8) & 255;
-      out[off + 4 * k + 3] = v & 255;
-    }
+    writeWordsBigEndian(this.h, 8, out, off);
   }
 
   /** §6.2.2: one 64-byte block at buf[p]. */
   protected compress(buf: Uint8Array, p: number): void {
     const w = this.w;
-    for (let t = 0; t < 16; t++) {
-      const q = p + 4 * t;
-      w[t] = (buf[q] << 24) | (buf[q + 1] << 16) | (buf[q + 2] << 8) | buf[q + 3];
-    }
+    loadBlockBigEndian(buf, p, w);
     for (let t = 16; t < 64; t++) {
       const x = w[t - 15];
       const y = w[t - 2];

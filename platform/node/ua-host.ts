@@ -34,7 +34,7 @@ import { defaultPort } from '../../core/transport/kinds.js';
 import type { DnsResolver } from '../host/socket.js';
 import { NodeDnsResolver, resolveTargets } from './dns.js';
 import { ipFamily } from './addresses.js';
-import { NodeWebSocket, type WebSocketCloseInfo } from './websocket.js';
+import { NodeWebSocket, type NodeWebSocketOptions, type WebSocketCloseInfo } from './websocket.js';
 
 export interface NodeUaHostOptions {
   /** Local address to bind and advertise (default 127.0.0.1). */
@@ -272,13 +272,29 @@ export class NodeUaHost {
     const existing = this.webSockets.get(key);
     if (existing) return existing;
     const flow: Endpoint = { transport: ep.transport, address: ep.address, port: ep.port };
+    const ws = this.openWebSocket(ep.address, ep.port, undefined, ep.transport === 'wss' ? { ...this.options.tls } : undefined, flow, (self) => {
+      if (this.webSockets.get(key) === self) this.webSockets.delete(key);
+      return true;
+    });
+    this.webSockets.set(key, ws);
+    return ws;
+  }
+
+  /**
+   * A WebSocket flow whose messages reach the UA as `flow` (whole, like datagrams). On its end,
+   * `ended` forgets it and says whether the UA saw it open: then the end is the UA's flow failure
+   * (handleFlowClosed); otherwise the caller has failed over what waited for it.
+   */
+  private openWebSocket(address: string, port: number, hostHeader: string | undefined, tls: NodeWebSocketOptions['tls'], flow: Endpoint, ended: (ws: NodeWebSocket) => boolean, onOpen?: () => void): NodeWebSocket {
     const host = this;
-    const ws = new NodeWebSocket({
-      address: ep.address,
-      port: ep.port,
+    return new NodeWebSocket({
+      address,
+      port,
+      host: hostHeader,
       path: this.options.webSocketPath,
-      tls: ep.transport === 'wss' ? { ...this.options.tls } : undefined,
+      tls,
       pingIntervalMs: this.options.webSocketPingIntervalMs,
+      onOpen,
       onMessage(bytes, off, len) {
         if (host.closed) return;
         host.options.onWire?.('<<', firstLine(bytes.subarray(off, off + len)));
@@ -286,15 +302,14 @@ export class NodeUaHost {
         host.drain();
       },
       onClose(info) {
-        if (host.webSockets.get(key) === this) host.webSockets.delete(key);
+        const wasFlow = ended(this);
         if (host.closed) return;
         host.options.onWebSocketClose?.(flow, info);
+        if (!wasFlow) return;
         host.ua.handleFlowClosed(flow, host.now());
         host.drain();
       },
     });
-    this.webSockets.set(key, ws);
-    return ws;
   }
 
   private attach(socket: Socket, flow: Endpoint): void {
@@ -605,39 +620,17 @@ export class NodeUaHost {
     const targetKey = `${key}>${target.kind}:${target.address}:${target.port}`;
     let t = this.webSocketTargets.get(targetKey);
     if (t === undefined) {
-      const flow = entry.endpoint;
-      const host = this;
       const secure = target.kind === 'wss';
-      const made: WebSocketTarget = {
-        opened: false,
-        unconfirmed: [],
-        ws: new NodeWebSocket({
-          address: target.address,
-          port: target.port,
-          host: `${entry.endpoint.address}:${target.port}`,
-          path: this.options.webSocketPath,
-          tls: secure ? { servername: entry.endpoint.address, ...this.options.tls } : undefined,
-          pingIntervalMs: this.options.webSocketPingIntervalMs,
-          onOpen() { made.opened = true; made.unconfirmed.length = 0; },
-          onMessage(bytes, off, len) {
-            if (host.closed) return;
-            host.options.onWire?.('<<', firstLine(bytes.subarray(off, off + len)));
-            host.ua.handleDatagram(bytes, off, len, flow, host.now());
-            host.drain();
-          },
-          onClose(info) {
-            if (host.webSocketTargets.get(targetKey) === made) host.webSocketTargets.delete(targetKey);
-            if (host.closed) return;
-            host.options.onWebSocketClose?.(flow, info);
-            if (!made.opened) {
-              host.failover(key, entry, target, made.unconfirmed.splice(0));
-              return;
-            }
-            host.ua.handleFlowClosed(flow, host.now());
-            host.drain();
-          },
-        }),
-      };
+      const unconfirmed: NamedSend[] = [];
+      const ws = this.openWebSocket(target.address, target.port, `${entry.endpoint.address}:${target.port}`,
+        secure ? { servername: entry.endpoint.address, ...this.options.tls } : undefined, entry.endpoint,
+        (self) => {
+          if (this.webSocketTargets.get(targetKey)?.ws === self) this.webSocketTargets.delete(targetKey);
+          if (!made.opened && !this.closed) this.failover(key, entry, target, unconfirmed.splice(0));
+          return made.opened;
+        },
+        () => { made.opened = true; unconfirmed.length = 0; });
+      const made: WebSocketTarget = { ws, opened: false, unconfirmed };
       t = made;
       this.webSocketTargets.set(targetKey, made);
     }

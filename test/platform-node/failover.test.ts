@@ -12,18 +12,8 @@ import { NodeUaHost } from '../../platform/node/ua-host.js';
 import type { DnsRecord, DnsResolver } from '../../platform/host/index.js';
 import type { UaEvent } from '../../core/ua/index.js';
 import { delay, until } from './helpers.js';
+import { ZoneResolver } from './sip-fakes.js';
 
-type Rr = 'A' | 'AAAA' | 'SRV' | 'NAPTR';
-
-class ZoneResolver implements DnsResolver {
-  readonly asked: string[] = [];
-  constructor(private readonly zone: Record<string, readonly DnsRecord[]>) {}
-  resolve(options: { host: string; rrtype?: Rr }, done: (e: Error | null, r?: readonly DnsRecord[]) => void): void {
-    const key = `${options.rrtype ?? 'A'} ${options.host}`;
-    this.asked.push(key);
-    setImmediate(() => done(null, this.zone[key] ?? []));
-  }
-}
 
 function zone(transport: 'udp' | 'tcp', ports: readonly number[]): ZoneResolver {
   const records: Record<string, DnsRecord[]> = {

@@ -7,50 +7,13 @@ import * as assert from 'uvu/assert';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { NodeUaHost } from '../../platform/node/ua-host.js';
-import type { DnsRecord, DnsResolver } from '../../platform/host/index.js';
+import type { DnsResolver } from '../../platform/host/index.js';
 import type { UaEvent } from '../../core/ua/index.js';
 import { signal, until } from './helpers.js';
+import { ZoneResolver, deadTcpPort, deadUdpPort, okFor } from './sip-fakes.js';
 
-type Rr = 'A' | 'AAAA' | 'SRV' | 'NAPTR';
-
-/** Answers from a zone table, asynchronously, logging every question (unknown names: no records). */
-class ZoneResolver implements DnsResolver {
-  readonly asked: string[] = [];
-  constructor(private readonly zone: Record<string, readonly DnsRecord[]>) {}
-  resolve(options: { host: string; rrtype?: Rr }, done: (e: Error | null, r?: readonly DnsRecord[]) => void): void {
-    const key = `${options.rrtype ?? 'A'} ${options.host}`;
-    this.asked.push(key);
-    setImmediate(() => done(null, this.zone[key] ?? []));
-  }
-}
-
-/** A hand-written 200 for a REGISTER: Via, From, Call-ID, CSeq and Contact echoed, To tagged. */
-function okFor(request: string): string {
-  const lines = request.split('\r\n');
-  const echo = lines.filter((l) => /^(via|v|from|f|call-id|i|cseq):/i.test(l));
-  const to = lines.find((l) => /^(to|t):/i.test(l)) ?? 'To: <sip:x@pbx.test>';
-  const contact = lines.find((l) => /^(contact|m):/i.test(l));
-  return ['SIP/2.0 200 OK', ...echo, `${to};tag=srv1`, ...(contact ? [`${contact};expires=60`] : []), 'Content-Length: 0', '', ''].join('\r\n');
-}
 
 const isRegister = (text: string) => text.startsWith('REGISTER ');
-
-/** A free loopback port with nothing listening on it (bound, then closed at once). */
-async function deadUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function deadTcpPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function startUa(dns: DnsResolver | undefined, registrar: string, transport: 'udp' | 'tcp', events: UaEvent[], onRegistration: (e: Extract<UaEvent, { kind: 'registration' }>) => void, maxPendingSends?: number): Promise<NodeUaHost> {
   return NodeUaHost.start({

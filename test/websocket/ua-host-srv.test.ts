@@ -8,19 +8,10 @@ import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { NodeUaHost } from '../../platform/node/ua-host.js';
-import type { DnsRecord, DnsResolver } from '../../platform/host/index.js';
 import type { UaEvent } from '../../core/ua/index.js';
 import { signal, until } from '../platform-node/helpers.js';
+import { ZoneResolver, deadTcpPort, okFor } from '../platform-node/sip-fakes.js';
 
-class ZoneResolver implements DnsResolver {
-  readonly asked: string[] = [];
-  constructor(private readonly zone: Record<string, readonly DnsRecord[]>) {}
-  resolve(options: { host: string; rrtype?: 'A' | 'AAAA' | 'SRV' | 'NAPTR' }, done: (e: Error | null, r?: readonly DnsRecord[]) => void): void {
-    const key = `${options.rrtype ?? 'A'} ${options.host}`;
-    this.asked.push(key);
-    setImmediate(() => done(null, this.zone[key] ?? []));
-  }
-}
 
 /** The smallest WebSocket server that carries SIP: RFC 6455 handshake, masked client text frames in, unmasked frames out. */
 class SipWebSocketServer {
@@ -87,24 +78,10 @@ class SipWebSocketServer {
   }
 }
 
-function okFor(request: string): string {
-  const lines = request.split('\r\n');
-  const echo = lines.filter((l) => /^(via|v|from|f|call-id|i|cseq):/i.test(l));
-  const to = lines.find((l) => /^(to|t):/i.test(l)) ?? 'To: <sip:x@pbx.test>';
-  const contact = lines.find((l) => /^(contact|m):/i.test(l));
-  return ['SIP/2.0 200 OK', ...echo, `${to};tag=ws1`, ...(contact ? [`${contact};expires=60`] : []), 'Content-Length: 0', '', ''].join('\r\n');
-}
 
-async function deadTcpPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('ws registrar by name: SRV _sip._ws → the first target refuses → the second registers; its MESSAGE comes back on the flow and is answered', async () => {
-  const server = new SipWebSocketServer((text, send) => { if (text.startsWith('REGISTER ')) send(okFor(text)); });
+  const server = new SipWebSocketServer((text, send) => { if (text.startsWith('REGISTER ')) send(okFor(text, 'ws1')); });
   let host: NodeUaHost | null = null;
   try {
     const livePort = await server.listen();
