@@ -23,4 +23,15 @@ test('two UAs exchange OPTIONS and MESSAGE inside QuickJS, with the same event t
   console.log(`    QuickJS: UA bundle ${(inEngine.bundleBytes / 1024).toFixed(1)} KiB, heap ${(inEngine.heapUsed / 1024).toFixed(1)} KiB after the run`);
 });
 
+test('peer-to-peer presence inside QuickJS: bob serves it (enableNotifier), alice tracks it (trackPresence)', async () => {
+  const code = await bundleForEngine(join(here, 'quickjs-entry.ts'));
+  const inEngine = await runInQuickJS<string[]>(code, 'presence');
+  const onNode = twoPhones(true);
+  assert.equal(inEngine.result, onNode);
+  // PresenceDisplay: Offline 1, Available 2 (core/presence/documents/pidf-effective.ts).
+  assert.ok(onNode.includes('alice:presence-state:2:at my desk:1'), onNode.join(' '));
+  assert.ok(onNode.includes('alice:presence-state:1:gone home:2'), onNode.join(' '));
+  assert.ok(onNode.some((t) => t.startsWith('bob:watcher:')), 'bob saw alice as a watcher');
+});
+
 test.run();
