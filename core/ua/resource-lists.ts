@@ -61,6 +61,8 @@ const DIALOG_NAMES: Readonly<Record<DialogState, ListResourceDialogs['state']>> 
 };
 
 const NO_BODY = new Uint8Array(0);
+// RFC 3261 §7.3.1: a header folded over lines means the same as one line with a space.
+const FOLD = /\r?\n[ \t]+/g;
 
 class TrackedList {
   subscriptionId = -1;
@@ -202,7 +204,7 @@ export class ResourceListSubscriptions {
       tracked.reported[slot]!.copyFrom(entry.uri);
       tracked.reportedText[slot] = uri;
       const isNested = part >= 0 && reader.partIsList(part);
-      const contentType = part >= 0 && reader.partTypeOff[part]! >= 0 ? decodeText(reader.buffer, reader.partTypeOff[part]!, reader.partTypeEnd[part]! - reader.partTypeOff[part]!) : '';
+      const contentType = part >= 0 && reader.partTypeOff[part]! >= 0 ? decodeText(reader.buffer, reader.partTypeOff[part]!, reader.partTypeEnd[part]! - reader.partTypeOff[part]!).replace(FOLD, ' ') : '';
       const body = part >= 0 && !isNested ? reader.buffer.slice(reader.partBodyOff[part]!, reader.partBodyEnd[part]!) : NO_BODY;
       this.port.event({
         kind: 'list-resource', subscriptionId: tracked.subscriptionId, event, list: listUri, uri, name: entry.name.text(),

@@ -327,7 +327,9 @@ export class ResourceList {
       this.applyList(reader.child, slot);
       // A nested list is "available" when its subscription is; its members carry the presence.
       if (inst.state === InstanceState.Active) target.display = PresenceDisplay.Unknown;
-    } else {
+    } else if (!reader.partIs(part, 'application', 'dialog-info+xml')) {
+      // Dialog-info parts (RFC 4662 over the dialog package) are read by their consumer, not by
+      // this presence table: only a part nobody can read is unreadable.
       this.unreadableParts++;
     }
   }
