@@ -124,7 +124,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
   );
   if (!b.pass) {
     const top = b.largest.slice(0, 6).map((f) => `${f.folder} ${group(f.bytes)} B`).join(', ');
-    process.stdout.write(`  over by ${group(b.gzipBytes - b.limit)} B; largest (minified, before gzip): ${top}\n`);
+    process.stdout.write(`  over by ${group(b.gzipBytes - b.limit)} B; largest (esbuild-minified, before terser and gzip): ${top}\n`);
   }
   return !b.pass && args.checkBudget ? 1 : 0;
 }

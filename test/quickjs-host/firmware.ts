@@ -1,5 +1,5 @@
 // Shared by the boot tests: the sim-desk firmware application bundled exactly as a QuickJS
-// firmware build is (tools/build's esbuild configuration and host-API check), and its config.
+// firmware build is (tools/build's esbuild configuration, host-API check and terser pass), and its config.
 import { fileURLToPath } from 'node:url';
 import { bundleEntry } from '../../tools/build/bundle.js';
 import { ENGINES, type EngineId } from '../../tools/build/engines.js';

@@ -1,7 +1,8 @@
 // The size budget of issue #7: core + presence + page-mode IM ≤ 60 KB min+gzip. It is measured
 // on a bundle of exactly the budgeted module groups (core-modules.ts), built with the same
-// esbuild configuration as the firmware, so board features outside the budget (BLF, MWI, lamps,
-// display, keys, MSRP, resource lists, IMDN) neither hide nor inflate it.
+// esbuild configuration and terser pass as the firmware (bundle.ts), so board features outside
+// the budget (BLF, MWI, lamps, display, keys, MSRP, resource lists, IMDN) neither hide nor
+// inflate it.
 // KB here is 1024 bytes; the limit is printed in bytes so nobody has to guess.
 
 import type { Metafile } from 'esbuild';
@@ -9,13 +10,15 @@ import type { Metafile } from 'esbuild';
 export const BUDGET_GZIP_BYTES = 60 * 1024;
 
 /**
- * The 60 KiB target is not met (64.4 KiB on 2026-11-26: the user agent alone is 53 KB minified,
- * after the notifier role, the INVITE ACK builder and resource lists became opt-in modules and
- * private member names are renamed). Until it is met, the size may not grow past this ceiling —
- * a regression guard with about 1.6 KB of headroom, not the target: the build still prints FAIL
- * against the target, and --check-budget still fails on it.
+ * The 60 KiB target is not met: 66,122 B (64.6 KiB) at 02:47 UTC on 2026-11-26, with terser after
+ * esbuild (terser-pass.ts takes ~4.4 KB off: esbuild alone gives 70,503 B). The user agent alone
+ * is 59 KB esbuild-minified, after the notifier role, the INVITE ACK builder and resource lists
+ * became opt-in modules and private member names are renamed; it was growing while this was
+ * measured (64,251 B at 02:26 UTC). Until the target is met, the size may not grow past this
+ * ceiling — a regression guard with about 1.5 KB of headroom, not the target: the build still
+ * prints FAIL against the target, and --check-budget still fails on it.
  */
-export const SIZE_CEILING_GZIP_BYTES = 66 * 1024;
+export const SIZE_CEILING_GZIP_BYTES = 67_600;
 
 export interface BudgetCheck {
   readonly gzipBytes: number;
@@ -23,7 +26,7 @@ export interface BudgetCheck {
   readonly limit: number;
   readonly pass: boolean;
   readonly modules: readonly string[];
-  /** Folders by minified bytes in the bundle, largest first: where to look when it fails. */
+  /** Folders by esbuild-minified bytes (before terser), largest first: where to look when it fails. */
   readonly largest: readonly { readonly folder: string; readonly bytes: number }[];
 }
 

@@ -1,5 +1,6 @@
 // The esbuild configuration for firmware bundles: one place, so the CLI, the tests and the
-// size budget all measure the same thing.
+// size budget all measure the same thing. For a device engine, terser then minifies esbuild's
+// output once more (terser-pass.ts).
 
 import { build, type BuildFailure, type Message, type Metafile } from 'esbuild';
 import { Ok, Err, type Result } from '../../core/result.js';
@@ -7,9 +8,12 @@ import type { EngineProfile } from './engines.js';
 import { findHostApiUses, hostApiDefines, nodeBuiltinGuard, displayPath, unmarkHostApis } from './host-api.js';
 import type { SourceMapV3 } from './source-map.js';
 import { manglePattern, renamablePrivateNames } from './private-names.js';
+import { terserPass } from './terser-pass.js';
+import { terserCacheDir } from './terser-cache.js';
 
 export interface BundleOutput {
   readonly bytes: Uint8Array;
+  /** esbuild's: its per-input `bytesInOutput` are esbuild-minified sizes, before terser. */
   readonly metafile: Metafile;
 }
 
@@ -18,6 +22,11 @@ export interface BundleRequest {
   readonly engine: EngineProfile;
   /** Project root: resolution base and the origin of paths in messages. */
   readonly root: string;
+  /**
+   * `false` skips the terser pass the engine otherwise gets: for a test that only needs code
+   * that runs (and the host-API check), never for what ships, the budget or the boot tests.
+   */
+  readonly terser?: boolean;
 }
 
 function formatMessage(root: string, m: Message): string {
@@ -42,7 +51,8 @@ function privateNames(root: string): Promise<string[] | null> {
   return names;
 }
 
-/** Bundles `entry` for `engine`: es2022, minified, tree-shaken. Never throws on a bad build. */
+/** Bundles `entry` for `engine`: es2022, minified (esbuild, then terser for a device engine),
+ *  tree-shaken. Never throws on a bad build. */
 export async function bundleEntry(req: BundleRequest): Promise<Result<BundleOutput, string[]>> {
   const { engine, root } = req;
   // Private member names are renamed too (private-names.ts says which and why).
@@ -85,6 +95,14 @@ export async function bundleEntry(req: BundleRequest): Promise<Result<BundleOutp
     return Err(uses.map((u) => `${u.file}:${u.line}:${u.column}: uses ${u.global}, which the ${engine.id} engine does not have`));
   }
   const text = unmarkHostApis(js.text);
-  const bytes = text === js.text ? js.contents : new TextEncoder().encode(text);
-  return Ok({ bytes, metafile: result.metafile });
+  // The check above ran on esbuild's output with esbuild's source map, so its messages name
+  // the sources; terser only removes and renames, it cannot add a use of a global. The bundle
+  // ships without a source map, so there is no map to carry through terser.
+  if (!(req.terser ?? engine.terser)) {
+    const bytes = text === js.text ? js.contents : new TextEncoder().encode(text);
+    return Ok({ bytes, metafile: result.metafile });
+  }
+  const minified = await terserPass(text, engine.format, terserCacheDir(root));
+  if (!minified.ok) return Err(minified.val);
+  return Ok({ bytes: new TextEncoder().encode(minified.val), metafile: result.metafile });
 }

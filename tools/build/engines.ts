@@ -14,6 +14,13 @@ export interface EngineProfile {
   readonly missingGlobals: readonly string[];
   /** Whether `node:*` and other Node built-in module imports may reach the bundle. */
   readonly nodeBuiltins: boolean;
+  /**
+   * Whether terser minifies esbuild's output once more (bundle.ts). Device engines: yes, the
+   * bundle's size is the flash and RAM budget of issue #7 (QuickJS even keeps each live
+   * function's source text in its heap). Node: no, it runs on hosts with RAM to spare, no budget
+   * is measured on it, and a build stays seconds faster.
+   */
+  readonly terser: boolean;
 }
 
 // A bare embedded engine has none of these (see the device-engine notes: bellard's QuickJS and
@@ -32,9 +39,9 @@ const DEVICE_MISSING: readonly string[] = [
 ];
 
 export const ENGINES: Readonly<Record<EngineId, EngineProfile>> = {
-  quickjs: { id: 'quickjs', format: 'iife', platform: 'neutral', extension: '.js', missingGlobals: DEVICE_MISSING, nodeBuiltins: false },
-  xs: { id: 'xs', format: 'iife', platform: 'neutral', extension: '.js', missingGlobals: DEVICE_MISSING, nodeBuiltins: false },
-  node: { id: 'node', format: 'esm', platform: 'node', extension: '.mjs', missingGlobals: [], nodeBuiltins: true },
+  quickjs: { id: 'quickjs', format: 'iife', platform: 'neutral', extension: '.js', missingGlobals: DEVICE_MISSING, nodeBuiltins: false, terser: true },
+  xs: { id: 'xs', format: 'iife', platform: 'neutral', extension: '.js', missingGlobals: DEVICE_MISSING, nodeBuiltins: false, terser: true },
+  node: { id: 'node', format: 'esm', platform: 'node', extension: '.mjs', missingGlobals: [], nodeBuiltins: true, terser: false },
 };
 
 export const ENGINE_IDS = Object.keys(ENGINES) as EngineId[];
