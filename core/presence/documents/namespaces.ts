@@ -12,15 +12,19 @@ export const NS_WATCHERINFO = ascii('urn:ietf:params:xml:ns:watcherinfo'); // RF
 
 /** Small codes for the namespaces the presence readers switch on. */
 export const Ns = { Other: 0, Pidf: 1, Rpid: 2, Cipid: 3, DataModel: 4, PidfIm: 5 } as const;
+/** Number of Ns codes (tables indexed by code are this long). */
+export const NS_CODE_COUNT = 6;
 export type Ns = typeof Ns[keyof typeof Ns];
 
-const TABLE: ReadonlyArray<readonly [Uint8Array, Ns]> = [
+/** The URI → code table, for XmlReader.setNamespaceCodes (the codes are then known per declaration). */
+export const PRESENCE_NAMESPACE_CODES: ReadonlyArray<readonly [Uint8Array, Ns]> = [
   [NS_PIDF, Ns.Pidf], [NS_RPID, Ns.Rpid], [NS_CIPID, Ns.Cipid], [NS_DATA_MODEL, Ns.DataModel], [NS_PIDF_IM, Ns.PidfIm],
 ];
 
 /** Code of a namespace index from the reader (element or attribute namespace). */
 export function namespaceCode(reader: XmlReader, ns: number): Ns {
-  const count = TABLE.length;
-  for (let i = 0; i < count; i++) if (reader.namespaceIs(ns, TABLE[i]![0])) return TABLE[i]![1];
+  const table = PRESENCE_NAMESPACE_CODES;
+  const count = table.length;
+  for (let i = 0; i < count; i++) if (reader.namespaceIs(ns, table[i]![0])) return table[i]![1];
   return Ns.Other;
 }

@@ -4,7 +4,7 @@
 // everything under them are skipped (RFC 3863 §4.1.7: ignore what is not understood).
 import { XmlReader, XmlToken, XmlError } from '../../xml/reader.js';
 import { ascii, bytesEqual } from '../../xml/bytes.js';
-import { Ns, NS_PIDF, namespaceCode } from './namespaces.js';
+import { Ns, NS_PIDF, NS_CODE_COUNT, PRESENCE_NAMESPACE_CODES } from './namespaces.js';
 import { Basic, DEFAULT_PIDF_LIMITS, NOTE_OF_DOCUMENT, NOTE_OF_PERSON, PidfDocument, PresenceHolder, type PidfLimits } from './pidf-model.js';
 import { activityCode, moodCode, privacyCode, NO_VALUE } from './rpid-vocabulary.js';
 import { parseRfc3339Into } from './timestamp.js';
@@ -19,13 +19,15 @@ export const PresenceDocError = {
 } as const;
 export type PresenceDocError = typeof PresenceDocError[keyof typeof PresenceDocError];
 
-const Role = {
-  Skip: 0, Root: 1, Presence: 2, Tuple: 3, Status: 4, Basic: 5, Contact: 6, Note: 7, Timestamp: 8,
-  Person: 9, Activities: 10, ActivityValue: 11, ActivityOther: 12, Mood: 13, MoodValue: 14, MoodOther: 15,
-  PlaceType: 16, PlaceTypeValue: 17, PlaceTypeOther: 18, Privacy: 19, PrivacyValue: 20,
-  DisplayName: 21, Card: 22, Icon: 23, Homepage: 24, ImStatus: 25,
-} as const;
-type Role = typeof Role[keyof typeof Role];
+// A `const enum`: esbuild writes the roles into the code as literals (an object's properties
+// would be looked up on every use in an interpreter).
+const enum Role {
+  Skip = 0, Root = 1, Presence = 2, Tuple = 3, Status = 4, Basic = 5, Contact = 6, Note = 7, Timestamp = 8,
+  Person = 9, Activities = 10, ActivityValue = 11, ActivityOther = 12, Mood = 13, MoodValue = 14, MoodOther = 15,
+  PlaceType = 16, PlaceTypeValue = 17, PlaceTypeOther = 18, Privacy = 19, PrivacyValue = 20,
+  DisplayName = 21, Card = 22, Icon = 23, Homepage = 24, ImStatus = 25,
+}
+const ROLE_COUNT = Role.ImStatus + 1;
 
 const ANY = -1;
 const ANY_NAME = null;
@@ -75,19 +77,22 @@ const RULE_NS = Int8Array.from(ROLE_RULES, ([, ns]) => ns);
 const RULE_NAME: readonly (Uint8Array | null)[] = ROLE_RULES.map(([, , name]) => (name === null ? null : ascii(name)));
 const RULE_ROLE = Uint8Array.from(ROLE_RULES, ([, , , role]) => role);
 const RULE_NAME_LENGTH = Int16Array.from(RULE_NAME, (name) => (name === null ? -1 : name.length));
-// The rules that apply under each parent role, in table order: an element is matched against
-// a handful of rules, not all of them (in an interpreter each rule looked at is paid for).
-const ROLE_COUNT = Math.max(...Object.values(Role)) + 1;
-const RULES_FROM = new Uint8Array(ROLE_COUNT + 1);
-const RULES_BY_PARENT = new Uint8Array(ROLE_RULES.reduce((n, [parents]) => n + parents.length, 0));
-{
-  let at = 0;
-  for (let parent = 0; parent < ROLE_COUNT; parent++) {
-    RULES_FROM[parent] = at;
-    for (let r = 0; r < RULE_COUNT; r++) if ((RULE_PARENTS[r]! & (1 << parent)) !== 0) RULES_BY_PARENT[at++] = r;
+const RULE_NAME_FIRST = Uint8Array.from(RULE_NAME, (name) => (name === null ? 0 : name[0]!));
+// The rules that apply to (parent role, namespace code), in table order: the reader gives the
+// element's namespace as a code, so an element is matched against the two or three rules of its
+// namespace under its parent, not all of them (in an interpreter each rule looked at is paid for).
+const RULES_FROM = new Uint8Array(ROLE_COUNT * NS_CODE_COUNT + 1);
+const RULES_BY_KEY: number[] = [];
+for (let parent = 0; parent < ROLE_COUNT; parent++) {
+  for (let ns = 0; ns < NS_CODE_COUNT; ns++) {
+    RULES_FROM[parent * NS_CODE_COUNT + ns] = RULES_BY_KEY.length;
+    for (let r = 0; r < RULE_COUNT; r++) {
+      if ((RULE_PARENTS[r]! & (1 << parent)) !== 0 && (RULE_NS[r] === ANY || RULE_NS[r] === ns)) RULES_BY_KEY.push(r);
+    }
   }
-  RULES_FROM[ROLE_COUNT] = at;
 }
+RULES_FROM[ROLE_COUNT * NS_CODE_COUNT] = RULES_BY_KEY.length;
+const RULES = Uint8Array.from(RULES_BY_KEY);
 
 const ATTR_ENTITY = ascii('entity');
 const ATTR_ID = ascii('id');
@@ -103,7 +108,6 @@ const TRUE = ascii('true');
 const CLOSED = ascii('closed');
 
 const NO_HOLDER = -3;
-const NS_CACHE = 24;
 
 export class PidfReader {
   readonly document: PidfDocument;
@@ -114,8 +118,6 @@ export class PidfReader {
   private readonly holders: Int16Array;
   /** Pool offset where the text of the element at each depth starts. */
   private readonly textStart: Int32Array;
-  private readonly nsCacheUri = new Int32Array(NS_CACHE);
-  private readonly nsCacheCode = new Int8Array(NS_CACHE);
   /** Where times are parsed to: a double returned from a call would be boxed (one allocation per timestamp). */
   private readonly time = new Float64Array(1);
 
@@ -124,6 +126,8 @@ export class PidfReader {
     this.xml = new XmlReader({ maxBytes: limits.maxBytes, maxDepth: 24, maxAttributes: 24, maxNamespaces: 24 });
     // Indentation between elements is never kept (element text is trimmed): not worth a token.
     this.xml.skipBlankText = true;
+    // Each namespace declaration is matched against the PIDF family once; elements then carry a code.
+    this.xml.setNamespaceCodes(PRESENCE_NAMESPACE_CODES);
     const depth = this.xml.limits.maxDepth + 1;
     this.roles = new Uint8Array(depth);
     this.holders = new Int16Array(depth);
@@ -132,99 +136,92 @@ export class PidfReader {
 
   /** Reads buf[start, end) into `document`; returns PresenceDocError.None or the failure. */
   read(buf: Uint8Array, start = 0, end = buf.length): PresenceDocError {
-    const doc = this.document;
-    const xml = this.xml;
-    const pool = doc.pool;
+    // `var`, declared once: QuickJS gives each let/const a TDZ slot, set again each time its block
+    // is entered and checked on each read, and this loop body runs for every token.
+    var doc = this.document;
+    var xml = this.xml;
+    var pool = doc.pool;
     doc.clear();
     xml.reset(buf, start, end);
     this.xmlError = XmlError.None;
     this.errorPosition = -1;
-    this.nsCacheUri.fill(-1);
-    this.roles[0] = Role.Root;
-    this.holders[0] = NO_HOLDER;
+    var roles = this.roles;
+    var holders = this.holders;
+    var textStart = this.textStart;
+    roles[0] = Role.Root;
+    holders[0] = NO_HOLDER;
+    var kind = 0, depth = 0, role: Role = Role.Skip, parentRole = 0, holder = 0, key = 0, last = 0;
+    var localStart = 0, localLength = 0, k = 0, r = 0, length = 0, i = 0, name: Uint8Array;
 
-    const roles = this.roles;
-    for (let kind = xml.next(); kind !== END_DOCUMENT; kind = xml.next()) {
-      if (kind === TOKEN_ERROR) {
-        this.xmlError = xml.error;
-        this.errorPosition = xml.errorPosition;
-        return PresenceDocError.Xml;
-      }
-      const depth = xml.depth;
-      if (kind === START_ELEMENT) {
-        const parentRole = roles[depth - 1]! as Role;
-        const role = parentRole === ROLE_SKIP ? ROLE_SKIP : this.roleOf(parentRole);
+    for (kind = xml.next(); kind !== Tok.EndDocument; kind = xml.next()) {
+      if (kind === Tok.Start) {
+        depth = xml.depth;
+        parentRole = roles[depth - 1]!;
+        role = Role.Skip;
+        if (parentRole !== Role.Skip) {
+          // The element's role: the first rule for (parent role, namespace) whose name matches.
+          key = parentRole * NS_CODE_COUNT + xml.namespaceCode;
+          last = RULES_FROM[key + 1]!;
+          localStart = xml.localStart;
+          localLength = xml.localEnd - localStart;
+          for (k = RULES_FROM[key]!; k < last; k++) {
+            r = RULES[k]!;
+            length = RULE_NAME_LENGTH[r]!;
+            if (length >= 0) {
+              if (length !== localLength || buf[localStart] !== RULE_NAME_FIRST[r]) continue;
+              name = RULE_NAME[r]!;
+              i = 0;
+              while (buf[localStart + i] === name[i] && ++i < length);
+              if (i !== length) continue;
+            }
+            role = RULE_ROLE[r]! as Role;
+            break;
+          }
+        }
         if (depth === 1 && role !== Role.Presence) {
           this.errorPosition = xml.nameStart;
           return PresenceDocError.WrongRoot;
         }
-        if (role === ROLE_SKIP && xml.attributeCount > 0 && this.mustUnderstand()) doc.mustUnderstandSkipped++;
-        let holder = this.holders[depth - 1]!;
-        let effectiveRole: Role = role;
+        if (role === Role.Skip) {
+          if (xml.attributeCount > 0 && this.mustUnderstand()) doc.mustUnderstandSkipped++;
+          roles[depth] = Role.Skip;
+          continue;
+        }
+        holder = holders[depth - 1]!;
         if (role === Role.Tuple) {
           holder = this.startTuple();
-          if (holder === NO_HOLDER) effectiveRole = Role.Skip;
+          if (holder === NO_HOLDER) role = Role.Skip;
         } else if (role === Role.Person) {
-          if (doc.hasPerson) { doc.dropped++; effectiveRole = Role.Skip; holder = NO_HOLDER; } else {
+          if (doc.hasPerson) { doc.dropped++; role = Role.Skip; holder = NO_HOLDER; } else {
             doc.hasPerson = true;
             holder = NOTE_OF_PERSON;
             this.readId(doc.person.id);
           }
         } else if (role === Role.Presence) {
-          const i = xml.findAttribute(ATTR_ENTITY, null);
+          i = xml.findAttribute(ATTR_ENTITY, null);
           if (i >= 0) this.setFromAttribute(doc.entity, i);
         }
-        roles[depth] = effectiveRole;
-        this.holders[depth] = holder;
-        this.textStart[depth] = pool.used;
-        if (STARTS[effectiveRole] === 1) this.onStart(effectiveRole, holder);
+        roles[depth] = role;
+        holders[depth] = holder;
+        textStart[depth] = pool.used;
+        if (STARTS[role] === 1) this.onStart(role, holder);
         continue;
       }
-      if (kind === END_ELEMENT) {
-        const role = roles[depth]! as Role;
-        if (HAS_TEXT[role] === 1) this.onTextEnd(role, this.holders[depth]!, this.textStart[depth]!, pool.used);
+      if (kind === Tok.End) {
+        depth = xml.depth;
+        role = roles[depth]! as Role;
+        if (HAS_TEXT[role] === 1) this.onTextEnd(role, holders[depth]!, textStart[depth]!, pool.used);
         continue;
       }
-      // Whitespace between elements is most of the Text tokens: one table look-up decides.
-      if ((kind === TEXT || kind === CDATA) && HAS_TEXT[roles[depth]!] === 1) pool.appendToken(xml);
+      if (kind === Tok.Error) {
+        this.xmlError = xml.error;
+        this.errorPosition = xml.errorPosition;
+        return PresenceDocError.Xml;
+      }
+      // Text under an element whose text is kept (one table look-up decides).
+      if ((kind === Tok.Text || kind === Tok.CData) && HAS_TEXT[roles[xml.depth]!] === 1) pool.appendToken(xml);
     }
     return PresenceDocError.None;
-  }
-
-  private roleOf(parentRole: Role): Role {
-    const xml = this.xml;
-    const ns = this.namespaceCodeOf(xml.namespace);
-    const buf = xml.buffer;
-    const localStart = xml.localStart;
-    const localLength = xml.localEnd - localStart;
-    const last = RULES_FROM[parentRole + 1]!;
-    for (let k = RULES_FROM[parentRole]!; k < last; k++) {
-      const r = RULES_BY_PARENT[k]!;
-      const ruleNs = RULE_NS[r]!;
-      if (ruleNs !== ANY && ruleNs !== ns) continue;
-      const length = RULE_NAME_LENGTH[r]!;
-      if (length >= 0) {
-        if (length !== localLength) continue;
-        const name = RULE_NAME[r]!;
-        let i = 0;
-        while (i < length && buf[localStart + i] === name[i]) i++;
-        if (i !== length) continue;
-      }
-      return RULE_ROLE[r]! as Role;
-    }
-    return Role.Skip;
-  }
-
-  // Namespace code per binding, cached for the document: a binding is identified by the
-  // position of its URI in the input (indices are reused after a scope ends).
-  private namespaceCodeOf(ns: number): Ns {
-    if (ns < 0 || ns >= NS_CACHE) return namespaceCode(this.xml, ns);
-    const uriStart = this.xml.namespaceUriStart(ns);
-    if (this.nsCacheUri[ns] === uriStart) return this.nsCacheCode[ns]! as Ns;
-    const code = namespaceCode(this.xml, ns);
-    this.nsCacheUri[ns] = uriStart;
-    this.nsCacheCode[ns] = code;
-    return code;
   }
 
   private mustUnderstand(): boolean {
@@ -243,22 +240,23 @@ export class PidfReader {
     return undefined;
   }
 
+  // The per-element helpers below declare their locals with `var` (see read()).
   private startTuple(): number {
-    const doc = this.document;
+    var doc = this.document;
     if (doc.tupleCount >= doc.limits.maxTuples) { doc.dropped++; return NO_HOLDER; }
-    const index = doc.tupleCount++;
+    var index = doc.tupleCount++;
     this.readId(doc.tuples[index]!.id);
     return index;
   }
 
   private readId(span: Span): void {
-    const i = this.xml.findAttribute(ATTR_ID, null);
+    var i = this.xml.findAttribute(ATTR_ID, null);
     if (i >= 0) this.setFromAttribute(span, i);
   }
 
   private setFromAttribute(span: Span, attribute: number): void {
-    const pool = this.document.pool;
-    const at = pool.appendAttribute(this.xml, attribute);
+    var pool = this.document.pool;
+    var at = pool.appendAttribute(this.xml, attribute);
     if (at >= 0) span.set(pool.trimmedStart(at, pool.used), pool.trimmedEnd(at, pool.used));
   }
 
@@ -276,23 +274,23 @@ export class PidfReader {
   }
 
   private onStart(role: Role, holderIndex: number): void {
-    const xml = this.xml;
-    const holder = this.holder(holderIndex);
-    const doc = this.document;
+    var xml = this.xml;
+    var holder = this.holder(holderIndex);
+    var doc = this.document;
     switch (role) {
       case Role.Contact: {
         if (holder === undefined) return;
-        const i = xml.findAttribute(ATTR_PRIORITY, null);
+        var i = xml.findAttribute(ATTR_PRIORITY, null);
         if (i >= 0) holder.priority = parseQValue(xml.buffer, xml.attrValueStartAt(i), xml.attrValueEndAt(i));
         return;
       }
       case Role.Note: {
         if (doc.noteCount >= doc.limits.maxNotes) { doc.dropped++; return; }
-        const note = doc.notes[doc.noteCount]!;
+        var note = doc.notes[doc.noteCount]!;
         note.owner = holderIndex === NO_HOLDER ? NOTE_OF_DOCUMENT : holderIndex;
         note.lang.clear();
         note.text.clear();
-        const i = xml.findAttribute(ATTR_LANG, XML_NS_URI);
+        var i = xml.findAttribute(ATTR_LANG, XML_NS_URI);
         // The lang goes into the pool before the text; the text span starts after it.
         if (i >= 0) this.setFromAttribute(note.lang, i);
         this.textStart[xml.depth] = doc.pool.used;
@@ -306,24 +304,24 @@ export class PidfReader {
         holder.activitiesUntilMs = this.time[0]!;
         return;
       case Role.ActivityValue: {
-        const code = activityCode(xml.buffer, xml.localStart, xml.localEnd);
+        var code = activityCode(xml.buffer, xml.localStart, xml.localEnd);
         if (holder !== undefined && code !== NO_VALUE) holder.activities |= 1 << code;
         return;
       }
       case Role.MoodValue: {
-        const code = moodCode(xml.buffer, xml.localStart, xml.localEnd);
+        var code = moodCode(xml.buffer, xml.localStart, xml.localEnd);
         if (holder !== undefined && code !== NO_VALUE && holder.mood === NO_VALUE) holder.mood = code;
         return;
       }
       case Role.PrivacyValue: {
-        const code = privacyCode(xml.buffer, xml.localStart, xml.localEnd);
+        var code = privacyCode(xml.buffer, xml.localStart, xml.localEnd);
         if (holder !== undefined && code !== NO_VALUE) holder.privacy |= 1 << code;
         return;
       }
       case Role.PlaceTypeValue: {
         if (holder === undefined || !holder.placeType.isEmpty) return;
-        const pool = doc.pool;
-        const at = pool.appendBytes(xml.buffer, xml.localStart, xml.localEnd);
+        var pool = doc.pool;
+        var at = pool.appendBytes(xml.buffer, xml.localStart, xml.localEnd);
         if (at >= 0) holder.placeType.set(at, pool.used);
         return;
       }
@@ -333,15 +331,15 @@ export class PidfReader {
   }
 
   private onTextEnd(role: Role, holderIndex: number, start: number, end: number): void {
-    const doc = this.document;
-    const pool = doc.pool;
-    const s = pool.trimmedStart(start, end);
-    const e = pool.trimmedEnd(s, end);
-    const holder = this.holder(holderIndex);
+    var doc = this.document;
+    var pool = doc.pool;
+    var s = pool.trimmedStart(start, end);
+    var e = pool.trimmedEnd(s, end);
+    var holder = this.holder(holderIndex);
     switch (role) {
       case Role.Note: {
         // The note slot was claimed in onStart only if there was room.
-        const index = doc.noteCount;
+        var index = doc.noteCount;
         if (index < doc.limits.maxNotes && doc.notes[index]!.owner === (holderIndex === NO_HOLDER ? NOTE_OF_DOCUMENT : holderIndex)) {
           doc.notes[index]!.text.set(s, e);
           doc.noteCount++;
@@ -387,10 +385,10 @@ const HAS_TEXT = new Uint8Array(ROLE_COUNT);
 for (const r of TEXT_ROLES) HAS_TEXT[r] = 1;
 const STARTS = new Uint8Array(ROLE_COUNT);
 for (const r of START_ROLES) STARTS[r] = 1;
-// Token and role numbers as plain constants (a property read each time otherwise, in an interpreter).
-const END_DOCUMENT = XmlToken.EndDocument, TOKEN_ERROR = XmlToken.Error, START_ELEMENT = XmlToken.StartElement;
-const END_ELEMENT = XmlToken.EndElement, TEXT = XmlToken.Text, CDATA = XmlToken.CData;
-const ROLE_SKIP = Role.Skip;
+// Token numbers as literals in the code (see Role); the check below fails to compile if they drift.
+const enum Tok { Error = 0, Start = 1, End = 2, Text = 3, CData = 4, EndDocument = 8 }
+void ([XmlToken.Error, XmlToken.StartElement, XmlToken.EndElement, XmlToken.Text, XmlToken.CData, XmlToken.EndDocument] satisfies
+  [Tok.Error, Tok.Start, Tok.End, Tok.Text, Tok.CData, Tok.EndDocument]);
 
 // RFC 3261 §25.1: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ) → thousandths, -1 if bad.
 function parseQValue(buf: Uint8Array, start: number, end: number): number {

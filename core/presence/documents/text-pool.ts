@@ -2,8 +2,10 @@
 // the model holds [start, end) spans into it. Parsing the next document reuses the pool, so
 // reading NOTIFY after NOTIFY allocates nothing.
 import { XmlReader, XmlToken } from '../../xml/reader.js';
-import { isXmlWhitespace, utf8ToString } from '../../xml/bytes.js';
+import { utf8ToString } from '../../xml/bytes.js';
 
+// Methods run per text and attribute of every document: locals are `var`, as QuickJS sets and
+// checks a TDZ slot for each let/const on every call.
 export class TextPool {
   readonly bytes: Uint8Array;
   used = 0;
@@ -22,7 +24,7 @@ export class TextPool {
   /** Appends the reader's current Text/CData token (decoded). Returns false when full. */
   appendToken(reader: XmlReader): boolean {
     if (reader.kind !== XmlToken.Text && reader.kind !== XmlToken.CData) return true;
-    const next = reader.decodeText(this.bytes, this.used);
+    var next = reader.decodeText(this.bytes, this.used);
     if (next < 0) { this.overflowed = true; return false; }
     this.used = next;
     return true;
@@ -30,9 +32,9 @@ export class TextPool {
 
   /** Appends raw bytes (e.g. an element's local name). Returns the span start, or -1 when full. */
   appendBytes(src: Uint8Array, start: number, end: number): number {
-    const length = end - start;
+    var length = end - start;
     if (this.used + length > this.bytes.length) { this.overflowed = true; return -1; }
-    const at = this.used;
+    var at = this.used;
     for (let i = 0; i < length; i++) this.bytes[at + i] = src[start + i]!;
     this.used += length;
     return at;
@@ -40,22 +42,27 @@ export class TextPool {
 
   /** Appends attribute i of the reader's current element (decoded). Returns the span start or -1. */
   appendAttribute(reader: XmlReader, i: number): number {
-    const at = this.used;
-    const next = reader.decodeAttribute(i, this.bytes, at);
+    var at = this.used;
+    var next = reader.decodeAttribute(i, this.bytes, at);
     if (next < 0) { this.overflowed = true; return -1; }
     this.used = next;
     return at;
   }
 
+  // XML whitespace tested in line (no call per byte: interpreters pay for each).
   trimmedStart(start: number, end: number): number {
-    while (start < end && isXmlWhitespace(this.bytes[start]!)) start++;
+    var bytes = this.bytes;
+    var c = 0;
+    while (start < end && ((c = bytes[start]!) === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d)) start++;
     return start;
   }
 
   trimmedEnd(start: number, end: number): number {
     // Never below trimmedStart: an all-blank value must give an empty span, not an inverted one.
-    start = this.trimmedStart(start, end);
-    while (end > start && isXmlWhitespace(this.bytes[end - 1]!)) end--;
+    var bytes = this.bytes;
+    var c = 0;
+    while (start < end && ((c = bytes[start]!) === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d)) start++;
+    while (end > start && ((c = bytes[end - 1]!) === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d)) end--;
     return end;
   }
 
