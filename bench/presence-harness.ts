@@ -166,7 +166,8 @@ export class PresenceWorld {
     this.ua = new UserAgent({
       aor: 'sip:bob@192.0.2.100', registrar: null, outboundProxy: 'sip:192.0.2.100:5060', localAddress: '192.0.2.2', localPort: 5070,
       random: () => ((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0) / 4294967296,
-      capacities: { maxSubscriptions: slots, maxDialogs: slots, maxTransactions: 160 },
+      // Establishing holds a client and a server transaction per subscription until time moves: room for more than 64.
+      capacities: { maxSubscriptions: slots, maxDialogs: slots, maxTransactions: Math.max(160, slots + 96) },
     });
     if (options.path === 'presence-state') {
       this.states = new PresenceStates({ maxStates: slots });

@@ -55,6 +55,32 @@ export interface DigestClientOptions {
   preferAuthInt?: boolean;
   /** Send H(username:realm) when the server offers userhash=true (RFC 7616 §3.4.4); default false. */
   useUserhash?: boolean;
+  /**
+   * Scratch shared with other clients (see DigestWorkspace); default: a workspace of its own. Its
+   * maxValueBytes must be at least this client's.
+   */
+  workspace?: DigestWorkspace;
+}
+
+const DEFAULT_VALUE_BYTES = 256;
+
+/**
+ * What a client uses only inside one call (decoding a challenge, computing and writing one
+ * credentials value) and keeps nothing in between: several clients of one single-threaded owner
+ * (the UA's registrar and request clients) can share it. Its digest computer, challenge decoder
+ * and header scratch are ~6 KiB of QuickJS heap.
+ */
+export class DigestWorkspace {
+  /** The most recent challenge decoded by any client using this workspace. */
+  readonly challenge = new DigestChallenge();
+  readonly computer = new DigestComputer();
+  readonly fields = new AuthorizationFields();
+  readonly cnonce = new Uint8Array(CNONCE_LENGTH);
+  readonly scratch: Uint8Array;
+  constructor(readonly maxValueBytes = DEFAULT_VALUE_BYTES) {
+    // Room for the longest value: three copied values, a SHA-256 response and the fixed text.
+    this.scratch = new Uint8Array(3 * 2 * maxValueBytes + 1024);
+  }
 }
 
 class AuthSlot {
@@ -106,17 +132,17 @@ function sameBytes(a: Uint8Array, aLen: number, b: Uint8Array, bOff: number, bLe
 }
 
 export class DigestClient {
-  /** The most recent challenge decoded (valid until the next onChallenge/onResponse). */
-  readonly challenge = new DigestChallenge();
-  readonly computer = new DigestComputer();
+  /** The most recent challenge decoded (valid until the next onChallenge/onResponse of a client sharing the workspace). */
+  readonly challenge: DigestChallenge;
+  readonly computer: DigestComputer;
   /** Why the last onResponse/onChallenge gave up (0 when it did not). */
   lastError = 0;
 
   // Indexed loops over the slots, never for-of: QuickJS and XS allocate an iterator per for-of.
   private readonly slots: AuthSlot[] = [];
-  private readonly fields = new AuthorizationFields();
+  private readonly fields: AuthorizationFields;
   private readonly cnonces: CnonceGenerator;
-  private readonly cnonce = new Uint8Array(CNONCE_LENGTH);
+  private readonly cnonce: Uint8Array;
   private readonly scratch: Uint8Array;
   private readonly store: CredentialStore;
   private readonly maxStaleRetries: number;
@@ -127,15 +153,20 @@ export class DigestClient {
 
   constructor(options: DigestClientOptions) {
     const maxRealms = options.maxRealms ?? 4;
-    this.maxValueBytes = options.maxValueBytes ?? 256;
+    this.maxValueBytes = options.maxValueBytes ?? DEFAULT_VALUE_BYTES;
     for (let i = 0; i < maxRealms; i++) this.slots.push(new AuthSlot(this.maxValueBytes));
     this.cnonces = new CnonceGenerator(options.random);
     this.store = options.credentials;
     this.maxStaleRetries = options.maxStaleRetries ?? 2;
     this.preferAuthInt = options.preferAuthInt ?? false;
     this.useUserhash = options.useUserhash ?? false;
-    // Room for the longest value: three copied values, a SHA-256 response and the fixed text.
-    this.scratch = new Uint8Array(3 * 2 * this.maxValueBytes + 1024);
+    const w = options.workspace ?? new DigestWorkspace(this.maxValueBytes);
+    if (w.maxValueBytes < this.maxValueBytes) throw new RangeError(`digest client: the shared workspace holds ${w.maxValueBytes}-byte values, this client needs ${this.maxValueBytes}`);
+    this.challenge = w.challenge;
+    this.computer = w.computer;
+    this.fields = w.fields;
+    this.cnonce = w.cnonce;
+    this.scratch = w.scratch;
   }
 
   /** Call when starting a new request (not a retry of a challenged one). */

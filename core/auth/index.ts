@@ -9,4 +9,4 @@ export { AuthorizationFields, writeAuthorization } from './authorization-writer.
 export { CnonceGenerator, CNONCE_LENGTH, type RandomSource } from './cnonce.js';
 export { CredentialStore, type Credential } from './credential-store.js';
 export { AUTH_RETRY, retryDecision, SENT_FRESH, SENT_PREEMPTIVE, SENT_ANSWERED } from './retry-policy.js';
-export { DigestClient, type DigestClientOptions, type HeaderSource } from './client.js';
+export { DigestClient, DigestWorkspace, type DigestClientOptions, type HeaderSource } from './client.js';

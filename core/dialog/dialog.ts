@@ -31,6 +31,9 @@ export interface RequestTarget {
   readonly routes: readonly string[];
 }
 
+/** The routes of a dialog without a route set (shared: RequestTarget.routes is read-only). */
+const NO_ROUTES: readonly string[] = [];
+
 export class Dialog {
   state: DialogState;
   readonly callId: string;
@@ -40,7 +43,7 @@ export class Dialog {
   readonly remoteUri: string;
   remoteTarget: string;
   /** Route set: fixed when the dialog is created (§12.1.1: "the route set MUST NOT change"), except from an early to a confirmed dialog. */
-  routeSet: string[];
+  routeSet: readonly string[];
   localSeq: number;
   /** -1 until the peer sends a request in the dialog (§12.1.1: "empty"). */
   remoteSeq: number;
@@ -56,7 +59,9 @@ export class Dialog {
     this.localUri = local.localUri;
     this.remoteUri = local.remoteUri;
     this.remoteTarget = remote.contactUri !== '' ? remote.contactUri : local.remoteUri;
-    this.routeSet = routeSet;
+    // No Record-Route (a notifier's own NOTIFY, a proxy that does not record-route): every such
+    // dialog shares one empty route set instead of keeping an array of its own.
+    this.routeSet = routeSet.length === 0 ? NO_ROUTES : routeSet;
     this.localSeq = localSeq;
     this.remoteSeq = remoteSeq;
     this.secure = remote.secure;
@@ -90,7 +95,7 @@ export class Dialog {
   confirm(remote: RemoteParty): void {
     this.state = 'confirmed';
     this.refreshTarget(remote.contactUri);
-    if (this.isUac) this.routeSet = remote.recordRoutes.slice().reverse();
+    if (this.isUac) this.routeSet = remote.recordRoutes.length === 0 ? NO_ROUTES : remote.recordRoutes.slice().reverse();
   }
 
   /**
@@ -99,7 +104,7 @@ export class Dialog {
    * router's URI, and the remote target is appended as the last Route.
    */
   requestTarget(): RequestTarget {
-    if (this.routeSet.length === 0) return { requestUri: this.remoteTarget, routes: [] };
+    if (this.routeSet.length === 0) return { requestUri: this.remoteTarget, routes: NO_ROUTES };
     const first = this.routeSet[0]!;
     if (isLooseRoute(first)) return { requestUri: this.remoteTarget, routes: this.routeSet };
     return { requestUri: uriOf(first), routes: [...this.routeSet.slice(1), `<${this.remoteTarget}>`] };

@@ -59,6 +59,18 @@ export type SubscriptionEvent = {
 
 const NONE = Number.POSITIVE_INFINITY;
 
+/**
+ * Told whenever a machine has new output (an action or event to poll) or its deadline moved, so
+ * an owner holding hundreds of machines polls and times only the ones concerned instead of all
+ * of them on every message (smoltcp's poll_at; user-agent.ts with subscription-schedule.ts).
+ * Hearing it from the machine itself, not from each place that feeds it, means no input can be
+ * forgotten. `at` is Infinity when the machine has no deadline.
+ */
+export interface SubscriptionScheduler {
+  outputReady(key: number): void;
+  deadlineMoved(key: number, at: number): void;
+}
+
 export class SubscriptionMachine {
   state: SubscriptionState = 'idle';
   requestedExpires: number;
@@ -73,10 +85,24 @@ export class SubscriptionMachine {
   private readonly actions: SubscriptionAction[] = [];
   private readonly events: SubscriptionEvent[] = [];
   private readonly config: SubscriptionConfig;
+  private scheduler: SubscriptionScheduler | null = null;
+  private schedulerKey = -1;
 
   constructor(config: SubscriptionConfig) {
     this.config = config;
     this.requestedExpires = config.expires;
+  }
+
+  /**
+   * From now on, reports new output and deadline moves to `scheduler` under `key` (null: stop,
+   * e.g. when the owner frees the key for another machine). Reports what is pending right away.
+   */
+  scheduleWith(scheduler: SubscriptionScheduler | null, key: number): void {
+    this.scheduler = scheduler;
+    this.schedulerKey = key;
+    if (scheduler === null) return;
+    if (this.actions.length > 0 || this.events.length > 0) scheduler.outputReady(key);
+    scheduler.deadlineMoved(key, this.deadline);
   }
 
   start(now: number): void {
@@ -96,7 +122,7 @@ export class SubscriptionMachine {
       case 'refreshing':
         this.inFlight = true;
         this.clearDeadline();
-        this.actions.push({ kind: 'send-subscribe', expires: 0, fresh: false });
+        this.act({ kind: 'send-subscribe', expires: 0, fresh: false });
         this.move(now, 'unsubscribing', 'stop', 0, '');
         this.setDeadline(now + this.config.timerNMs, 'timer-n');
         break;
@@ -119,7 +145,7 @@ export class SubscriptionMachine {
     if ((this.state !== 'active' && this.state !== 'pending') || this.inFlight) return false;
     this.clearDeadline();
     this.inFlight = true;
-    this.actions.push({ kind: 'send-subscribe', expires: this.requestedExpires, fresh: false });
+    this.act({ kind: 'send-subscribe', expires: this.requestedExpires, fresh: false });
     this.move(now, 'refreshing', 'refresh-due', 0, '');
     return true;
   }
@@ -153,7 +179,7 @@ export class SubscriptionMachine {
     if (status === 423 && r.minExpires > 0) {
       this.requestedExpires = Math.max(this.requestedExpires, r.minExpires);
       this.inFlight = true;
-      this.actions.push({ kind: 'send-subscribe', expires: this.requestedExpires, fresh: this.state !== 'refreshing' });
+      this.act({ kind: 'send-subscribe', expires: this.requestedExpires, fresh: this.state !== 'refreshing' });
       this.move(now, this.state, 'interval-too-brief', status, '');
       return;
     }
@@ -225,7 +251,7 @@ export class SubscriptionMachine {
       case 'refresh':
         if (this.state === 'active' || this.state === 'pending') {
           this.inFlight = true;
-          this.actions.push({ kind: 'send-subscribe', expires: this.requestedExpires, fresh: false });
+          this.act({ kind: 'send-subscribe', expires: this.requestedExpires, fresh: false });
           this.move(now, 'refreshing', 'refresh-due', 0, '');
         }
         break;
@@ -303,7 +329,7 @@ export class SubscriptionMachine {
     this.inFlight = true;
     this.expiresAt = NONE;
     this.requestedExpires = Math.max(this.requestedExpires, this.config.expires);
-    this.actions.push({ kind: 'send-subscribe', expires: this.requestedExpires, fresh: true });
+    this.act({ kind: 'send-subscribe', expires: this.requestedExpires, fresh: true });
     this.move(now, 'subscribing', cause, status, '');
     this.setDeadline(now + 2 * this.config.timerNMs, 'timer-n');
   }
@@ -329,15 +355,24 @@ export class SubscriptionMachine {
     if (!SUBSCRIPTION_EDGES[from].includes(to)) throw new Error(`subscription: no edge ${from} -> ${to} (${cause})`);
     this.state = to;
     this.events.push({ kind: 'state', from, to, cause, at: now, status, reason });
+    if (this.scheduler !== null) this.scheduler.outputReady(this.schedulerKey);
+  }
+
+  private act(action: SubscriptionAction): void {
+    this.actions.push(action);
+    if (this.scheduler !== null) this.scheduler.outputReady(this.schedulerKey);
   }
 
   private setDeadline(at: number, kind: 'refresh' | 'retry' | 'timer-n'): void {
     this.deadline = at;
     this.deadlineKind = kind;
+    if (this.scheduler !== null) this.scheduler.deadlineMoved(this.schedulerKey, at);
   }
 
   private clearDeadline(): void {
+    if (this.deadline === NONE) return;
     this.deadline = NONE;
     this.deadlineKind = 'none';
+    if (this.scheduler !== null) this.scheduler.deadlineMoved(this.schedulerKey, NONE);
   }
 }

@@ -20,6 +20,8 @@ export const MESSAGE_SUMMARY: EventPackage = { name: 'message-summary', accept: 
 
 export class EventPackageRegistry {
   private readonly packages: EventPackage[] = [];
+  /** Accept value of each package (same index), joined once: every SUBSCRIBE keeps it. */
+  private readonly acceptValues: string[] = [];
 
   constructor(initial: readonly EventPackage[] = [PRESENCE, PRESENCE_WINFO, DIALOG, MESSAGE_SUMMARY]) {
     for (const p of initial) this.register(p);
@@ -27,8 +29,8 @@ export class EventPackageRegistry {
 
   register(p: EventPackage): void {
     const i = this.packages.findIndex((q) => q.name === p.name);
-    if (i >= 0) this.packages[i] = p;
-    else this.packages.push(p);
+    if (i >= 0) { this.packages[i] = p; this.acceptValues[i] = p.accept.join(', '); }
+    else { this.packages.push(p); this.acceptValues.push(p.accept.join(', ')); }
   }
 
   /** Case-insensitive lookup by name (event package names are tokens, compared caselessly). */
@@ -44,7 +46,9 @@ export class EventPackageRegistry {
 
   /** Accept value for a SUBSCRIBE of this package (§7.2). */
   acceptFor(name: string): string {
-    return this.find(name)?.accept.join(', ') ?? '';
+    const lower = name.toLowerCase();
+    const i = this.packages.findIndex((p) => p.name === lower);
+    return i >= 0 ? this.acceptValues[i]! : '';
   }
 
   /** Whether a NOTIFY body type fits the package; an empty body is always allowed (§4.1.3). */

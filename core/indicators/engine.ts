@@ -40,9 +40,18 @@ export class IndicatorEngine {
   constructor(layout: IndicatorLayout) {
     this.roles = layout.lamps.map((l) => l.role);
     this.sources = layout.lamps.map((l) => lampSourceOf(l.role));
+    // Lamps with the same colours and patterns (a board's row of BLF keys) share one table:
+    // fitting depends on nothing else, and each table is a Map of every policy row.
+    const tables = new Map<string, ReadonlyMap<PolicyKey, LampState>>();
     this.fitted = layout.lamps.map((lamp) => {
-      const table = new Map<PolicyKey, LampState>();
-      for (const key of POLICY_KEYS) table.set(key, fitLampState(layout.policy[key], lamp));
+      const kind = `${lamp.colors.join(',')}|${lamp.patterns.join(',')}`;
+      let table = tables.get(kind);
+      if (table === undefined) {
+        const t = new Map<PolicyKey, LampState>();
+        for (const key of POLICY_KEYS) t.set(key, fitLampState(layout.policy[key], lamp));
+        tables.set(kind, t);
+        table = t;
+      }
       return table;
     });
     this.display = layout.display;

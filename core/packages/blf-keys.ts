@@ -37,23 +37,37 @@ const MERGE_TO_UPDATE: Readonly<Record<BlfMerge, BlfKeyUpdate>> = {
 const LABEL_BYTES = 32;
 const REASON_BYTES = 24;
 
+/** What an unconfigured key's text slots point at: no bytes (nothing reads them before configure()). */
+const NO_TEXT = new ByteSlot(0);
+
 export class BlfKey {
   inUse = false;
-  readonly target: ByteSlot;
-  readonly label: ByteSlot;
+  /**
+   * The monitored URI, the label and the reason share one buffer made by the first configure():
+   * until then they are an empty placeholder, so the keys of a board that monitor nobody cost
+   * no buffers (in QuickJS one buffer and its three views are ~0.7 KiB per key).
+   */
+  target: ByteSlot = NO_TEXT;
+  label: ByteSlot = NO_TEXT;
   readonly lamp: BusyLampTarget;
   /** The key's subscription state as the UA's SubscriptionMachine reports it. */
   subscription: SubscriptionState = 'idle';
   /** Why the subscription is not live (status code or terminated reason), '' when it is. */
-  readonly reason: ByteSlot;
-  constructor(blf: BlfLimits, uriBytes: number) {
-    const arena = new Uint8Array(uriBytes + LABEL_BYTES + REASON_BYTES);
-    this.target = new ByteSlot(uriBytes, arena, 0);
-    this.label = new ByteSlot(LABEL_BYTES, arena, uriBytes);
-    this.reason = new ByteSlot(REASON_BYTES, arena, uriBytes + LABEL_BYTES);
-    // The dialog slots (most of a key's memory) wait for configure(): a board's keys that
-    // monitor nobody stay small.
+  reason: ByteSlot = NO_TEXT;
+  constructor(blf: BlfLimits, private readonly uriBytes: number) {
+    // The dialog slots (most of a key's memory) wait for configure() as well.
     this.lamp = new BusyLampTarget(blf, { deferSlots: true });
+  }
+  /** Allocates the text slots and the dialog slots (configuration time, once). */
+  reserve(): void {
+    if (this.target === NO_TEXT) {
+      const uriBytes = this.uriBytes;
+      const arena = new Uint8Array(uriBytes + LABEL_BYTES + REASON_BYTES);
+      this.target = new ByteSlot(uriBytes, arena, 0);
+      this.label = new ByteSlot(LABEL_BYTES, arena, uriBytes);
+      this.reason = new ByteSlot(REASON_BYTES, arena, uriBytes + LABEL_BYTES);
+    }
+    this.lamp.reserveSlots();
   }
   /** What the key shows. */
   get state(): BlfState {
@@ -84,8 +98,8 @@ export class BlfKeys {
   configure(index: number, targetUri: string, label: string): boolean {
     const key = this.keys[index];
     if (key === undefined) return false;
+    key.reserve();
     key.inUse = true;
-    key.lamp.reserveSlots();
     key.target.setText(targetUri);
     key.label.setText(label);
     key.subscription = 'idle';

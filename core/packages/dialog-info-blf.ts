@@ -6,6 +6,7 @@
 import { DialogDirection, DialogState, type DialogEntry, type DialogInfoDocument } from './dialog-info.js';
 import { utf8ToString } from '../xml/bytes.js';
 import type { Span } from '../presence/documents/text-pool.js';
+import { TypedArena } from '../bytes/typed-arena.js';
 
 export const BlfState = { Unknown: 0, Idle: 1, Ringing: 2, Dialling: 3, Busy: 4, Held: 5 } as const;
 export type BlfState = typeof BlfState[keyof typeof BlfState];
@@ -45,65 +46,23 @@ export interface BlfLimits {
 }
 export const DEFAULT_BLF_LIMITS: BlfLimits = { maxDialogs: 4, idBytes: 64, identityBytes: 128, displayBytes: 64 };
 
-/**
- * A fixed-size copy of some bytes (the document's pool is reused by the next NOTIFY). A view into
- * its target's single arena: in QuickJS an ArrayBuffer of its own would cost ~100 bytes more per slot.
- */
-class ByteSlot {
-  readonly bytes: Uint8Array;
-  length = 0;
-  truncated = false;
-  constructor(arena: Uint8Array, offset: number, size: number) { this.bytes = arena.subarray(offset, offset + size); }
-  copy(src: Uint8Array, span: Span): void {
-    const n = span.end - span.start;
-    this.truncated = n > this.bytes.length;
-    this.length = this.truncated ? this.bytes.length : n;
-    for (let i = 0; i < this.length; i++) this.bytes[i] = src[span.start + i]!;
-  }
-  equals(src: Uint8Array, span: Span): boolean {
-    const n = span.end - span.start;
-    if (n > this.bytes.length ? this.length !== this.bytes.length : n !== this.length) return false;
-    for (let i = 0; i < this.length; i++) if (this.bytes[i] !== src[span.start + i]) return false;
-    return true;
-  }
-  text(): string { return utf8ToString(this.bytes, 0, this.length); }
-}
-
-class TrackedDialog {
-  inUse = false;
-  state: DialogState = DialogState.Unknown;
-  direction: DialogDirection = DialogDirection.Unknown;
-  held = false;
-  readonly id: ByteSlot;
-  readonly remoteIdentity: ByteSlot;
-  readonly remoteDisplay: ByteSlot;
-  constructor(limits: BlfLimits, arena: Uint8Array, offset: number) {
-    this.id = new ByteSlot(arena, offset, limits.idBytes);
-    this.remoteIdentity = new ByteSlot(arena, offset + limits.idBytes, limits.identityBytes);
-    this.remoteDisplay = new ByteSlot(arena, offset + limits.idBytes + limits.identityBytes, limits.displayBytes);
-  }
-  set(pool: Uint8Array, d: DialogEntry): void {
-    const known = this.inUse;
-    if (!known) {
-      this.remoteIdentity.length = 0;
-      this.remoteDisplay.length = 0;
-      this.direction = DialogDirection.Unknown;
-    }
-    this.inUse = true;
-    this.id.copy(pool, d.id);
-    this.state = d.state;
-    // Partial updates may omit attributes and elements they do not change; keep what we knew.
-    if (d.direction !== DialogDirection.Unknown) this.direction = d.direction;
-    // §6.2: the monitored user's own target carrying +sip.rendering=no means they hold the call.
-    this.held = d.local.renderingNo;
-    if (!d.remote.identity.isEmpty) this.remoteIdentity.copy(pool, d.remote.identity);
-    if (!d.remote.display.isEmpty) this.remoteDisplay.copy(pool, d.remote.display);
-  }
-  meaning(): BlfState {
-    const s = DIALOG_MEANING[this.state][this.direction];
-    return s === BlfState.Busy && this.state === DialogState.Confirmed && this.held ? BlfState.Held : s;
-  }
-}
+// Per tracked dialog, kept as columns (no object per dialog or per copied value: in QuickJS each
+// object, and each view of the text buffer, costs ~80-150 bytes, which was most of a key):
+//   meta[4i..4i+3]  in use, DialogState, DialogDirection, held (+sip.rendering=no, §6.2)
+//   lens[3i..3i+2]  bytes kept of the id, the remote identity and the remote display name
+//   text            copies of the id, identity and display, idBytes + identityBytes + displayBytes per dialog
+// The document's pool is reused by the next NOTIFY, hence the copies; longer values are truncated.
+const META = 4;
+const M_IN_USE = 0;
+const M_STATE = 1;
+const M_DIRECTION = 2;
+const M_HELD = 3;
+const LENS = 3;
+const L_ID = 0;
+const L_IDENTITY = 1;
+const L_DISPLAY = 2;
+const NO_BYTES = new Uint8Array(0);
+const NO_LENGTHS = new Uint16Array(0);
 
 export class BusyLampTarget {
   state: BlfState = BlfState.Unknown;
@@ -111,7 +70,11 @@ export class BusyLampTarget {
   version = -1;
   /** Dialogs that did not fit (maxDialogs) in the last document. */
   dropped = 0;
-  private readonly dialogs: TrackedDialog[] = [];
+  /** Dialog slots reserved (0 until reserveSlots(), then limits.maxDialogs). */
+  private slots = 0;
+  private meta: Uint8Array = NO_BYTES;
+  private lens: Uint16Array = NO_LENGTHS;
+  private text: Uint8Array = NO_BYTES;
   private deciding = -1;
 
   /**
@@ -125,10 +88,15 @@ export class BusyLampTarget {
   /** Allocates the maxDialogs slots (configuration time, once). Before it, every dialog is dropped. */
   reserveSlots(): void {
     const limits = this.limits;
-    if (this.dialogs.length > 0 || limits.maxDialogs <= 0) return;
-    const perDialog = limits.idBytes + limits.identityBytes + limits.displayBytes;
-    const arena = new Uint8Array(limits.maxDialogs * perDialog);
-    for (let i = 0; i < limits.maxDialogs; i++) this.dialogs.push(new TrackedDialog(limits, arena, i * perDialog));
+    if (this.slots > 0 || limits.maxDialogs <= 0) return;
+    if (Math.max(limits.idBytes, limits.identityBytes, limits.displayBytes) > 0xffff) throw new RangeError('BlfLimits: idBytes, identityBytes and displayBytes must be at most 65535');
+    const n = limits.maxDialogs;
+    // One buffer for the three columns (core/bytes/typed-arena.ts says why).
+    const arena = new TypedArena(n * (2 * LENS + META + this.perDialog()) + 8);
+    this.lens = arena.u16(n * LENS);
+    this.meta = arena.u8(n * META);
+    this.text = arena.u8(n * this.perDialog());
+    this.slots = n;
   }
 
   /** A new subscription starts a new version sequence (§4.1.2); state stays until the first NOTIFY. */
@@ -139,7 +107,7 @@ export class BusyLampTarget {
   /** The subscription failed or ended: the key's state is not known (not the same as idle). */
   subscriptionFailed(): void {
     this.version = -1;
-    for (const d of this.dialogs) d.inUse = false;
+    for (let i = 0; i < this.slots; i++) this.meta[i * META + M_IN_USE] = 0;
     this.state = BlfState.Unknown;
     this.deciding = -1;
   }
@@ -149,7 +117,7 @@ export class BusyLampTarget {
     let result: BlfMerge = BlfMerge.Applied;
     if (doc.full) {
       if (this.version >= 0 && doc.version >= 0 && doc.version <= this.version) return BlfMerge.Stale;
-      for (const d of this.dialogs) d.inUse = false;
+      for (let i = 0; i < this.slots; i++) this.meta[i * META + M_IN_USE] = 0;
     } else {
       if (this.version >= 0 && doc.version >= 0 && doc.version <= this.version) return BlfMerge.Stale;
       if (this.version < 0 || doc.version !== this.version + 1) result = BlfMerge.NeedFullState;
@@ -159,51 +127,120 @@ export class BusyLampTarget {
       const entry = doc.dialogs[i]!;
       let slot = this.find(pool, entry.id);
       if (entry.state === DialogState.Terminated) {
-        if (slot >= 0) this.dialogs[slot]!.inUse = false;
+        if (slot >= 0) this.meta[slot * META + M_IN_USE] = 0;
         continue;
       }
       if (slot < 0) slot = this.freeSlot();
       if (slot < 0) { this.dropped++; continue; }
-      this.dialogs[slot]!.set(pool, entry);
+      this.set(slot, pool, entry);
     }
     if (doc.version >= 0) this.version = doc.version;
     this.recompute();
     return result;
   }
 
-  /** The dialog that decided the state (for Ringing: the caller), or undefined when idle/unknown. */
+  /** The dialog that decided the state (for Ringing: the caller), or '' when idle/unknown. */
   get callerIdentity(): string {
-    return this.deciding >= 0 ? this.dialogs[this.deciding]!.remoteIdentity.text() : '';
+    return this.deciding >= 0 ? this.textOf(this.deciding, L_IDENTITY) : '';
   }
   get callerDisplay(): string {
-    return this.deciding >= 0 ? this.dialogs[this.deciding]!.remoteDisplay.text() : '';
+    return this.deciding >= 0 ? this.textOf(this.deciding, L_DISPLAY) : '';
   }
   get activeDialogs(): number {
     let n = 0;
-    for (const d of this.dialogs) if (d.inUse) n++;
+    for (let i = 0; i < this.slots; i++) if (this.meta[i * META + M_IN_USE] !== 0) n++;
     return n;
   }
 
+  private perDialog(): number {
+    return this.limits.idBytes + this.limits.identityBytes + this.limits.displayBytes;
+  }
+
+  /** Where value `which` (L_*) of dialog `slot` starts in `text`. */
+  private offsetOf(slot: number, which: number): number {
+    const l = this.limits;
+    return slot * this.perDialog() + (which === L_ID ? 0 : which === L_IDENTITY ? l.idBytes : l.idBytes + l.identityBytes);
+  }
+
+  private capacityOf(which: number): number {
+    const l = this.limits;
+    return which === L_ID ? l.idBytes : which === L_IDENTITY ? l.identityBytes : l.displayBytes;
+  }
+
+  /** Copies src[span] into value `which` of `slot`, truncated to its capacity. */
+  private copy(slot: number, which: number, src: Uint8Array, span: Span): void {
+    const n = span.end - span.start;
+    const cap = this.capacityOf(which);
+    const len = n <= 0 ? 0 : n > cap ? cap : n;
+    const at = this.offsetOf(slot, which);
+    const text = this.text;
+    for (let i = 0; i < len; i++) text[at + i] = src[span.start + i]!;
+    this.lens[slot * LENS + which] = len;
+  }
+
+  /** Same bytes as src[span] (a truncated copy matches input that starts with it). */
+  private equals(slot: number, which: number, src: Uint8Array, span: Span): boolean {
+    const n = span.end - span.start;
+    const cap = this.capacityOf(which);
+    const len = this.lens[slot * LENS + which]!;
+    if (n > cap ? len !== cap : n !== len) return false;
+    const at = this.offsetOf(slot, which);
+    const text = this.text;
+    for (let i = 0; i < len; i++) if (text[at + i] !== src[span.start + i]) return false;
+    return true;
+  }
+
+  private textOf(slot: number, which: number): string {
+    const at = this.offsetOf(slot, which);
+    return utf8ToString(this.text, at, at + this.lens[slot * LENS + which]!);
+  }
+
+  /** Takes what `d` says about the dialog in `slot` (new, or known from an earlier document). */
+  private set(slot: number, pool: Uint8Array, d: DialogEntry): void {
+    const m = slot * META;
+    const meta = this.meta;
+    if (meta[m + M_IN_USE] === 0) {
+      this.lens[slot * LENS + L_IDENTITY] = 0;
+      this.lens[slot * LENS + L_DISPLAY] = 0;
+      meta[m + M_DIRECTION] = DialogDirection.Unknown;
+    }
+    meta[m + M_IN_USE] = 1;
+    this.copy(slot, L_ID, pool, d.id);
+    meta[m + M_STATE] = d.state;
+    // Partial updates may omit attributes and elements they do not change; keep what we knew.
+    if (d.direction !== DialogDirection.Unknown) meta[m + M_DIRECTION] = d.direction;
+    // §6.2: the monitored user's own target carrying +sip.rendering=no means they hold the call.
+    meta[m + M_HELD] = d.local.renderingNo ? 1 : 0;
+    if (!d.remote.identity.isEmpty) this.copy(slot, L_IDENTITY, pool, d.remote.identity);
+    if (!d.remote.display.isEmpty) this.copy(slot, L_DISPLAY, pool, d.remote.display);
+  }
+
+  /** What the dialog in `slot` means for the key. */
+  private meaning(slot: number): BlfState {
+    const m = slot * META;
+    const state = this.meta[m + M_STATE]! as DialogState;
+    const s = DIALOG_MEANING[state][this.meta[m + M_DIRECTION]! as DialogDirection];
+    return s === BlfState.Busy && state === DialogState.Confirmed && this.meta[m + M_HELD] !== 0 ? BlfState.Held : s;
+  }
+
   private find(pool: Uint8Array, id: Span): number {
-    for (let i = 0; i < this.dialogs.length; i++) {
-      const d = this.dialogs[i]!;
-      if (d.inUse && d.id.equals(pool, id)) return i;
+    for (let i = 0; i < this.slots; i++) {
+      if (this.meta[i * META + M_IN_USE] !== 0 && this.equals(i, L_ID, pool, id)) return i;
     }
     return -1;
   }
 
   private freeSlot(): number {
-    for (let i = 0; i < this.dialogs.length; i++) if (!this.dialogs[i]!.inUse) return i;
+    for (let i = 0; i < this.slots; i++) if (this.meta[i * META + M_IN_USE] === 0) return i;
     return -1;
   }
 
   private recompute(): void {
     let best = 0;
     this.deciding = -1;
-    for (let i = 0; i < this.dialogs.length; i++) {
-      const d = this.dialogs[i]!;
-      if (!d.inUse) continue;
-      const rank = RANK[d.meaning()];
+    for (let i = 0; i < this.slots; i++) {
+      if (this.meta[i * META + M_IN_USE] === 0) continue;
+      const rank = RANK[this.meaning(i)];
       if (rank > best || (rank === best && this.deciding < 0 && rank > 0)) { best = rank; this.deciding = i; }
     }
     this.state = PRECEDENCE[best]!;

@@ -88,13 +88,19 @@ export class BuddyTable {
   lastBodyError = 0;
   /** Preferred note language (null: the note without xml:lang). */
   lang: Uint8Array | null = null;
-  private readonly pidf: PidfReader;
+  /**
+   * Made by the first PIDF this table reads itself (onPresenceNotify), once: a table fed by the
+   * UA's PresenceStates (onPresenceState, the allocation-free path) never reads a document, and
+   * a reader is ~20 KiB of QuickJS heap (its document model, text pool and XML stacks).
+   */
+  private pidf: PidfReader | null = null;
+  private readonly pidfLimits: PidfLimits;
   private readonly effective = new EffectivePresence();
   private readonly contentType = new ContentTypeValue();
 
   constructor(readonly limits: BuddyTableLimits = DEFAULT_BUDDY_TABLE_LIMITS, pidfLimits: PidfLimits = DEFAULT_PIDF_LIMITS) {
     this.buddies = Array.from({ length: limits.maxBuddies }, () => new Buddy(limits));
-    this.pidf = new PidfReader(pidfLimits);
+    this.pidfLimits = pidfLimits;
   }
 
   /** Adds a buddy (configuration time). Returns its slot, the existing slot for a known URI, or -1 when full. */
@@ -146,9 +152,10 @@ export class BuddyTable {
     if (bodyEnd <= bodyOff) return BuddyUpdate.NoChange;
     const ct = this.contentType;
     if (decodeContentType(typeBuf, typeOff, typeEnd, ct) !== 0 || !ct.is(typeBuf, 'application', PIDF_TYPE)) return BuddyUpdate.WrongType;
-    const code = this.pidf.read(body, bodyOff, bodyEnd);
+    const pidf = this.pidf ??= new PidfReader(this.pidfLimits);
+    const code = pidf.read(body, bodyOff, bodyEnd);
     if (code !== 0) { this.lastBodyError = code; return BuddyUpdate.BadBody; }
-    const doc = this.pidf.document;
+    const doc = pidf.document;
     const eff = composeEffectivePresence(doc, now, this.lang, this.effective);
     b.display = eff.state;
     b.activities = eff.activities;

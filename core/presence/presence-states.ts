@@ -107,6 +107,11 @@ export class PresenceStates {
   /** PresenceDocError of the last unreadable body. */
   lastBodyError = 0;
   private readonly ids: Int32Array;
+  /** Subscription id → slot: a NOTIFY finds its state without a scan over all of them. */
+  private readonly slots = new Map<number, number>();
+  /** Earliest RPID until of all states (wall ms, Infinity: none), recomputed only after an until changed. */
+  private earliestUntil = Number.POSITIVE_INFINITY;
+  private untilsChanged = false;
   private readonly pidf: PidfReader;
   private readonly effective = new EffectivePresence();
   private readonly contentType = new ContentTypeValue();
@@ -134,9 +139,10 @@ export class PresenceStates {
     if (bodyEnd <= bodyOff) return PresenceApply.NoBody;
     let slot = this.slotOf(id);
     if (slot < 0) {
-      slot = this.slotOf(-1);
+      slot = this.freeSlot();
       if (slot < 0) return PresenceApply.NoRoom;
       this.ids[slot] = id;
+      this.slots.set(id, slot);
       this.states[slot]!.reset(id);
     }
     const code = this.pidf.read(body, bodyOff, bodyEnd);
@@ -162,6 +168,7 @@ export class PresenceStates {
     s.display = display;
     s.activities = activities;
     s.mood = mood;
+    if (s.untilMs === s.untilMs || untilMs === untilMs) this.untilsChanged = true;
     s.untilMs = untilMs;
     s.displayAfterUntil = after;
     s.note.copy(doc.pool.bytes, noteStart, noteEnd);
@@ -179,6 +186,7 @@ export class PresenceStates {
     s.activities = 0;
     s.mood = NO_VALUE;
     s.note.clear();
+    if (s.untilMs === s.untilMs) this.untilsChanged = true;
     s.untilMs = NaN;
     s.displayAfterUntil = PresenceDisplay.Unknown;
     s.changed(now);
@@ -188,7 +196,7 @@ export class PresenceStates {
   /** The subscription is gone: its slot is free again. */
   release(id: number): void {
     const slot = this.slotOf(id);
-    if (slot >= 0) { this.ids[slot] = -1; this.states[slot]!.reset(-1); }
+    if (slot >= 0) { this.ids[slot] = -1; this.slots.delete(id); this.states[slot]!.reset(-1); this.untilsChanged = true; }
   }
 
   /** RPID until passed for subscription `id` (UA timer): the display falls back; true when it changed. */
@@ -198,6 +206,7 @@ export class PresenceStates {
     const s = this.states[slot]!;
     if (s.untilMs !== s.untilMs || now + this.wallClockOffsetMs < s.untilMs) return false;
     s.untilMs = NaN;
+    this.untilsChanged = true;
     if (s.display === s.displayAfterUntil) return false;
     s.display = s.displayAfterUntil;
     s.changed(now);
@@ -206,19 +215,28 @@ export class PresenceStates {
 
   /** The earliest pending RPID until on the UA's clock, Infinity when none (or no wall clock). */
   nextDeadline(): number {
-    let next = Infinity;
     const offset = this.wallClockOffsetMs;
-    if (offset !== offset) return next;
-    for (let i = 0, n = this.states.length; i < n; i++) {
-      const s = this.states[i]!;
-      if (this.ids[i]! >= 0 && s.untilMs === s.untilMs && s.untilMs - offset < next) next = s.untilMs - offset;
+    if (offset !== offset) return Infinity;
+    // The UA asks after every message: scan the states only when an until changed since.
+    if (this.untilsChanged) {
+      this.untilsChanged = false;
+      let next = Infinity;
+      for (let i = 0, n = this.states.length; i < n; i++) {
+        const s = this.states[i]!;
+        if (this.ids[i]! >= 0 && s.untilMs === s.untilMs && s.untilMs < next) next = s.untilMs;
+      }
+      this.earliestUntil = next;
     }
-    return next;
+    return this.earliestUntil - offset;
   }
 
   private slotOf(id: number): number {
+    return this.slots.get(id) ?? -1;
+  }
+
+  private freeSlot(): number {
     const ids = this.ids;
-    for (let i = 0, n = ids.length; i < n; i++) if (ids[i] === id) return i;
+    for (let i = 0, n = ids.length; i < n; i++) if (ids[i] === -1) return i;
     return -1;
   }
 }

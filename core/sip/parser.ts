@@ -156,6 +156,7 @@ export function parse(
   view.messageOff = view.messageLen = 0;
   view.errorCode = 0;
   view.errorOffset = 0;
+  view.toTagOff = view.fromTagOff = -2;
   // `(x | 0) === x` rejects NaN, fractions, infinities and values beyond 2^31 in one go.
   if (!(off >= 0 && len >= 0 && off + len <= buf.length && (off | 0) === off && (len | 0) === len)) {
     return fail(view, E_BAD_ARGUMENTS, 0);
@@ -182,6 +183,13 @@ export function parse(
   const base = buf.byteOffset;
   // The class table in a local: one register instead of a module-binding load per byte.
   const CLASS = CHAR_CLASS;
+  // Likewise the class bits the per-byte loops test: locals, not imported bindings.
+  const ctl = CTL;
+  const wsp = WSP;
+  const wspEol = WSP | EOL;
+  const token = TOKEN;
+  const uric = URIC;
+  const contentLengthId = H.CONTENT_LENGTH;
   const nameColumn = NAME_COLUMN;
   const nameBase = NAME_BASE;
   const nameCheck = NAME_CHECK;
@@ -252,7 +260,7 @@ export function parse(
   } else {
     // Request-Line = Method SP Request-URI SP SIP-Version CRLF
     view.isRequest = true;
-    while (q < limit && (CLASS[buf[q]] & TOKEN)) q++;
+    while (q < limit && (CLASS[buf[q]] & token)) q++;
     if (q >= limit) return stopped(view, off, end, start, datagram);
     if (q === start) return fail(view, (CLASS[buf[q]] & (WSP | EOL)) ? E_BAD_START_LINE : E_BAD_METHOD, q);
     if (buf[q] !== SP) {
@@ -278,7 +286,7 @@ export function parse(
     const sipScheme = isSipScheme(buf, uriStart, q);
     let at = -1;
     let question = -1;
-    while (q < limit && (CLASS[buf[q]] & URIC)) {
+    while (q < limit && (CLASS[buf[q]] & uric)) {
       const u = buf[q];
       if (u === 0x40 && at < 0) { at = q; question = -1; }
       else if (u === 0x3f && question < 0) question = q;
@@ -294,7 +302,7 @@ export function parse(
     if (q >= limit) return stopped(view, off, end, start, datagram);
     if (CLASS[buf[q]] & WSP) return fail(view, E_EXTRA_WHITESPACE, q);
     const versionStart = q;
-    while (q < limit && !(CLASS[buf[q]] & (WSP | EOL))) q++;
+    while (q < limit && !(CLASS[buf[q]] & wspEol)) q++;
     if (q >= limit) return stopped(view, off, end, start, datagram);
     if (CLASS[buf[q]] & WSP) {
       // Something follows the third element. Trailing whitespace only (RFC 4475 trws.dat) is an
@@ -392,7 +400,7 @@ export function parse(
 
     // SWS before the value: whitespace and folds.
     for (;;) {
-      while (p < limit && (CLASS[buf[p]] & WSP)) p++;
+      while (p < limit && (CLASS[buf[p]] & wsp)) p++;
       if (p >= limit) { view.headerCount = count; return stopped(view, off, end, lineStart, datagram); }
       c = buf[p];
       const eol = c === CR ? 2 : c === LF && bareLf ? 1 : 0;
@@ -436,11 +444,11 @@ export function parse(
           p = w * 4 - base;
         }
       }
-      while (p < limit) {
-        const b = buf[p];
-        if ((b < 0x20 && b !== 0x09) || b === 0x7f) break;
-        p++;
-      }
+      // Four bytes per step while none is a CTL (CLASS & CTL: < 0x20 but HTAB, and DEL): an
+      // interpreter pays per loop step more than per byte read. The byte loop finds the exact stop.
+      const limit4 = limit - 3;
+      while (p < limit4 && ((CLASS[buf[p]] | CLASS[buf[p + 1]] | CLASS[buf[p + 2]] | CLASS[buf[p + 3]]) & ctl) === 0) p += 4;
+      while (p < limit && (CLASS[buf[p]] & ctl) === 0) p++;
       if (p >= end) { view.headerCount = count; return stopped(view, off, end, lineStart, datagram); }
       c = buf[p];
       let eol: number;
@@ -471,7 +479,7 @@ export function parse(
           view.headerCount = count;
           return stopped(view, off, end, lineStart, datagram);
         }
-      } else if (CLASS[buf[p + eol]] & WSP) {
+      } else if (CLASS[buf[p + eol]] & wsp) {
         p += eol + 1; // a fold: the value span runs on through it
         continue;
       }
@@ -480,7 +488,7 @@ export function parse(
       break;
     }
     // Trim trailing LWS (WSP, and the CR/LF of a fold followed only by whitespace).
-    while (valueEnd > valueStart && (CLASS[buf[valueEnd - 1]] & (WSP | EOL))) valueEnd--;
+    while (valueEnd > valueStart && (CLASS[buf[valueEnd - 1]] & wspEol)) valueEnd--;
     const id = nameId[nameState];
     ids[count] = id;
     nameOffs[count] = lineStart;
@@ -489,7 +497,7 @@ export function parse(
     valueLens[count] = valueEnd - valueStart;
     count++;
 
-    if (id === H.CONTENT_LENGTH) {
+    if (id === contentLengthId) {
       // Content-Length = ( "Content-Length" / "l" ) HCOLON 1*DIGIT   (RFC 3261 §20.14)
       if (valueEnd === valueStart) { view.headerCount = count; return fail(view, E_BAD_CONTENT_LENGTH, valueStart); }
       let v = 0;

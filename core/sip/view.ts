@@ -64,6 +64,13 @@ export class SipMessageView {
   /** Parser internal: the typed array last seen over wordsBuffer (skips the .buffer lookup). */
   wordsFor: Uint8Array | null = null;
   words: Int32Array | null = null;
+  /** Memo of tagSpan() (tag-span.ts): the tag of the first To / From as a span, -1 when there is
+   *  none, -2 while not read since the last parse. A name-addr decode costs an interpreter about
+   *  as much as parsing three header lines, and several layers ask for the same tag. */
+  toTagOff = -2;
+  toTagLen = 0;
+  fromTagOff = -2;
+  fromTagLen = 0;
 
   constructor(limits?: Partial<ParseLimits>) {
     const l: ParseLimits = {
@@ -95,6 +102,7 @@ export class SipMessageView {
     this.messageOff = this.messageLen = 0;
     this.errorCode = 0;
     this.errorOffset = 0;
+    this.toTagOff = this.fromTagOff = -2;
   }
 
   /** Index of the next header with this id at or after `from`, or -1. */

@@ -7,7 +7,7 @@ import { H } from '../sip/header-ids.js';
 import { HeaderValueCursor } from '../sip/values.js';
 import { ViaValue, decodeVia, TRANSPORT_TLS, TRANSPORT_WSS } from '../sip/decode/via.js';
 import { CSeqValue, decodeCSeq } from '../sip/decode/cseq.js';
-import { NameAddrValue, decodeNameAddr } from '../sip/decode/name-addr.js';
+import { tagSpan } from '../sip/tag-span.js';
 import { type TransactionKey } from './key.js';
 import { FNV_OFFSET, hashBytes, hashBytesCaseless, hashNumber } from './hash.js';
 
@@ -21,12 +21,12 @@ export const KEY_ERROR_BAD_CSEQ = -4;
 /** Default ports for a Via sent-by without one (§18.2.2 "default port for the transport"). */
 const DEFAULT_PORT = 5060;
 const DEFAULT_TLS_PORT = 5061;
+const COMMA = 0x2c;
 
 export class TransactionKeyReader {
   private readonly values = new HeaderValueCursor();
   private readonly via = new ViaValue();
   private readonly cseq = new CSeqValue();
-  private readonly nameAddr = new NameAddrValue();
   /** The top Via span of the last read (for callers that need it, e.g. building responses). */
   topViaOff = 0;
   topViaLen = 0;
@@ -34,6 +34,12 @@ export class TransactionKeyReader {
   transportId = 0;
   /** The CSeq number of the last read. */
   cseqNumber = -1;
+
+  /** The top Via decoded by the last read (valid when it returned KEY_OK): callers that need
+   *  more of it (where responses go, §18.2.2) need not decode it again. */
+  get topVia(): ViaValue {
+    return this.via;
+  }
 
   /** Fills `key` from `view`; returns KEY_OK or a negative KEY_ERROR_*. */
   read(view: SipMessageView, key: TransactionKey): number {
@@ -51,15 +57,35 @@ export class TransactionKeyReader {
     key.cseqMethodId = this.cseq.methodId;
     this.cseqNumber = this.cseq.seq;
 
-    const values = this.values;
-    values.reset(view, H.VIA);
-    if (!values.next()) return KEY_ERROR_NO_VIA;
-    const viaOff = values.off;
-    const viaLen = values.len;
+    // The top Via value. Usually the first Via line holds one value (no comma in it: one native
+    // search says so) and it is that line's span; otherwise the value cursor splits the list.
+    // Skipping the cursor's unbalanced check is safe: it only flags a '"' or '<' outside a closed
+    // quoted-string, which decodeVia rejects anyway.
+    let viaOff = -1;
+    let viaLen = 0;
+    const first = view.find(H.VIA);
+    if (first < 0) return KEY_ERROR_NO_VIA;
+    const firstOff = view.valueOff[first]!;
+    const firstLen = view.valueLen[first]!;
+    // Searched backwards from the value's end: that scan stops at the buffer's start, a forward
+    // one could run through a large receive buffer past the message.
+    if (firstLen > 0 && buf.lastIndexOf(COMMA, firstOff + firstLen - 1) < firstOff) {
+      viaOff = firstOff;
+      viaLen = firstLen;
+    } else {
+      const values = this.values;
+      values.reset(view, H.VIA);
+      if (!values.next()) return KEY_ERROR_NO_VIA;
+      viaOff = values.off;
+      viaLen = values.len;
+      this.topViaOff = viaOff;
+      this.topViaLen = viaLen;
+      if (values.unbalanced) return KEY_ERROR_BAD_VIA;
+    }
     this.topViaOff = viaOff;
     this.topViaLen = viaLen;
     const via = this.via;
-    if (values.unbalanced || decodeVia(buf, viaOff, viaOff + viaLen, via) !== 0) return KEY_ERROR_BAD_VIA;
+    if (decodeVia(buf, viaOff, viaOff + viaLen, via) !== 0) return KEY_ERROR_BAD_VIA;
     this.transportId = via.transportId;
     if (via.branchOff >= 0) key.setBranch(buf, via.branchOff, via.branchLen);
     if (!view.isRequest) return KEY_OK;
@@ -69,8 +95,10 @@ export class TransactionKeyReader {
     const port = via.port >= 0 ? via.port : via.transportId === TRANSPORT_TLS || via.transportId === TRANSPORT_WSS ? DEFAULT_TLS_PORT : DEFAULT_PORT;
     key.sentByHash = hashNumber(port, h);
 
-    key.toTagHash = this.tagHash(view, H.TO);
+    // The To tag only serves RFC 2543 matching (§17.2.3: with the magic cookie the branch alone
+    // identifies the transaction), so a request with the cookie does not decode To here.
     if (key.hasMagicCookie()) return KEY_OK;
+    key.toTagHash = this.tagHash(view, H.TO);
     // RFC 2543 fallback: Request-URI, From tag, Call-ID, CSeq number and the whole top Via.
     h = hashBytes(buf, view.uriOff, view.uriLen, FNV_OFFSET);
     h = hashNumber(this.tagHash(view, H.FROM), h);
@@ -84,12 +112,9 @@ export class TransactionKeyReader {
 
   /** Hash of the tag parameter of From/To, 0 when there is none. */
   private tagHash(view: SipMessageView, id: number): number {
-    const i = view.find(id);
-    if (i < 0) return 0;
-    const off = view.valueOff[i]!;
-    const out = this.nameAddr;
-    if (decodeNameAddr(view.buf, off, off + view.valueLen[i]!, out) !== 0 || out.tagOff < 0) return 0;
-    const h = hashBytes(view.buf, out.tagOff, out.tagLen);
+    const off = tagSpan(view, id);
+    if (off < 0) return 0;
+    const h = hashBytes(view.buf, off, id === H.TO ? view.toTagLen : view.fromTagLen);
     return h === 0 ? 1 : h;
   }
 }

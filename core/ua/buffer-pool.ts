@@ -11,10 +11,18 @@ export class BufferPool {
   private freeCount: number;
   private readonly used: Uint8Array;
 
-  constructor(count: number, slotBytes: number) {
+  /** Where the `extraBytes` behind the slots start in storage (count × slotBytes). */
+  readonly extraOffset: number;
+
+  /**
+   * `extraBytes`: room behind the slots for something that is copied into them, such as the
+   * UA's request echo: a copy inside one array is a native copyWithin.
+   */
+  constructor(count: number, slotBytes: number, extraBytes = 0) {
     this.count = count;
     this.slotBytes = slotBytes;
-    this.storage = new Uint8Array(count * slotBytes);
+    this.extraOffset = count * slotBytes;
+    this.storage = new Uint8Array(count * slotBytes + extraBytes);
     this.free = new Int32Array(count);
     this.used = new Uint8Array(count);
     for (let i = 0; i < count; i++) this.free[i] = count - 1 - i;

@@ -11,6 +11,10 @@ import { ContactValue, NameAddrValue, decodeContact, decodeNameAddr } from '../s
 import { EventValue, decodeEvent } from '../sip/decode/event.js';
 import { SubscriptionStateValue, SUBSTATE_ACTIVE, SUBSTATE_PENDING, SUBSTATE_TERMINATED, decodeSubscriptionState } from '../sip/decode/subscription-state.js';
 import { TokenValue, decodeSipETag } from '../sip/decode/token.js';
+import { tagSpan } from '../sip/tag-span.js';
+
+const LAQUOT = 0x3c;
+const RAQUOT = 0x3e;
 
 const number = new NumberValue();
 const retryAfter = new RetryAfterValue();
@@ -58,6 +62,12 @@ export function readRetryAfter(view: SipMessageView): number {
 /** Span of the tag of From or To into view.buf: returns the offset and leaves the length in tagLength; -1 when absent. */
 export let tagLength = 0;
 export function readTag(view: SipMessageView, id: number): number {
+  if (id === H.TO || id === H.FROM) {
+    // Decoded once per parsed message (the view keeps it): the key reader and the echo ask too.
+    const off = tagSpan(view, id);
+    tagLength = id === H.TO ? view.toTagLen : view.fromTagLen;
+    return off;
+  }
   tagLength = 0;
   const i = span(view, id);
   if (i < 0) return -1;
@@ -92,6 +102,17 @@ export function readContactUri(view: SipMessageView): string {
 
 /** True when the message has no usable Contact or its first URI is exactly `uri`: the remote target stays, and no string is made. */
 export function contactUriIs(view: SipMessageView, uri: string): boolean {
+  // The usual in-dialog case, a first Contact that is exactly "<" uri ">", answers true without
+  // a decode. It is the answer the decode would give: with no ">" in uri, that value is one list
+  // element; it either decodes to exactly uri or fails to decode, and both mean true.
+  const i = view.find(H.CONTACT);
+  if (i >= 0) {
+    const buf = view.buf;
+    const off = view.valueOff[i]!;
+    const len = view.valueLen[i]!;
+    const n = uri.length;
+    if (len === n + 2 && buf[off] === LAQUOT && buf[off + n + 1] === RAQUOT && uri.indexOf('>') < 0 && spanEquals(buf, off + 1, n, uri)) return true;
+  }
   valueCursor.reset(view, H.CONTACT);
   if (!valueCursor.next()) return true;
   if (decodeContact(view.buf, valueCursor.off, valueCursor.off + valueCursor.len, contactValue) !== 0 || contactValue.star) return true;

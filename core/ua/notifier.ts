@@ -101,6 +101,14 @@ export class UaNotifier {
   /** Served package names, lower case, for matchEventPackage. */
   readonly names: string[] = [];
   private readonly watchers: (Watcher | null)[];
+  /** Watchers by id (NOTIFY responses find theirs without a scan). */
+  private readonly watcherIds = new Map<number, Watcher>();
+  /**
+   * The earliest watcher expiry, recomputed only after an expiry changed (grant, end, free): the
+   * UA asks for it after every message, which must not cost a pass over every watcher.
+   */
+  private earliestExpiry = Number.POSITIVE_INFINITY;
+  private expiriesChanged = false;
   private etagSeq = 0;
   private nextWatcherId = 1;
   private readonly scratch = new Uint8Array(DIALOG_INFO_BYTES);
@@ -174,7 +182,7 @@ export class UaNotifier {
     const w = this.byId(id);
     if (w === null || w.machine.state !== 'pending') return false;
     if (allow) w.machine.activate();
-    else w.machine.end('rejected');
+    else { w.machine.end('rejected'); this.expiriesChanged = true; }
     this.sendNotify(w, now);
     return true;
   }
@@ -188,15 +196,20 @@ export class UaNotifier {
   }
 
   nextDeadline(): number {
-    let t = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < this.watchers.length; i++) {
-      const w = this.watchers[i];
-      if (w && w.machine.expiresAt < t) t = w.machine.expiresAt;
+    if (this.expiriesChanged) {
+      this.expiriesChanged = false;
+      let t = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < this.watchers.length; i++) {
+        const w = this.watchers[i];
+        if (w && w.machine.expiresAt < t) t = w.machine.expiresAt;
+      }
+      this.earliestExpiry = t;
     }
-    return t;
+    return this.earliestExpiry;
   }
 
   handleTimeout(now: number): void {
+    if (now < this.nextDeadline()) return;
     for (let i = 0; i < this.watchers.length; i++) {
       const w = this.watchers[i];
       // §4.2.2: not refreshed in time: "terminated;reason=timeout".
@@ -264,6 +277,7 @@ export class UaNotifier {
         return;
       }
       w.machine.grant(now, granted);
+      this.expiriesChanged = true;
       if (w.machine.state === 'active' && suppressesNotify(suppressIfMatch, s.etag) && !w.machine.inFlight) {
         host.respond(204, WITH_CONTACT, granted, -1);
         return;
@@ -297,7 +311,9 @@ export class UaNotifier {
     const w = new Watcher(this.nextWatcherId, s, dialog, fromUri, from, new WatcherMachine(pending));
     this.nextWatcherId++;
     this.watchers[free] = w;
+    this.watcherIds.set(w.id, w);
     w.machine.grant(now, granted);
+    this.expiriesChanged = true;
     if (granted === 0) {
       // A fetch (§4.4.3 of RFC 3265, kept by 6665): the current state once, then terminated.
       host.respond(200, WITH_CONTACT, 0, -1);
@@ -328,6 +344,7 @@ export class UaNotifier {
 
   private end(w: Watcher, cause: WatcherCause, now: number): void {
     w.machine.end(cause);
+    this.expiriesChanged = true;
     if (cause === 'shutdown') w.machine.retryAfter = SHUTDOWN_RETRY_AFTER_S;
     // The final NOTIFY goes even when one is in flight: it is queued behind it (claimNotify → dirty).
     this.sendNotify(w, now);
@@ -386,6 +403,8 @@ export class UaNotifier {
     const endReason = reason !== '' ? reason : w.machine.reason;
     w.machine.drop();
     for (let i = 0; i < this.watchers.length; i++) if (this.watchers[i] === w) this.watchers[i] = null;
+    if (this.watcherIds.get(w.id) === w) this.watcherIds.delete(w.id);
+    this.expiriesChanged = true;
     if (wasLive) this.host.emit({ kind: 'watcher', id: w.id, event: w.served.pkg.name, from: w.from, state: 'terminated', reason: endReason, at: now });
   }
 
@@ -402,11 +421,7 @@ export class UaNotifier {
   }
 
   private byId(id: number): Watcher | null {
-    for (let i = 0; i < this.watchers.length; i++) {
-      const w = this.watchers[i];
-      if (w && w.id === id) return w;
-    }
-    return null;
+    return this.watcherIds.get(id) ?? null;
   }
 
   private findDialog(buf: Uint8Array, callIdOff: number, callIdLen: number, localTagOff: number, localTagLen: number, remoteTagOff: number, remoteTagLen: number): Watcher | null {

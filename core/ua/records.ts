@@ -71,9 +71,15 @@ export interface QueuedRequest {
 }
 
 export class SubscriptionRecord {
+  /** Its index in the UA's subscription table (the key of its schedule and Call-ID index entries). */
+  slot = -1;
   dialog: Dialog | null = null;
-  callId = '';
-  localTag = '';
+  /**
+   * The subscription's SUBSCRIBE: its Call-ID, From tag and Event are the subscription's own, so
+   * callId, localTag and event below read and write them there. Fewer own properties matter in
+   * QuickJS, which sizes an object's property array in steps (6, 9, 13, 19, 28 slots of 8 bytes):
+   * 12 fields take 13 slots, 15 took 19.
+   */
   readonly spec = new RequestSpec();
   /** The application asked to end it: the record is freed when the machine reaches terminated. */
   closing = false;
@@ -84,7 +90,17 @@ export class SubscriptionRecord {
   /** Its `presence` event (ua.trackPresence), made once and reused; queued: waiting in the event queue. */
   presenceEvent: PresenceChangeEvent | null = null;
   presenceQueued = false;
-  constructor(readonly id: number, readonly target: string, readonly targetParts: SipUriParts, readonly event: string, readonly machine: SubscriptionMachine) {}
+  constructor(readonly id: number, readonly target: string, readonly targetParts: SipUriParts, event: string, readonly machine: SubscriptionMachine) {
+    this.spec.event = event;
+  }
+  /** Call-ID of the current dialog ('' before the first SUBSCRIBE). */
+  get callId(): string { return this.spec.callId; }
+  set callId(value: string) { this.spec.callId = value; }
+  /** Our From tag in the current dialog. */
+  get localTag(): string { return this.spec.fromTag; }
+  set localTag(value: string) { this.spec.fromTag = value; }
+  /** The event package name. */
+  get event(): string { return this.spec.event; }
 }
 
 export class PendingMessage {

@@ -16,7 +16,7 @@ import { ViaValue, decodeVia } from '../sip/decode/via.js';
 import { defaultPort, isReliable } from '../transport/kinds.js';
 import type { Endpoint } from './config.js';
 
-const via = new ViaValue();
+const scratch = new ViaValue();
 
 /** §18.2.2 "the default port for the transport" of a sent-by without one. */
 function sentByPort(v: ViaValue, from: Endpoint): number {
@@ -25,14 +25,19 @@ function sentByPort(v: ViaValue, from: Endpoint): number {
 
 /**
  * The endpoint the responses to the request in `view` (top Via at [viaOff, viaOff+viaLen)) go to,
- * arriving from `from` over a reliable (stream) transport or not.
+ * arriving from `from` over a reliable (stream) transport or not. `decoded`: that Via already
+ * decoded (e.g. by the transaction key reader), so it is not decoded twice.
  */
-export function responseEndpoint(view: SipMessageView, viaOff: number, viaLen: number, from: Endpoint, reliable: boolean): Endpoint {
+export function responseEndpoint(view: SipMessageView, viaOff: number, viaLen: number, from: Endpoint, reliable: boolean, decoded: ViaValue | null = null): Endpoint {
   // WebSocket messages arrive through handleDatagram but their flow is reliable (RFC 7118 §5:
   // responses go back over the same connection).
   if (reliable || isReliable(from.transport)) return from;
   const buf = view.buf;
-  if (decodeVia(buf, viaOff, viaOff + viaLen, via) !== 0) return from;
+  let via = decoded;
+  if (via === null) {
+    via = scratch;
+    if (decodeVia(buf, viaOff, viaOff + viaLen, via) !== 0) return from;
+  }
   if (via.maddrOff >= 0 && via.maddrLen > 0) {
     let maddr = decodeText(buf, via.maddrOff, via.maddrLen);
     if (maddr.startsWith('[') && maddr.endsWith(']')) maddr = maddr.slice(1, -1);
@@ -53,6 +58,7 @@ export function reconnectEndpoint(flow: Endpoint, sentBy: number): Endpoint {
 }
 
 /** The top Via's sent-by port of the request in `view` (-1 when it names none or does not decode). */
-export function topViaPort(view: SipMessageView, viaOff: number, viaLen: number): number {
-  return decodeVia(view.buf, viaOff, viaOff + viaLen, via) === 0 ? via.port : -1;
+export function topViaPort(view: SipMessageView, viaOff: number, viaLen: number, decoded: ViaValue | null = null): number {
+  if (decoded !== null) return decoded.port;
+  return decodeVia(view.buf, viaOff, viaOff + viaLen, scratch) === 0 ? scratch.port : -1;
 }

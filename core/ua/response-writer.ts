@@ -6,19 +6,46 @@
 //
 // A RequestEcho keeps copies of exactly those header values, so a response can be written later
 // than the packet buffer lives (an incoming MESSAGE waits for the application's answer). The copy
-// goes into the echo's own preallocated bytes: capturing allocates nothing.
+// goes into the echo's own preallocated bytes: capturing allocates nothing. The values are kept as
+// the header lines a response carries ("Via: …\r\n" … "CSeq: …\r\n"), so writing a response copies
+// them in two spans (one each side of the To tag) instead of field by field: in an interpreter
+// (QuickJS, XS) every call and every byte-loop iteration counts, and when the echo lives in the
+// same array as the response (the UA's response pool) the copy is one native copyWithin.
 import type { SipMessageView } from '../sip/view.js';
-import { H } from '../sip/header-ids.js';
+import { H, headerName } from '../sip/header-ids.js';
 import { SipWriter } from '../sip/writer.js';
-import { NameAddrValue, decodeNameAddr } from '../sip/decode/name-addr.js';
+import { tagSpan } from '../sip/tag-span.js';
 import { ACCEPT_VALUE, ALLOW_VALUE } from './request-writer.js';
 
 const MAX_VIA_HEADERS = 16;
 
+function asciiBytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+// The canonical long names SipWriter writes (beginId), with ": ".
+const VIA_NAME = asciiBytes(`${headerName(H.VIA)}: `);
+const FROM_NAME = asciiBytes(`${headerName(H.FROM)}: `);
+const TO_NAME = asciiBytes(`${headerName(H.TO)}: `);
+const CALL_ID_NAME = asciiBytes(`${headerName(H.CALL_ID)}: `);
+const CSEQ_NAME = asciiBytes(`${headerName(H.CSEQ)}: `);
+const CR = 13;
+const LF = 10;
+const BACKSLASH = 0x5c;
+/** Bytes of names, ": " and CRLFs around the values, for the most Via lines an echo takes. */
+const FRAMING = MAX_VIA_HEADERS * (VIA_NAME.length + 2) + FROM_NAME.length + TO_NAME.length + CALL_ID_NAME.length + CSEQ_NAME.length + 8;
+
 export class RequestEcho {
+  /** Where the lines live: the echo's own array, or a larger one it shares (see the constructor). */
   readonly bytes: Uint8Array;
+  /** Value bytes (Via, From, To, Call-ID, CSeq together) this echo takes at most. */
+  readonly capacity: number;
+  /** Value bytes held now. */
   used = 0;
   viaCount = 0;
+  /** Spans of the values in `bytes`. */
   readonly viaOff = new Int32Array(MAX_VIA_HEADERS);
   readonly viaLen = new Int32Array(MAX_VIA_HEADERS);
   fromOff = 0; fromLen = 0;
@@ -27,10 +54,38 @@ export class RequestEcho {
   cseqOff = 0; cseqLen = 0;
   /** The request's To already carries a tag (in-dialog): we must not add another. */
   toHasTag = false;
-  private readonly nameAddr = new NameAddrValue();
+  /**
+   * The lines as a response writes them: bytes[linesOff, toEnd) runs from the first Via line to
+   * the end of the To value (where a tag may go), bytes[toEnd, linesEnd) is "\r\nCall-ID: …\r\n"
+   * "CSeq: …\r\n".
+   */
+  readonly linesOff: number;
+  toEnd = 0;
+  linesEnd = 0;
+  /** Some value may hold a control byte (a fold, an escaped CTL), which a response refuses: such
+   *  an echo is written through SipWriter's checks. */
+  mayHaveControls = false;
 
-  constructor(capacity: number) {
-    this.bytes = new Uint8Array(capacity);
+  /** Bytes an echo of `capacity` value bytes occupies (values and the lines around them). */
+  static bytesFor(capacity: number): number {
+    return capacity + FRAMING;
+  }
+
+  /**
+   * `storage` (optional): keep the lines in storage[at, at + bytesFor(capacity)) instead of an
+   * array of the echo's own, e.g. behind the slots of the response pool the UA writes into.
+   */
+  constructor(capacity: number, storage?: Uint8Array, at = 0) {
+    this.capacity = capacity;
+    if (storage === undefined) {
+      this.bytes = new Uint8Array(capacity + FRAMING);
+      this.linesOff = 0;
+    } else {
+      if (!(at >= 0 && at + capacity + FRAMING <= storage.length)) throw new RangeError(`RequestEcho: ${capacity + FRAMING} bytes from ${at} do not fit in ${storage.length}`);
+      this.bytes = storage;
+      this.linesOff = at;
+    }
+    this.toEnd = this.linesEnd = this.linesOff;
   }
 
   /** Copies the headers a response echoes. False when they do not fit (the caller reports it). */
@@ -38,43 +93,95 @@ export class RequestEcho {
     this.used = 0;
     this.viaCount = 0;
     const n = view.headerCount;
+    const ids = view.headerId;
+    const offs = view.valueOff;
+    const lens = view.valueLen;
     let from = -1, to = -1, callId = -1, cseq = -1;
+    let vias = 0;
+    let total = 0;
+    // The ids in locals: a property read of H per header and test otherwise.
+    const VIA = H.VIA, FROM = H.FROM, TO = H.TO, CALL_ID = H.CALL_ID, CSEQ = H.CSEQ;
     for (let i = 0; i < n; i++) {
-      const id = view.headerId[i];
-      if (id === H.VIA) {
-        if (this.viaCount === MAX_VIA_HEADERS) return false;
-        const at = this.copy(view, i);
-        if (at < 0) return false;
-        this.viaOff[this.viaCount] = at;
-        this.viaLen[this.viaCount++] = view.valueLen[i]!;
-      } else if (id === H.FROM && from < 0) from = i;
-      else if (id === H.TO && to < 0) to = i;
-      else if (id === H.CALL_ID && callId < 0) callId = i;
-      else if (id === H.CSEQ && cseq < 0) cseq = i;
+      const id = ids[i];
+      if (id === VIA) { vias++; total += lens[i]!; }
+      else if (id === FROM) { if (from < 0) from = i; }
+      else if (id === TO) { if (to < 0) to = i; }
+      else if (id === CALL_ID) { if (callId < 0) callId = i; }
+      else if (id === CSEQ) { if (cseq < 0) cseq = i; }
     }
-    if (this.viaCount === 0 || from < 0 || to < 0 || callId < 0 || cseq < 0) return false;
-    if ((this.fromOff = this.copy(view, from)) < 0) return false;
-    this.fromLen = view.valueLen[from]!;
-    if ((this.toOff = this.copy(view, to)) < 0) return false;
-    this.toLen = view.valueLen[to]!;
-    if ((this.callIdOff = this.copy(view, callId)) < 0) return false;
-    this.callIdLen = view.valueLen[callId]!;
-    if ((this.cseqOff = this.copy(view, cseq)) < 0) return false;
-    this.cseqLen = view.valueLen[cseq]!;
-    this.toHasTag = decodeNameAddr(this.bytes, this.toOff, this.toOff + this.toLen, this.nameAddr) === 0 && this.nameAddr.tagOff >= 0;
+    if (vias === 0 || vias > MAX_VIA_HEADERS || from < 0 || to < 0 || callId < 0 || cseq < 0) return false;
+    total += lens[from]! + lens[to]! + lens[callId]! + lens[cseq]!;
+    if (total > this.capacity) return false;
+    this.used = total;
+    const src = view.buf;
+    // See line(): a backslash anywhere in the header values (first to last; rare enough that
+    // the whole section is searched, one native call).
+    const lo = offs[0]!;
+    const hi = offs[n - 1]! + lens[n - 1]!;
+    this.mayHaveControls = hi > lo && src.lastIndexOf(BACKSLASH, hi - 1) >= lo;
+    let p = this.linesOff;
+    for (let i = 0; i < n; i++) {
+      if (ids[i] !== VIA) continue;
+      const len = lens[i]!;
+      this.viaOff[this.viaCount] = p + VIA_NAME.length;
+      this.viaLen[this.viaCount++] = len;
+      p = this.line(VIA_NAME, src, offs[i]!, len, p, false, true);
+    }
+    this.fromOff = p + FROM_NAME.length;
+    this.fromLen = lens[from]!;
+    p = this.line(FROM_NAME, src, offs[from]!, this.fromLen, p, false, true);
+    this.toOff = p + TO_NAME.length;
+    this.toLen = lens[to]!;
+    p = this.line(TO_NAME, src, offs[to]!, this.toLen, p, false, false);
+    this.toEnd = p;
+    this.callIdOff = p + 2 + CALL_ID_NAME.length;
+    this.callIdLen = lens[callId]!;
+    p = this.line(CALL_ID_NAME, src, offs[callId]!, this.callIdLen, p, true, true);
+    this.cseqOff = p + CSEQ_NAME.length;
+    this.cseqLen = lens[cseq]!;
+    p = this.line(CSEQ_NAME, src, offs[cseq]!, this.cseqLen, p, false, true);
+    this.linesEnd = p;
+    // The view decodes the To once per message (the key reader and the dialog lookup share it).
+    this.toHasTag = tagSpan(view, H.TO) >= 0;
     return true;
   }
 
-  private copy(view: SipMessageView, header: number): number {
-    const off = view.valueOff[header]!;
-    const len = view.valueLen[header]!;
-    if (this.used + len > this.bytes.length) return -1;
-    const at = this.used;
-    const src = view.buf;
+  /**
+   * Writes [CRLF] name value [CRLF] at p and returns where it ended. The value is copied four
+   * bytes per iteration (an interpreter pays per loop step). The parser lets a control byte other
+   * than HTAB into a value only in a fold (CRLF or LF, then WSP) or after a backslash (an escaped
+   * CTL in a quoted-string): a value with an LF (one backward search, which stops at the end of
+   * the previous line) or, checked once by capture, a backslash may have one.
+   */
+  private line(name: Uint8Array, src: Uint8Array, off: number, len: number, p: number, lead: boolean, trail: boolean): number {
     const dst = this.bytes;
-    for (let i = 0; i < len; i++) dst[at + i] = src[off + i]!;
-    this.used += len;
-    return at;
+    if (lead) {
+      dst[p] = CR;
+      dst[p + 1] = LF;
+      p += 2;
+    }
+    const n = name.length;
+    for (let i = 0; i < n; i++) dst[p + i] = name[i]!;
+    p += n;
+    const end = off + len;
+    if (len > 0 && src.lastIndexOf(LF, end - 1) >= off) this.mayHaveControls = true;
+    let s = off;
+    const end4 = end - 3;
+    while (s < end4) {
+      dst[p] = src[s]!;
+      dst[p + 1] = src[s + 1]!;
+      dst[p + 2] = src[s + 2]!;
+      dst[p + 3] = src[s + 3]!;
+      p += 4;
+      s += 4;
+    }
+    while (s < end) dst[p++] = src[s++]!;
+    if (trail) {
+      dst[p] = CR;
+      dst[p + 1] = LF;
+      p += 2;
+    }
+    return p;
   }
 }
 
@@ -85,30 +192,115 @@ export const WITH_ALLOW_EVENTS = 4;
 /** Contact (our contact URI): a 2xx to a SUBSCRIBE creates a dialog (RFC 6665 §4.2.1.1, RFC 3261 §12.1.1). */
 export const WITH_CONTACT = 8;
 
+/** "Content-Length: 0\r\n\r\n", what SipWriter.finish() ends a response without body with. */
+const EMPTY_END = 21;
+
 export class ResponseWriter {
   readonly writer = new SipWriter();
   private readonly toTag: string;
   private readonly server: string;
   private readonly allowEvents: string;
+  /**
+   * The bytes of the usual response (no extras), made once by the writer itself so they cannot
+   * differ from its output: ";tag=<ours>", "Server: …\r\nContent-Length: 0\r\n\r\n", and the
+   * Status-Line of the last status and reason written. Null when our tag or Server value would be
+   * refused (every response then goes through the writer and reports it).
+   */
+  private readonly tagBytes: Uint8Array | null;
+  private readonly tail: Uint8Array | null;
+  private readonly statusLine = new Uint8Array(96);
+  private statusLineLen = 0;
+  private statusLineStatus = -1;
+  private statusLineReason = '';
 
   constructor(toTag: string, server: string, allowEvents: string) {
     this.toTag = toTag;
     this.server = server;
     this.allowEvents = allowEvents;
+    const w = this.writer;
+    const scratch = new Uint8Array(96 + 3 * (toTag.length + server.length));
+    // "SIP/2.0 200 OK\r\n" is 16 bytes, "To: " 4.
+    let n = w.response(scratch, 0, scratch.length, 200, 'OK').beginId(H.TO).text(';tag=').text(toTag).end().finish();
+    this.tagBytes = n > 0 ? scratch.slice(20, n - EMPTY_END - 2) : null;
+    n = w.response(scratch, 0, scratch.length, 200, 'OK').headerId(H.SERVER, server).finish();
+    this.tail = n > 0 ? scratch.slice(16, n) : null;
   }
 
-  /** Writes a response echoing `echo` into buf[off, off+len). Returns the length or a negative writer code. */
   /** Contact value written with WITH_CONTACT (set once by the UA). */
   contact = '';
   /** Allow written with WITH_ALLOW: INVITE joins once the UA takes chats (enableChat). */
   allow = ALLOW_VALUE;
 
   /**
+   * Writes a response echoing `echo` into buf[off, off+len). Returns the length or a negative writer code.
    * `expires` / `retryAfter` (seconds, -1: none): Expires of a SUBSCRIBE's 2xx, Retry-After of a
    * 480/503 (RFC 3261 §20.33). `accept` (non-empty) is an Accept written in place of our default
    * one, e.g. the types the application takes in a 415 (§21.4.13).
    */
   write(buf: Uint8Array, off: number, len: number, status: number, reason: string, echo: RequestEcho, extras: number, expires = -1, retryAfter = -1, accept = ''): number {
+    const tagBytes = this.tagBytes;
+    const tail = this.tail;
+    // The usual response (a 200 to a NOTIFY): the prepared bytes and the echo's two spans. Anything
+    // else, and anything that may fail, goes through SipWriter, whose codes are the contract.
+    if (extras !== 0 || expires >= 0 || retryAfter >= 0 || accept !== '' || echo.mayHaveControls || tagBytes === null || tail === null ||
+        this.writer.compact || !(off >= 0 && len >= 0 && off + len <= buf.length && (off | 0) === off && (len | 0) === len)) {
+      return this.writeChecked(buf, off, len, status, reason, echo, extras, expires, retryAfter, accept);
+    }
+    if (status !== this.statusLineStatus || reason !== this.statusLineReason) {
+      if (!this.prepareStatusLine(status, reason)) return this.writeChecked(buf, off, len, status, reason, echo, extras, expires, retryAfter, accept);
+    }
+    const src = echo.bytes;
+    const linesOff = echo.linesOff;
+    const toEnd = echo.toEnd;
+    const linesEnd = echo.linesEnd;
+    const tag = !echo.toHasTag && status > 100;
+    const lineLen = this.statusLineLen;
+    const total = lineLen + (linesEnd - linesOff) + (tag ? tagBytes.length : 0) + tail.length;
+    // Too small a buffer, or one that overlaps the echo's lines: the writer says what it makes of it.
+    if (total > len || (src === buf && off < linesEnd && off + total > linesOff)) {
+      return this.writeChecked(buf, off, len, status, reason, echo, extras, expires, retryAfter, accept);
+    }
+    let p = off;
+    const line = this.statusLine;
+    for (let i = 0; i < lineLen; i++) buf[p + i] = line[i]!;
+    p += lineLen;
+    if (src === buf) {
+      buf.copyWithin(p, linesOff, toEnd);
+      p += toEnd - linesOff;
+    } else {
+      for (let i = linesOff; i < toEnd; i++) buf[p++] = src[i]!;
+    }
+    if (tag) {
+      const n = tagBytes.length;
+      for (let i = 0; i < n; i++) buf[p + i] = tagBytes[i]!;
+      p += n;
+    }
+    if (src === buf) {
+      buf.copyWithin(p, toEnd, linesEnd);
+      p += linesEnd - toEnd;
+    } else {
+      for (let i = toEnd; i < linesEnd; i++) buf[p++] = src[i]!;
+    }
+    const n = tail.length;
+    for (let i = 0; i < n; i++) buf[p + i] = tail[i]!;
+    return p + n - off;
+  }
+
+  /** The Status-Line as the writer writes it, kept for the next response with the same status and reason. */
+  private prepareStatusLine(status: number, reason: string): boolean {
+    const n = this.writer.response(this.statusLine, 0, this.statusLine.length, status, reason).finish();
+    if (n <= 0) {
+      this.statusLineStatus = -1;
+      return false;
+    }
+    this.statusLineLen = n - EMPTY_END;
+    this.statusLineStatus = status;
+    this.statusLineReason = reason;
+    return true;
+  }
+
+  /** Field by field through SipWriter, every value checked (RFC 3261 §25.1: no CTLs in a value). */
+  private writeChecked(buf: Uint8Array, off: number, len: number, status: number, reason: string, echo: RequestEcho, extras: number, expires: number, retryAfter: number, accept: string): number {
     const w = this.writer;
     const b = echo.bytes;
     w.response(buf, off, len, status, reason);

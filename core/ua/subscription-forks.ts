@@ -20,8 +20,11 @@ export class ForkDialog {
   constructor(readonly index: number, readonly dialog: Dialog) {}
 }
 
+/** Every subscription that never forked (nearly all) shares this empty table; add() makes a real one. */
+const NO_FORKS: readonly (ForkDialog | null)[] = [];
+
 export class ForkSet {
-  private readonly forks: (ForkDialog | null)[] = new Array<ForkDialog | null>(MAX_EXTRA_FORKS).fill(null);
+  private forks: (ForkDialog | null)[] = NO_FORKS as (ForkDialog | null)[];
   private nextIndex = 1;
 
   get size(): number {
@@ -41,6 +44,7 @@ export class ForkSet {
 
   /** A dialog for a new notifier (its first NOTIFY, §4.1.2.4); null when the subscription already holds the most forks. */
   add(local: LocalParty, remoteTag: string, contactUri: string, recordRoutes: string[], localSeq: number): ForkDialog | null {
+    if (this.forks === NO_FORKS) this.forks = new Array<ForkDialog | null>(MAX_EXTRA_FORKS).fill(null);
     for (let i = 0; i < this.forks.length; i++) {
       if (this.forks[i] !== null) continue;
       // §12.1.2 for a dialog created by a request: the route set is the Record-Route in order.
@@ -73,7 +77,7 @@ export class ForkSet {
   }
 
   clear(): void {
-    this.forks.fill(null);
+    if (this.forks !== NO_FORKS) this.forks.fill(null);
     this.nextIndex = 1;
   }
 }

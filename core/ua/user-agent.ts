@@ -18,11 +18,11 @@ import {
   TransactionEngine, TransactionKey, TransactionKeyReader, OutgoingRequest, Transmit, TransactionEvent,
   KEY_OK, DISPOSITION_OVERLOADED, EVENT_ACK, EVENT_REQUEST, EVENT_RESPONSE, EVENT_TIMEOUT, EVENT_TRANSPORT_ERROR, EVENT_TERMINATED,
 } from '../transaction/index.js';
-import { DigestClient } from '../auth/client.js';
+import { DigestClient, DigestWorkspace } from '../auth/client.js';
 import { CredentialStore } from '../auth/credential-store.js';
 import { AUTH_RETRY, SENT_ANSWERED, SENT_FRESH, SENT_PREEMPTIVE } from '../auth/retry-policy.js';
 import { RegistrationMachine, type RegistrationEvent } from '../registration/machine.js';
-import { SubscriptionMachine, type SubscriptionEvent } from '../event/machine.js';
+import { SubscriptionMachine, type SubscriptionConfig, type SubscriptionEvent } from '../event/machine.js';
 import { EventPackageRegistry } from '../event/packages.js';
 import { Publication, type PublicationEvent } from '../presence/publication.js';
 import { Dialog, DialogTable, type LocalParty } from '../dialog/index.js';
@@ -34,7 +34,7 @@ import { decodeText } from '../sip/view.js';
 import { type Endpoint, type ResolvedUaConfig, type UaConfig, type UaError, resolveUaConfig, uaError } from './config.js';
 import { BufferPool } from './buffer-pool.js';
 import { EndpointTable } from './endpoint-table.js';
-import { ACCEPT_VALUE, ALLOW_VALUE, RequestSpec, RequestWriter } from './request-writer.js';
+import { ACCEPT_VALUE, ALLOW_VALUE, BRANCH_BYTES, NO_ROUTES, RequestSpec, RequestWriter } from './request-writer.js';
 import { RequestEcho, ResponseWriter, WITH_ACCEPT, WITH_ALLOW, WITH_ALLOW_EVENTS, reasonPhrase } from './response-writer.js';
 import type { ForkDialog } from './subscription-forks.js';
 import { randomHex } from './random-tokens.js';
@@ -52,6 +52,8 @@ import type { UaEvent } from './events.js';
 import { NO_FAILOVER, authRetryMark, mayFailOver, type FailoverMark } from './failover.js';
 import { reconnectEndpoint, responseEndpoint, topViaPort } from './response-address.js';
 import { ClientRecord, EMPTY_SPEC, Outgoing, PendingMessage, StreamFlow, SubscriptionRecord, type Owner, type QueuedRequest } from './records.js';
+import { SubscriptionSchedule } from './subscription-schedule.js';
+import { CallIdIndex } from './call-id-index.js';
 
 // Type-only: session-mode IM is optional; a phone that never calls enableChat() does not carry it.
 import type { InviteSessions, ChatOptions, ChatPort } from './invite-sessions.js';
@@ -114,7 +116,8 @@ export class UserAgent {
   private readonly responsePool: BufferPool;
   private readonly requestWriter: RequestWriter;
   private readonly responseWriter: ResponseWriter;
-  private readonly measureBuffer: Uint8Array;
+  /** Where sendMessage measures a MESSAGE (RFC 3261 §18.1.1 size rule); made by the first one sent. */
+  private measureBuffer: Uint8Array | null = null;
   private readonly echo: RequestEcho;
   private readonly endpoints: EndpointTable;
   private readonly txCapacity: number;
@@ -142,6 +145,12 @@ export class UserAgent {
   private readonly proxyEndpoint: Endpoint | null;
   private readonly aorParts: SipUriParts;
   private readonly subscriptions: (SubscriptionRecord | null)[];
+  /** Which subscription slots have output to poll and when each is due (subscription-schedule.ts): per-message work independent of their number. */
+  private readonly schedule: SubscriptionSchedule;
+  /** Subscription slots by Call-ID, for matching NOTIFYs (call-id-index.ts). */
+  private readonly callIds: CallIdIndex;
+  /** Subscription records by id. */
+  private readonly subscriptionIds = new Map<number, SubscriptionRecord>();
   private readonly dialogs: DialogTable;
   /** One publication per event package (RFC 3903 §4: each has its own entity-tag); slot i publishes `publicationEvents[i]`. */
   private readonly publications: (Publication | null)[] = new Array<Publication | null>(MAX_PUBLICATIONS).fill(null);
@@ -179,7 +188,9 @@ export class UserAgent {
 
     const timerD = c.transport === 'udp' ? 64 * c.t1 : 0;
     const timers = { t1: c.t1, t2: Math.max(c.t1, 8 * c.t1), t4: 10 * c.t1, timerD, maxTransactions: caps.maxTransactions };
-    this.clients = new TransactionEngine(timers);
+    // Client transactions carry our own branches (BRANCH_BYTES long): the engine's default 64-byte
+    // copy per slot is for the peers' branches the server side matches.
+    this.clients = new TransactionEngine({ ...timers, maxBranchBytes: BRANCH_BYTES });
     this.servers = new TransactionEngine(timers);
     this.txCapacity = caps.maxTransactions;
     this.clientRecords = new Array<ClientRecord | null>(caps.maxTransactions).fill(null);
@@ -189,14 +200,17 @@ export class UserAgent {
     this.serverSentBy = new Int32Array(caps.maxTransactions).fill(-1);
     this.serverResponseSlot = new Int32Array(caps.maxTransactions).fill(-1);
     this.requestPool = new BufferPool(caps.requestBuffers, caps.requestBufferBytes);
-    this.responsePool = new BufferPool(caps.responseBuffers, caps.responseBufferBytes);
-    this.measureBuffer = new Uint8Array(caps.requestBufferBytes);
-    this.echo = new RequestEcho(caps.responseBufferBytes);
+    // The echo of the request being answered lives behind the response slots: a response copies
+    // its lines with one copyWithin (response-writer.ts).
+    this.responsePool = new BufferPool(caps.responseBuffers, caps.responseBufferBytes, RequestEcho.bytesFor(caps.responseBufferBytes));
+    this.echo = new RequestEcho(caps.responseBufferBytes, this.responsePool.storage, this.responsePool.extraOffset);
     this.endpoints = new EndpointTable(caps.maxEndpoints);
     this.requestWriter = new RequestWriter(c, c.username !== '' ? c.username : aor.user);
     this.localTag = randomHex(c.random, 16);
     this.responseWriter = new ResponseWriter(this.localTag, c.userAgent, this.registry.allowEvents());
     this.subscriptions = new Array<SubscriptionRecord | null>(caps.maxSubscriptions).fill(null);
+    this.schedule = new SubscriptionSchedule(caps.maxSubscriptions);
+    this.callIds = new CallIdIndex(caps.maxSubscriptions);
     this.dialogs = new DialogTable(caps.maxDialogs);
     this.pending = [];
     for (let i = 0; i < caps.maxPendingMessages; i++) this.pending.push(new PendingMessage(caps.responseBufferBytes));
@@ -204,8 +218,10 @@ export class UserAgent {
 
     if (c.hasCredentials) {
       const store = new CredentialStore().set(null, c.username, c.password);
-      this.registrarAuth = new DigestClient({ random: { random: c.random }, credentials: store });
-      this.requestAuth = new DigestClient({ random: { random: c.random }, credentials: store });
+      // Each client keeps its own cached challenges; the per-call scratch is shared (single-threaded).
+      const workspace = new DigestWorkspace();
+      this.registrarAuth = new DigestClient({ random: { random: c.random }, credentials: store, workspace });
+      this.requestAuth = new DigestClient({ random: { random: c.random }, credentials: store, workspace });
     } else {
       this.registrarAuth = null;
       this.requestAuth = null;
@@ -433,7 +449,9 @@ export class UserAgent {
     this.servers.handleTimeout(now);
     this.pump(now);
     this.registration?.handleTimeout(now);
-    for (let i = 0; i < this.subscriptions.length; i++) this.subscriptions[i]?.machine.handleTimeout(now);
+    // Only the machines whose deadline passed (subscription-schedule.ts).
+    const due = this.schedule.takeDue(now);
+    for (let i = 0; i < due; i++) this.subscriptions[this.schedule.dueAt(i)]?.machine.handleTimeout(now);
     for (let i = 0; i < MAX_PUBLICATIONS; i++) this.publications[i]?.handleTimeout(now);
     if (this.keepalive !== null) {
       this.keepalive.handleTimeout(now);
@@ -496,10 +514,7 @@ export class UserAgent {
     const v = this.servers.nextDeadline();
     let t = Math.min(c < 0 ? NO_DEADLINE : c, v < 0 ? NO_DEADLINE : v);
     if (this.registration !== null) t = Math.min(t, this.registration.nextDeadline());
-    for (let i = 0; i < this.subscriptions.length; i++) {
-      const s = this.subscriptions[i];
-      if (s) t = Math.min(t, s.machine.nextDeadline());
-    }
+    t = Math.min(t, this.schedule.nextDeadline());
     for (let i = 0; i < MAX_PUBLICATIONS; i++) {
       const pub = this.publications[i];
       if (pub) t = Math.min(t, pub.nextDeadline());
@@ -556,6 +571,14 @@ export class UserAgent {
     return this.registration?.state ?? 'unregistered';
   }
 
+  /** The SubscriptionConfig of subscriptions asking for the account's expires, made by the first. */
+  private subscriptionConfig: SubscriptionConfig | null = null;
+
+  private machineConfig(expires: number): SubscriptionConfig {
+    const c = this.config;
+    return { expires, timerNMs: 64 * c.t1, backoffBaseS: c.backoff.baseS, backoffMaxS: c.backoff.maxS, random: c.random };
+  }
+
   /**
    * `eventlist: true` subscribes to a resource list (RFC 4662 §4): `Supported: eventlist` and an
    * Accept that adds application/rlmi+xml and multipart/related to the package's body types.
@@ -568,11 +591,11 @@ export class UserAgent {
     let free = -1;
     for (let i = 0; i < this.subscriptions.length; i++) if (this.subscriptions[i] === null) { free = i; break; }
     if (free < 0) return Err(uaError('capacity', 'subscriptions-full', `all ${this.subscriptions.length} subscription slots are in use`));
-    const machine = new SubscriptionMachine({
-      expires: opts?.expires ?? this.config.subscribeExpires, timerNMs: 64 * this.config.t1,
-      backoffBaseS: this.config.backoff.baseS, backoffMaxS: this.config.backoff.maxS, random: this.config.random,
-    });
+    // Subscriptions with the account's expires share one config object (the machine only reads it).
+    const expires = opts?.expires ?? this.config.subscribeExpires;
+    const machine = new SubscriptionMachine(expires === this.config.subscribeExpires ? (this.subscriptionConfig ??= this.machineConfig(expires)) : this.machineConfig(expires));
     const rec = new SubscriptionRecord(this.nextId++, target, parts, pkg.name, machine);
+    rec.slot = free;
     rec.spec.method = 'SUBSCRIBE';
     rec.spec.methodId = M.SUBSCRIBE;
     rec.spec.event = pkg.name;
@@ -583,6 +606,9 @@ export class UserAgent {
     }
     rec.spec.contact = true;
     this.subscriptions[free] = rec;
+    this.subscriptionIds.set(rec.id, rec);
+    this.callIds.set(free, rec.callId);
+    machine.scheduleWith(this.schedule, free);
     machine.start(now);
     this.pump(now);
     return Ok(rec.id);
@@ -675,7 +701,8 @@ export class UserAgent {
     // TCP), unless the account turned that off — then it is refused rather than fragmented.
     // Measured without credentials (writing them would use up a nonce count); room is left for
     // one Authorization header per cached realm and for the Via/Record-Route a proxy adds.
-    const n = this.requestWriter.write(this.measureBuffer, 0, this.measureBuffer.length, spec, null);
+    const measure = this.measureBuffer ??= new Uint8Array(this.config.capacities.requestBufferBytes);
+    const n = this.requestWriter.write(measure, 0, measure.length, spec, null);
     const authRoom = this.requestAuth !== null ? this.requestAuth.activeRealms * AUTHORIZATION_ROOM : 0;
     const verdict = n > 0 ? sizeRule(n + authRoom + PROXY_ROOM, spec.destination.transport, this.config.largeRequestsOverTcp, this.config.pathMtu) : 'too-big';
     if (verdict === 'too-big') {
@@ -915,8 +942,9 @@ export class UserAgent {
     }
     // §18.2.2 / RFC 3581 §4: the responses' destination, fixed now from the top Via.
     const kr = this.keyReader;
-    this.requestSentBy = reliable ? topViaPort(view, kr.topViaOff, kr.topViaLen) : -1;
-    const src = this.endpoints.acquire(responseEndpoint(view, kr.topViaOff, kr.topViaLen, from, reliable));
+    // The key reader has just decoded that Via (KEY_OK): its fields are reused, not decoded again.
+    this.requestSentBy = reliable ? topViaPort(view, kr.topViaOff, kr.topViaLen, kr.topVia) : -1;
+    const src = this.endpoints.acquire(responseEndpoint(view, kr.topViaOff, kr.topViaLen, from, reliable, kr.topVia));
     if (src < 0) {
       this.drop(now, 'endpoint-table-full', `no room to remember ${from.address}:${from.port}; raise capacities.maxEndpoints`);
       return;
@@ -1115,7 +1143,8 @@ export class UserAgent {
     const callIdLen = callIdAt >= 0 ? view.valueLen[callIdAt]! : 0;
     let rec: SubscriptionRecord | null = null;
     if (toTagOff >= 0 && callIdOff >= 0) {
-      for (let i = 0; i < this.subscriptions.length; i++) {
+      const index = this.callIds;
+      for (let i = index.first(view.buf, callIdOff, callIdLen); i >= 0; i = index.nextCandidate(i)) {
         const s = this.subscriptions[i];
         if (s && s.event === event && spanEquals(view.buf, callIdOff, callIdLen, s.callId) && spanEquals(view.buf, toTagOff, toTagLen, s.localTag)) { rec = s; break; }
       }
@@ -1627,18 +1656,20 @@ export class UserAgent {
   // ---- SUBSCRIBE (RFC 6665 §4.1) ----
 
   private subscriptionById(id: number): SubscriptionRecord | null {
-    for (let i = 0; i < this.subscriptions.length; i++) {
-      const s = this.subscriptions[i];
-      if (s && s.id === id) return s;
-    }
-    return null;
+    return this.subscriptionIds.get(id) ?? null;
   }
 
   private freeSubscription(rec: SubscriptionRecord): void {
     if (rec.dialog !== null) this.dialogs.remove(rec.dialog);
     rec.dialog = null;
     this.presence?.release(rec.id);
-    for (let i = 0; i < this.subscriptions.length; i++) if (this.subscriptions[i] === rec) this.subscriptions[i] = null;
+    const slot = rec.slot;
+    if (slot < 0 || this.subscriptions[slot] !== rec) return;
+    this.subscriptions[slot] = null;
+    this.subscriptionIds.delete(rec.id);
+    this.callIds.remove(slot);
+    rec.machine.scheduleWith(null, -1);
+    this.schedule.forget(slot);
   }
 
   private sendSubscribe(rec: SubscriptionRecord, expires: number, fresh: boolean, now: number): void {
@@ -1647,13 +1678,14 @@ export class UserAgent {
       if (rec.dialog !== null) this.dialogs.remove(rec.dialog);
       rec.dialog = null;
       rec.callId = `${randomHex(this.config.random, 24)}@${this.config.localAddress}`;
+      if (this.subscriptions[rec.slot] === rec) this.callIds.set(rec.slot, rec.callId);
       rec.localTag = randomHex(this.config.random, 16);
       spec.callId = rec.callId;
       spec.fromTag = rec.localTag;
       spec.cseq = 1;
       spec.requestUri = bareUri(rec.target);
       spec.to = `<${bareUri(rec.target)}>`;
-      spec.routes = [];
+      spec.routes = NO_ROUTES;
       spec.destination = this.outOfDialogEndpoint(rec.targetParts);
     } else if (rec.dialog !== null) {
       // §12.2.1.1: in the dialog: remote target / route set, To with the remote tag, next CSeq.
@@ -1749,8 +1781,9 @@ export class UserAgent {
         let e;
         while ((e = reg.pollEvent()) !== undefined) { progressed = true; this.onRegistrationEvent(e, now); }
       }
-      for (let i = 0; i < this.subscriptions.length; i++) {
-        const s = this.subscriptions[i];
+      // Only the machines that were fed since they were last polled (subscription-schedule.ts).
+      for (let k = this.schedule.nextReady(); k >= 0; k = this.schedule.nextReady()) {
+        const s = this.subscriptions[k];
         if (!s) continue;
         let a;
         while ((a = s.machine.pollAction()) !== undefined) { progressed = true; this.sendSubscribe(s, a.expires, a.fresh, now); }
@@ -1776,7 +1809,8 @@ export class UserAgent {
       // Engine events raised by the sends above (a transport error reported synchronously, …).
       const before = this.events.length;
       this.drainEngine(now);
-      if (this.events.length !== before) progressed = true;
+      // A machine fed by those engine events is polled in the next round too.
+      if (this.events.length !== before || this.schedule.readyCount > 0) progressed = true;
       if (!progressed) return;
     }
   }
@@ -1854,6 +1888,9 @@ export class UserAgent {
    */
   private internalError(now: number, err: unknown): void {
     this.dropped++;
+    // The abandoned input may have taken slots out of the schedule without polling or timing
+    // them: every subscription reports its output and deadline again (a full pass, after a bug only).
+    for (let i = 0; i < this.subscriptions.length; i++) this.subscriptions[i]?.machine.scheduleWith(this.schedule, i);
     const message = err instanceof Error ? err.message : String(err);
     this.warn(now, 'internal-error', `input abandoned after an internal error: ${message}`);
   }

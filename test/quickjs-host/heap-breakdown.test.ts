@@ -15,6 +15,7 @@ import { indicatorLayout } from '../../boards/index.js';
 import { QuickJsHost, type QuickJsDebugInfo, type QuickJsMemoryUsage } from '../../platform/quickjs/index.js';
 import { DEVICE_CAPACITIES, simDesk } from './firmware.js';
 import { heapTable, kib } from './heap-report.js';
+import { BRANCH_BYTES } from '../../core/ua/request-writer.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const APP = fileURLToPath(new URL('../../tools/build/app/entry.ts', import.meta.url));
@@ -38,8 +39,9 @@ function retainedSourceBytes(code: string): number {
   return total;
 }
 
-async function bundle(entry: string) {
-  const out = await bundleEntry({ entry, engine: ENGINES.quickjs, root: ROOT });
+/** `terser: false` only where the code's shape does not matter (the data probe). */
+async function bundle(entry: string, terser = true) {
+  const out = await bundleEntry({ entry, engine: ENGINES.quickjs, root: ROOT, terser });
   if (!out.ok) throw new Error(out.val.join('\n'));
   return { text: new TextDecoder().decode(out.val.bytes), metafile: out.val.metafile };
 }
@@ -133,7 +135,8 @@ test('code: the sim-desk library bundle (`hardphone build --board sim-desk`), fo
 });
 
 test('data: what each component preallocates (device profile vs the core defaults)', async () => {
-  const { text } = await bundle(PROBE);
+  // Data, not code, is measured here: the probe's code need not be minified as firmware is.
+  const { text } = await bundle(PROBE, false);
   const host = await QuickJsHost.create();
   try {
     host.evalScript(text, 'probe.js');
@@ -169,6 +172,67 @@ test('data: what each component preallocates (device profile vs the core default
     assert.ok(figures.uaMinimal < figures.uaDevice);
     assert.ok(figures.phoneState16 > figures.phoneState1, 'buddies are preallocated per slot');
     assert.ok(figures.phoneStateKeys16 > figures.phoneStateKey1, 'a key monitoring someone gets its dialog slots');
+  } finally {
+    host.dispose();
+  }
+});
+
+test('data: the UserAgent at the device profile, part by part, and what is shared or deferred', async () => {
+  const { text } = await bundle(PROBE);
+  const host = await QuickJsHost.create();
+  try {
+    host.evalScript(text, 'probe.js');
+    const cost = (kind: string, arg?: unknown): number => {
+      const before = host.memoryUsed();
+      host.evalJson(`globalThis.__make(${JSON.stringify(kind)}, ${JSON.stringify(arg === undefined ? '' : JSON.stringify(arg))})`);
+      return host.memoryUsed() - before;
+    };
+    const caps = { ...DEVICE_CAPACITIES } as Required<typeof DEVICE_CAPACITIES>;
+    // Each kind once first: classes create their shapes on first use, which is not per instance.
+    for (const [kind, arg] of [['ua', caps], ['transactions', { slots: 4, branchBytes: 64 }], ['digestSharing'], ['pool', { count: 1, bytes: 8 }], ['echo', 64], ['clientRecords', 1],
+      ['presenceStates', 1], ['buddies', 1], ['blfKeys', { keys: 2, configured: 1 }], ['dialogInfoReader']] as const) cost(kind, arg);
+    const f = {
+      ua: cost('ua', caps),
+      // The UA's client engine keeps its own branches whole (BRANCH_BYTES), the server engine 64 bytes of the peers'.
+      transactions: cost('transactions', { slots: caps.maxTransactions, branchBytes: BRANCH_BYTES }) + cost('transactions', { slots: caps.maxTransactions, branchBytes: 64 }),
+      digest: cost('digest'),
+      digestSharing: cost('digestSharing'),
+      requestPool: cost('pool', { count: caps.requestBuffers, bytes: caps.requestBufferBytes }),
+      responsePool: cost('pool', { count: caps.responseBuffers, bytes: caps.responseBufferBytes }),
+      echo: cost('echo', caps.responseBufferBytes),
+      clientRecords: cost('clientRecords', caps.maxTransactions),
+      presenceStates: cost('presenceStates', 1),
+      buddies: cost('buddies', 1),
+      keysIdle: cost('blfKeys', { keys: 16, configured: 0 }),
+      keysOne: cost('blfKeys', { keys: 16, configured: 1 }),
+      dialogInfoReader: cost('dialogInfoReader'),
+    };
+    assert.equal(host.errors, []);
+    const parts = f.transactions + f.digestSharing + f.requestPool + f.responsePool + (1 + caps.maxPendingMessages) * f.echo + f.clientRecords;
+    const row = (label: string, bytes: number, note = ''): string => `      ${label.padEnd(44, '.')} ${kib(bytes).padStart(10)}${note}`;
+    console.log([
+      '    the UserAgent at the device profile, part by part (QuickJS heap):',
+      row('UserAgent ', f.ua),
+      row(`2 transaction engines, ${caps.maxTransactions} slots each `, f.transactions),
+      row(`request pool ${caps.requestBuffers} × ${caps.requestBufferBytes} B `, f.requestPool),
+      row(`response pool ${caps.responseBuffers} × ${caps.responseBufferBytes} B `, f.responsePool),
+      row('2 digest clients sharing their scratch ', f.digestSharing, `  (apart: ${kib(2 * f.digest)})`),
+      row(`${caps.maxTransactions} client transaction records `, f.clientRecords),
+      row(`${1 + caps.maxPendingMessages} request echoes of ${caps.responseBufferBytes} B `, (1 + caps.maxPendingMessages) * f.echo),
+      row('the rest (parser view, key reader, tables) ', f.ua - parts),
+      '    the phone state, part by part:',
+      row('PresenceStates, 1 state (its PIDF reader) ', f.presenceStates),
+      row('BuddyTable, 1 buddy (no reader until used) ', f.buddies),
+      row('BlfKeys, 16 keys, none monitoring ', f.keysIdle, `  (its dialog-info reader: ${kib(f.dialogInfoReader)})`),
+      row('BlfKeys, 16 keys, 1 monitoring ', f.keysOne),
+    ].join('\n'));
+    assert.ok(parts < f.ua, `the parts (${kib(parts)}) are inside the UserAgent (${kib(f.ua)})`);
+    assert.ok(f.digestSharing < 2 * f.digest - 4096, 'two clients sharing a workspace save its computer and scratch');
+    // A buddy table fed by PresenceStates never reads a PIDF itself: no reader until it must.
+    assert.ok(f.buddies < f.presenceStates / 4, `BuddyTable ${kib(f.buddies)} carries no PIDF reader (PresenceStates ${kib(f.presenceStates)})`);
+    // Keys that monitor nobody cost little beyond the shared reader; configuring one adds its slots.
+    assert.ok(f.keysIdle - f.dialogInfoReader < 16 * 512, `16 idle keys ${kib(f.keysIdle - f.dialogInfoReader)} beyond the reader`);
+    assert.ok(f.keysOne > f.keysIdle, 'a monitoring key gets its text and dialog slots');
   } finally {
     host.dispose();
   }

@@ -32,8 +32,9 @@ export class CSeqValue {
 export function decodeCSeq(buf: Uint8Array, off: number, end: number, out: CSeqValue): number {
   out.reset();
   if (end > buf.length) end = buf.length;
-  let p = skipLws(buf, off, end);
-  end = trimLwsEnd(buf, p, end);
+  // LWS starts with a byte <= 0x20: without one at either edge (the usual case) no call is made.
+  let p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
+  if (end > p && buf[end - 1] <= 0x20) end = trimLwsEnd(buf, p, end);
   const n = out.scratchNumber;
   n.reset();
   const stop = readUnsigned(buf, p, end, MAX_CSEQ, n);

@@ -31,6 +31,8 @@ export interface HostTarget {
 
 /** End of a dotted-quad IPv4 address starting at p (each part ≤ 255), or -1 - faultPos. */
 export function scanIpv4(buf: Uint8Array, p: number, end: number): number {
+  const CLASS = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
+  const DIGIT = C_DIGIT;
   for (let part = 0; part < 4; part++) {
     if (part > 0) {
       if (p >= end || buf[p] !== DOT) return -1 - p;
@@ -38,7 +40,7 @@ export function scanIpv4(buf: Uint8Array, p: number, end: number): number {
     }
     const start = p;
     let v = 0;
-    while (p < end && p - start < 4 && (CHAR_CLASS[buf[p]] & C_DIGIT) !== 0) {
+    while (p < end && p - start < 4 && (CLASS[buf[p]] & DIGIT) !== 0) {
       v = v * 10 + buf[p] - 0x30;
       p++;
     }
@@ -143,6 +145,8 @@ export function scanHost(buf: Uint8Array, p: number, end: number, out: HostTarge
   // empty label but one trailing dot, no "-" at a label's edge, the top label starts with a
   // letter). A span of digits and dots only is an IPv4 address. The first fault is reported.
   const CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
+  const DIGIT = C_DIGIT; // likewise
+  const ALPHA = C_ALPHA;
   let q = p;
   let allNumeric = true;
   let labelStart = p;
@@ -150,8 +154,8 @@ export function scanHost(buf: Uint8Array, p: number, end: number, out: HostTarge
   while (q < end) {
     const c = buf[q];
     const cls = CLASS[c];
-    if ((cls & C_DIGIT) !== 0) { q++; continue; }
-    if ((cls & C_ALPHA) !== 0 || c === 0x2d) { allNumeric = false; q++; continue; }
+    if ((cls & DIGIT) !== 0) { q++; continue; }
+    if ((cls & ALPHA) !== 0 || c === 0x2d) { allNumeric = false; q++; continue; }
     if (c !== DOT) break;
     if (fault < 0) {
       if (q === labelStart) fault = q;

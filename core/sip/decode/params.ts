@@ -99,6 +99,7 @@ export class ParamCursor {
   // is actually there; on the usual ";name=value" it is never called.
   private nextHeaderParam(buf: Uint8Array, end: number): number {
     const CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
+    const TOKEN = C_TOKEN; // likewise
     let p = this.pos;
     if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
     if (p >= end) { this.pos = end; return 0; }
@@ -106,7 +107,7 @@ export class ParamCursor {
     p++;
     if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
     const nameStart = p;
-    while (p < end && (CLASS[buf[p]] & C_TOKEN) !== 0) p++;
+    while (p < end && (CLASS[buf[p]] & TOKEN) !== 0) p++;
     if (p === nameStart) return this.fail(E_DEC_BAD_PARAM, p);
     this.nameOff = nameStart;
     this.nameLen = p - nameStart;
@@ -127,11 +128,11 @@ export class ParamCursor {
       const valueStart = p;
       // gen-value without quotes: token / host (host adds ":" and brackets for IPv6, RFC 5118 §4.5).
       // Token characters first, so a pure token is known as one without a second pass.
-      while (p < end && (CLASS[buf[p]] & C_TOKEN) !== 0) p++;
+      while (p < end && (CLASS[buf[p]] & TOKEN) !== 0) p++;
       const tokenEnd = p;
       while (p < end) {
         const c = buf[p];
-        if ((CLASS[c] & C_TOKEN) !== 0 || c === COLON || c === LBRACKET || c === RBRACKET) p++;
+        if ((CLASS[c] & TOKEN) !== 0 || c === COLON || c === LBRACKET || c === RBRACKET) p++;
         else break;
       }
       if (p === valueStart) return this.fail(E_DEC_BAD_PARAM, p);

@@ -110,10 +110,11 @@ function fail(out: UriValue, code: number, at: number): number {
 
 /** Scans [p, end) for bytes of `cls` or valid escapes; returns the stop index, or -1 - bad escape. */
 function scanUriChars(buf: Uint8Array, p: number, end: number, cls: number): number {
-  const CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
+  const CLASS = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
+  const percent = PERCENT;
   while (p < end) {
     const c = buf[p];
-    if (c === PERCENT) {
+    if (c === percent) {
       if (p + 2 >= end || !isHex(buf[p + 1]) || !isHex(buf[p + 2])) return -1 - p;
       p += 3;
     } else if ((CLASS[c] & cls) !== 0) p++;
@@ -137,7 +138,9 @@ export function decodeUriAfterReset(buf: Uint8Array, off: number, end: number, o
   if (off >= end) return fail(out, E_DEC_EMPTY, off);
   if ((CHAR_CLASS[buf[off]] & C_ALPHA) === 0) return fail(out, E_DEC_BAD_SCHEME, off);
   let p = off + 1;
-  while (p < end && (CHAR_CLASS[buf[p]] & C_SCHEME) !== 0) p++;
+  const CLASS = CHAR_CLASS; // locals, as in scanUriChars
+  const SCHEME = C_SCHEME;
+  while (p < end && (CLASS[buf[p]] & SCHEME) !== 0) p++;
   if (p >= end || buf[p] !== COLON) return fail(out, E_DEC_BAD_SCHEME, p);
   out.schemeOff = off;
   out.schemeLen = p - off;

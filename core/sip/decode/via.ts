@@ -119,8 +119,9 @@ function fail(out: ViaValue, code: number, at: number): number {
 }
 
 function scanToken(buf: Uint8Array, p: number, end: number): number {
-  const cls = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
-  while (p < end && (cls[buf[p]] & C_TOKEN) !== 0) p++;
+  const cls = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
+  const token = C_TOKEN;
+  while (p < end && (cls[buf[p]] & token) !== 0) p++;
   return p;
 }
 
@@ -142,8 +143,9 @@ function isValidReceived(buf: Uint8Array, off: number, end: number): boolean {
 export function decodeVia(buf: Uint8Array, off: number, end: number, out: ViaValue): number {
   out.reset();
   if (end > buf.length) end = buf.length;
-  let p = skipLws(buf, off, end);
-  end = trimLwsEnd(buf, p, end);
+  // LWS starts with a byte <= 0x20: without one at either edge (the usual case) no call is made.
+  let p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
+  if (end > p && buf[end - 1] <= 0x20) end = trimLwsEnd(buf, p, end);
   if (p >= end) return fail(out, E_DEC_EMPTY, p);
   // sent-protocol: three tokens joined by SLASH (SWS "/" SWS; skipLws only runs when a byte
   // that could start LWS is actually there). Nearly every Via starts "SIP/2.0/" with no LWS:

@@ -81,7 +81,8 @@ const KEEP_WARNINGS = 20;
 
 export class PhoneApp {
   private readonly host: HostBindings;
-  private readonly config: PhoneAppConfig;
+  /** The configuration without its board layout: the indicator engine keeps what it needs of that. */
+  private readonly config: Omit<PhoneAppConfig, 'layout'>;
   private readonly rx = new Uint8Array(RECEIVE_BYTES);
   private readonly out = new Outgoing();
   private readonly udp: UdpSocket;
@@ -105,7 +106,10 @@ export class PhoneApp {
 
   constructor(host: HostBindings, config: PhoneAppConfig) {
     this.host = host;
-    this.config = config;
+    // The decoded layout (every lamp's colours and patterns, the policy rows: ~10 KiB of QuickJS
+    // heap as JSON.parse leaves it) is only read here; keeping it would keep all of it.
+    const { layout: _layout, ...kept } = config;
+    this.config = kept;
     const blfKeys = config.layout.lamps.filter((l) => l.role.startsWith('led.blf.')).length;
     this.state = new PhoneState({ identity: config.identity, blfKeys, maxBuddies: Math.max(1, config.blf.length) });
     for (let i = 0; i < config.blf.length && i < blfKeys; i++) {
