@@ -33,6 +33,8 @@ const CALL_ID_NAME = asciiBytes(`${headerName(H.CALL_ID)}: `);
 const CSEQ_NAME = asciiBytes(`${headerName(H.CSEQ)}: `);
 const CR = 13;
 const LF = 10;
+const SP = 32;
+const HTAB = 9;
 const BACKSLASH = 0x5c;
 /** Bytes of names, ": " and CRLFs around the values, for the most Via lines an echo takes. */
 const FRAMING = MAX_VIA_HEADERS * (VIA_NAME.length + 2) + FROM_NAME.length + TO_NAME.length + CALL_ID_NAME.length + CSEQ_NAME.length + 8;
@@ -62,8 +64,9 @@ export class RequestEcho {
   readonly linesOff: number;
   toEnd = 0;
   linesEnd = 0;
-  /** Some value may hold a control byte (a fold, an escaped CTL), which a response refuses: such
-   *  an echo is written through SipWriter's checks. */
+  /** Some value may hold a control byte (an escaped CTL; a CR or LF that is no fold), which a
+   *  response refuses: such an echo is written through SipWriter's checks. Folds are not among
+   *  them: capture unfolds them (RFC 3261 §7.3.1). */
   mayHaveControls = false;
 
   /** Bytes an echo of `capacity` value bytes occupies (values and the lines around them). */
@@ -112,7 +115,6 @@ export class RequestEcho {
     if (vias === 0 || vias > MAX_VIA_HEADERS || from < 0 || to < 0 || callId < 0 || cseq < 0) return false;
     total += lens[from]! + lens[to]! + lens[callId]! + lens[cseq]!;
     if (total > this.capacity) return false;
-    this.used = total;
     const src = view.buf;
     // See line(): a backslash anywhere in the header values (first to last; rare enough that
     // the whole section is searched, one native call).
@@ -120,26 +122,28 @@ export class RequestEcho {
     const hi = offs[n - 1]! + lens[n - 1]!;
     this.mayHaveControls = hi > lo && src.lastIndexOf(BACKSLASH, hi - 1) >= lo;
     let p = this.linesOff;
+    // Lengths are taken from where each line ended: a folded value is shorter once unfolded.
     for (let i = 0; i < n; i++) {
       if (ids[i] !== VIA) continue;
-      const len = lens[i]!;
-      this.viaOff[this.viaCount] = p + VIA_NAME.length;
-      this.viaLen[this.viaCount++] = len;
-      p = this.line(VIA_NAME, src, offs[i]!, len, p, false, true);
+      const at = p + VIA_NAME.length;
+      this.viaOff[this.viaCount] = at;
+      p = this.line(VIA_NAME, src, offs[i]!, lens[i]!, p, false, true);
+      this.viaLen[this.viaCount++] = p - 2 - at;
     }
     this.fromOff = p + FROM_NAME.length;
-    this.fromLen = lens[from]!;
-    p = this.line(FROM_NAME, src, offs[from]!, this.fromLen, p, false, true);
+    p = this.line(FROM_NAME, src, offs[from]!, lens[from]!, p, false, true);
+    this.fromLen = p - 2 - this.fromOff;
     this.toOff = p + TO_NAME.length;
-    this.toLen = lens[to]!;
-    p = this.line(TO_NAME, src, offs[to]!, this.toLen, p, false, false);
+    p = this.line(TO_NAME, src, offs[to]!, lens[to]!, p, false, false);
+    this.toLen = p - this.toOff;
     this.toEnd = p;
     this.callIdOff = p + 2 + CALL_ID_NAME.length;
-    this.callIdLen = lens[callId]!;
-    p = this.line(CALL_ID_NAME, src, offs[callId]!, this.callIdLen, p, true, true);
+    p = this.line(CALL_ID_NAME, src, offs[callId]!, lens[callId]!, p, true, true);
+    this.callIdLen = p - 2 - this.callIdOff;
     this.cseqOff = p + CSEQ_NAME.length;
-    this.cseqLen = lens[cseq]!;
-    p = this.line(CSEQ_NAME, src, offs[cseq]!, this.cseqLen, p, false, true);
+    p = this.line(CSEQ_NAME, src, offs[cseq]!, lens[cseq]!, p, false, true);
+    this.cseqLen = p - 2 - this.cseqOff;
+    this.used = (p - this.linesOff) - (this.viaCount * (VIA_NAME.length + 2) + FROM_NAME.length + TO_NAME.length + CALL_ID_NAME.length + CSEQ_NAME.length + 8);
     this.linesEnd = p;
     // The view decodes the To once per message (the key reader and the dialog lookup share it).
     this.toHasTag = tagSpan(view, H.TO) >= 0;
@@ -151,7 +155,8 @@ export class RequestEcho {
    * bytes per iteration (an interpreter pays per loop step). The parser lets a control byte other
    * than HTAB into a value only in a fold (CRLF or LF, then WSP) or after a backslash (an escaped
    * CTL in a quoted-string): a value with an LF (one backward search, which stops at the end of
-   * the previous line) or, checked once by capture, a backslash may have one.
+   * the previous line) is unfolded on the way (see unfold()); a backslash, checked once by
+   * capture, may still leave an escaped CTL for the checking writer to refuse.
    */
   private line(name: Uint8Array, src: Uint8Array, off: number, len: number, p: number, lead: boolean, trail: boolean): number {
     const dst = this.bytes;
@@ -164,18 +169,21 @@ export class RequestEcho {
     for (let i = 0; i < n; i++) dst[p + i] = name[i]!;
     p += n;
     const end = off + len;
-    if (len > 0 && src.lastIndexOf(LF, end - 1) >= off) this.mayHaveControls = true;
-    let s = off;
-    const end4 = end - 3;
-    while (s < end4) {
-      dst[p] = src[s]!;
-      dst[p + 1] = src[s + 1]!;
-      dst[p + 2] = src[s + 2]!;
-      dst[p + 3] = src[s + 3]!;
-      p += 4;
-      s += 4;
+    if (len > 0 && src.lastIndexOf(LF, end - 1) >= off) {
+      p = this.unfold(src, off, end, p);
+    } else {
+      let s = off;
+      const end4 = end - 3;
+      while (s < end4) {
+        dst[p] = src[s]!;
+        dst[p + 1] = src[s + 1]!;
+        dst[p + 2] = src[s + 2]!;
+        dst[p + 3] = src[s + 3]!;
+        p += 4;
+        s += 4;
+      }
+      while (s < end) dst[p++] = src[s++]!;
     }
-    while (s < end) dst[p++] = src[s++]!;
     if (trail) {
       dst[p] = CR;
       dst[p + 1] = LF;
@@ -183,6 +191,66 @@ export class RequestEcho {
     }
     return p;
   }
+
+  /**
+   * Copies src[off, end) to p with every fold replaced by one SP and returns where it ended.
+   * RFC 3261 §7.3.1: "any LWS ... MAY replace [it] with a single SP before interpreting the field
+   * value or forwarding the message downstream"; §25.1:
+   *   LWS  =  [*WSP CRLF] 1*WSP ; linear whitespace
+   * so the whole run (WSP before the line break, the CRLF, the WSP after it, and any folds that
+   * follow directly) becomes one SP, as SipMessageView.headerValueText reads it. A bare LF fold
+   * (LF then WSP) is what a lenient parse lets through, and is unfolded the same way. Any other
+   * CR or LF (not a fold: a header injection attempt if it ever got here) is copied as it is and
+   * marks the echo, so the checking writer refuses it (E_W_BAD_VALUE) as it refuses any CTL.
+   * Unfolding only shortens a value, so the copy never outgrows the capacity capture checked.
+   */
+  private unfold(src: Uint8Array, off: number, end: number, p: number): number {
+    const dst = this.bytes;
+    const start = p;
+    let s = off;
+    while (s < end) {
+      const b = src[s]!;
+      if (b !== CR && b !== LF) {
+        // Cheap here (folded values are rare): any other CTL but HTAB goes to the checks too.
+        if ((b < 0x20 && b !== HTAB) || b === 0x7f) this.mayHaveControls = true;
+        dst[p++] = b;
+        s++;
+        continue;
+      }
+      const after = foldEnd(src, s, end);
+      if (after < 0) {
+        this.mayHaveControls = true;
+        dst[p++] = b;
+        s++;
+        continue;
+      }
+      while (p > start && (dst[p - 1] === SP || dst[p - 1] === HTAB)) p--;
+      s = after;
+      // Folds following one another (only WSP between them) are one LWS.
+      for (;;) {
+        while (s < end && (src[s] === SP || src[s] === HTAB)) s++;
+        if (s >= end || (src[s] !== CR && src[s] !== LF)) break;
+        const next = foldEnd(src, s, end);
+        if (next < 0) break;
+        s = next;
+      }
+      dst[p++] = SP;
+    }
+    return p;
+  }
+}
+
+/** Where the fold starting at the CR or LF at s ends (just past its first WSP), or -1 when it is
+ *  no fold: CRLF or LF must be followed by SP or HTAB inside the value. */
+function foldEnd(src: Uint8Array, s: number, end: number): number {
+  let k = s;
+  if (src[k] === CR) {
+    k++;
+    if (k >= end || src[k] !== LF) return -1;
+  }
+  k++;
+  if (k >= end || (src[k] !== SP && src[k] !== HTAB)) return -1;
+  return k + 1;
 }
 
 /** Extra headers a response may need, as bits (no allocation per response). */
