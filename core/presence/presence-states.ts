@@ -121,6 +121,8 @@ export class PresenceStates {
     this.states = Array.from({ length: limits.maxStates }, () => new PresenceState(noteBytes));
     this.ids = new Int32Array(limits.maxStates).fill(-1);
     this.pidf = new PidfReader(limits.pidf ?? DEFAULT_PIDF_LIMITS);
+    // The document is only composed here: ids, contacts, timestamps and CIPID text are not copied.
+    this.pidf.composeOnly = true;
   }
 
   /** The state of subscription `id`, or undefined before its first PIDF. */

@@ -2,10 +2,10 @@
 // (RFC 4479) extensions into a preallocated PidfDocument. Each element gets a role from its
 // parent's role, its namespace and its local name (the ROLE_RULES table); unknown elements and
 // everything under them are skipped (RFC 3863 §4.1.7: ignore what is not understood).
-import { XmlReader, XmlToken, XmlError } from '../../xml/reader.js';
+import { XmlReader, XmlToken, XmlError, XML_NAMESPACE_URI } from '../../xml/reader.js';
 import { ascii, bytesEqual } from '../../xml/bytes.js';
 import { Ns, NS_PIDF, NS_CODE_COUNT, PRESENCE_NAMESPACE_CODES } from './namespaces.js';
-import { Basic, DEFAULT_PIDF_LIMITS, NOTE_OF_DOCUMENT, NOTE_OF_PERSON, PidfDocument, PresenceHolder, type PidfLimits } from './pidf-model.js';
+import { Basic, DEFAULT_PIDF_LIMITS, NOTE_OF_DOCUMENT, NOTE_OF_PERSON, PidfDocument, type PidfLimits } from './pidf-model.js';
 import { activityCode, moodCode, privacyCode, NO_VALUE } from './rpid-vocabulary.js';
 import { parseRfc3339Into } from './timestamp.js';
 import type { Span } from './text-pool.js';
@@ -100,7 +100,6 @@ const ATTR_PRIORITY = ascii('priority');
 const ATTR_FROM = ascii('from');
 const ATTR_UNTIL = ascii('until');
 const ATTR_LANG = ascii('lang');
-const XML_NS_URI = ascii('http://www.w3.org/XML/1998/namespace');
 const OPEN = ascii('open');
 const ATTR_MUST_UNDERSTAND = ascii('mustUnderstand');
 const ONE = ascii('1');
@@ -120,6 +119,11 @@ export class PidfReader {
   private readonly textStart: Int32Array;
   /** Where times are parsed to: a double returned from a call would be boxed (one allocation per timestamp). */
   private readonly time = new Float64Array(1);
+  /** Per role: its text is kept (HAS_TEXT, less what composeOnly leaves out). */
+  private hasText = HAS_TEXT;
+  /** Per role: work at the start tag (STARTS, less what composeOnly leaves out). */
+  private starts = STARTS;
+  private keepIds = true;
 
   constructor(limits: PidfLimits = DEFAULT_PIDF_LIMITS) {
     this.document = new PidfDocument(limits);
@@ -132,6 +136,17 @@ export class PidfReader {
     this.roles = new Uint8Array(depth);
     this.holders = new Int16Array(depth);
     this.textStart = new Int32Array(depth);
+  }
+
+  /**
+   * Read only what composeEffectivePresence uses: ids, entity, contact URIs, timestamps,
+   * place-type and the CIPID texts stay empty. The document is checked exactly as before (the
+   * same result codes, errors and positions): only copying and parsing of unused text is left out.
+   */
+  set composeOnly(on: boolean) {
+    this.hasText = on ? COMPOSE_HAS_TEXT : HAS_TEXT;
+    this.starts = on ? COMPOSE_STARTS : STARTS;
+    this.keepIds = !on;
   }
 
   /** Reads buf[start, end) into `document`; returns PresenceDocError.None or the failure. */
@@ -148,6 +163,9 @@ export class PidfReader {
     var roles = this.roles;
     var holders = this.holders;
     var textStart = this.textStart;
+    var hasText = this.hasText;
+    var starts = this.starts;
+    var keepIds = this.keepIds;
     roles[0] = Role.Root;
     holders[0] = NO_HOLDER;
     var kind = 0, depth = 0, role: Role = Role.Skip, parentRole = 0, holder = 0, key = 0, last = 0;
@@ -169,9 +187,10 @@ export class PidfReader {
             length = RULE_NAME_LENGTH[r]!;
             if (length >= 0) {
               if (length !== localLength || buf[localStart] !== RULE_NAME_FIRST[r]) continue;
+              // The first byte is equal: compare from the second.
               name = RULE_NAME[r]!;
-              i = 0;
-              while (buf[localStart + i] === name[i] && ++i < length);
+              i = 1;
+              if (length > 1) while (buf[localStart + i] === name[i] && ++i < length);
               if (i !== length) continue;
             }
             role = RULE_ROLE[r]! as Role;
@@ -195,22 +214,22 @@ export class PidfReader {
           if (doc.hasPerson) { doc.dropped++; role = Role.Skip; holder = NO_HOLDER; } else {
             doc.hasPerson = true;
             holder = NOTE_OF_PERSON;
-            this.readId(doc.person.id);
+            if (keepIds) this.readId(doc.person.id);
           }
-        } else if (role === Role.Presence) {
+        } else if (role === Role.Presence && keepIds) {
           i = xml.findAttribute(ATTR_ENTITY, null);
           if (i >= 0) this.setFromAttribute(doc.entity, i);
         }
         roles[depth] = role;
         holders[depth] = holder;
         textStart[depth] = pool.used;
-        if (STARTS[role] === 1) this.onStart(role, holder);
+        if (starts[role] === 1) this.onStart(role, holder);
         continue;
       }
       if (kind === Tok.End) {
         depth = xml.depth;
         role = roles[depth]! as Role;
-        if (HAS_TEXT[role] === 1) this.onTextEnd(role, holders[depth]!, textStart[depth]!, pool.used);
+        if (hasText[role] === 1) this.onTextEnd(role, holders[depth]!, textStart[depth]!, pool.used);
         continue;
       }
       if (kind === Tok.Error) {
@@ -219,7 +238,10 @@ export class PidfReader {
         return PresenceDocError.Xml;
       }
       // Text under an element whose text is kept (one table look-up decides).
-      if ((kind === Tok.Text || kind === Tok.CData) && HAS_TEXT[roles[xml.depth]!] === 1) pool.appendToken(xml);
+      if ((kind === Tok.Text || kind === Tok.CData) && hasText[roles[xml.depth]!] === 1) {
+        i = xml.decodeText(pool.bytes, pool.used);
+        if (i < 0) pool.overflowed = true; else pool.used = i;
+      }
     }
     return PresenceDocError.None;
   }
@@ -234,18 +256,12 @@ export class PidfReader {
     return bytesEqual(buf, s, e, ONE) || bytesEqual(buf, s, e, TRUE);
   }
 
-  private holder(index: number): PresenceHolder | undefined {
-    if (index === NOTE_OF_PERSON) return this.document.person;
-    if (index >= 0) return this.document.tuples[index];
-    return undefined;
-  }
-
   // The per-element helpers below declare their locals with `var` (see read()).
   private startTuple(): number {
     var doc = this.document;
     if (doc.tupleCount >= doc.limits.maxTuples) { doc.dropped++; return NO_HOLDER; }
     var index = doc.tupleCount++;
-    this.readId(doc.tuples[index]!.id);
+    if (this.keepIds) this.readId(doc.tuples[index]!.id);
     return index;
   }
 
@@ -275,8 +291,8 @@ export class PidfReader {
 
   private onStart(role: Role, holderIndex: number): void {
     var xml = this.xml;
-    var holder = this.holder(holderIndex);
     var doc = this.document;
+    var holder = holderIndex >= 0 ? doc.tuples[holderIndex] : holderIndex === NOTE_OF_PERSON ? doc.person : undefined;
     switch (role) {
       case Role.Contact: {
         if (holder === undefined) return;
@@ -290,7 +306,7 @@ export class PidfReader {
         note.owner = holderIndex === NO_HOLDER ? NOTE_OF_DOCUMENT : holderIndex;
         note.lang.clear();
         note.text.clear();
-        var i = xml.findAttribute(ATTR_LANG, XML_NS_URI);
+        var i = xml.findAttribute(ATTR_LANG, XML_NAMESPACE_URI);
         // The lang goes into the pool before the text; the text span starts after it.
         if (i >= 0) this.setFromAttribute(note.lang, i);
         this.textStart[xml.depth] = doc.pool.used;
@@ -335,7 +351,7 @@ export class PidfReader {
     var pool = doc.pool;
     var s = pool.trimmedStart(start, end);
     var e = pool.trimmedEnd(s, end);
-    var holder = this.holder(holderIndex);
+    var holder = holderIndex >= 0 ? doc.tuples[holderIndex] : holderIndex === NOTE_OF_PERSON ? doc.person : undefined;
     switch (role) {
       case Role.Note: {
         // The note slot was claimed in onStart only if there was room.
@@ -385,6 +401,12 @@ const HAS_TEXT = new Uint8Array(ROLE_COUNT);
 for (const r of TEXT_ROLES) HAS_TEXT[r] = 1;
 const STARTS = new Uint8Array(ROLE_COUNT);
 for (const r of START_ROLES) STARTS[r] = 1;
+// What composeEffectivePresence never looks at (composeOnly): contact URIs (the priority is kept),
+// timestamps, place-type, CIPID.
+const COMPOSE_HAS_TEXT = HAS_TEXT.slice();
+for (const r of [Role.Contact, Role.Timestamp, Role.PlaceTypeOther, Role.DisplayName, Role.Card, Role.Icon, Role.Homepage]) COMPOSE_HAS_TEXT[r] = 0;
+const COMPOSE_STARTS = STARTS.slice();
+COMPOSE_STARTS[Role.PlaceTypeValue] = 0;
 // Token numbers as literals in the code (see Role); the check below fails to compile if they drift.
 const enum Tok { Error = 0, Start = 1, End = 2, Text = 3, CData = 4, EndDocument = 8 }
 void ([XmlToken.Error, XmlToken.StartElement, XmlToken.EndElement, XmlToken.Text, XmlToken.CData, XmlToken.EndDocument] satisfies
