@@ -67,7 +67,11 @@ export const VARIANTS: readonly Variant[] = [
   { display: PresenceDisplay.Busy, basic: ['open', 'open', 'closed'], activities: '<rpid:busy/>', mood: 'stressed', note: 'Do not disturb', im: '<im:im>busy</im:im>' },
 ];
 
-function pidf(entity: string, v: Variant, version: number): string {
+/**
+ * devices 3: what Kamailio's presence_xml sends for a user with a desk phone, a soft phone and a
+ * mobile (three tuples); devices 1: a single phone publishing for itself (one tuple).
+ */
+function pidf(entity: string, v: Variant, version: number, devices: 1 | 3): string {
   const ts = `2026-11-26T0${version % 10}:1${version % 6}:0${version % 10}Z`;
   const tuple = (id: string, basic: string, contact: string, priority: string, extra: string) =>
     `  <tuple id="${id}">\n    <status><basic>${basic}</basic>${extra}</status>\n` +
@@ -78,8 +82,8 @@ function pidf(entity: string, v: Variant, version: number): string {
     `    xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" xmlns:im="urn:ietf:params:xml:ns:pidf:im"\n` +
     `    xmlns:c="urn:ietf:params:xml:ns:pidf:cipid" entity="${entity}">\n` +
     tuple('deskphone', v.basic[0], `${entity};transport=udp`, '0.8', '') +
-    tuple('softphone', v.basic[1], `${entity.replace('@', '.soft@')}`, '0.5', v.im) +
-    tuple('mobile', v.basic[2], `tel:+4930123456${version % 10}`, '0.2', '') +
+    (devices === 3 ? tuple('softphone', v.basic[1], `${entity.replace('@', '.soft@')}`, '0.5', v.im) +
+      tuple('mobile', v.basic[2], `tel:+4930123456${version % 10}`, '0.2', '') : '') +
     '  <dm:person id="p1">\n' +
     (v.activities !== '' ? `    <rpid:activities>${v.activities}</rpid:activities>\n` : '') +
     (v.mood !== '' ? `    <rpid:mood><rpid:${v.mood}/></rpid:mood>\n` : '') +
@@ -97,6 +101,7 @@ class NotifyTemplate {
   readonly buf: Uint8Array;
   readonly cseqAt: number;
   readonly branchAt: number;
+  readonly bodyBytes: number;
   constructor(dialog: { callId: string; ourTag: string; theirTag: string; ourUri: string; theirUri: string }, body: string, sub: number) {
     const branchPrefix = `z9hG4bK-pres${sub}-`;
     const head =
@@ -115,6 +120,7 @@ class NotifyTemplate {
       `Content-Length: ${body.length}\r\n\r\n`;
     const all = head + body;
     this.buf = bytes(all);
+    this.bodyBytes = body.length;
     this.cseqAt = all.indexOf('CSeq: ') + 6;
     this.branchAt = all.indexOf(branchPrefix) + branchPrefix.length;
   }
@@ -140,6 +146,8 @@ export interface PresenceWorldOptions {
   path: PresencePath;
   /** false: only establish the subscriptions, keep no NOTIFY templates (for the heap figure). */
   templates?: boolean;
+  /** Devices (tuples) in each PIDF: 3 (the default, the issue's figure) or 1. */
+  devices?: 1 | 3;
 }
 
 export class PresenceWorld {
@@ -212,7 +220,7 @@ export class PresenceWorld {
     };
     const row: NotifyTemplate[] = [];
     const keep = this.options.templates !== false;
-    for (let v = 0; v < (keep ? VARIANTS.length : 1); v++) row.push(new NotifyTemplate(dialog, pidf(target, VARIANTS[v]!, v), s));
+    for (let v = 0; v < (keep ? VARIANTS.length : 1); v++) row.push(new NotifyTemplate(dialog, pidf(target, VARIANTS[v]!, v, this.options.devices ?? 3), s));
     this.templates.push(row);
     this.notify(s, 0, 1);
     if (!keep) this.templates[s] = [];
@@ -238,6 +246,14 @@ export class PresenceWorld {
     const t = this.templates[s]![variant]!;
     t.prepare(cseq, this.branch++);
     this.ua.handleDatagram(t.buf, 0, t.buf.length, SERVER, this.now);
+  }
+
+  /** Mean PIDF body size over the NOTIFYs step() sends. */
+  bodyBytes(): number {
+    let sum = 0;
+    let count = 0;
+    for (const row of this.templates) for (const t of row) { sum += t.bodyBytes; count++; }
+    return count === 0 ? 0 : Math.round(sum / count);
   }
 
   /** The display state the application now sees for subscription s. */

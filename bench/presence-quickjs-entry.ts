@@ -4,7 +4,7 @@
 // here too with the engine's own Date (bellard's QuickJS has no `performance`).
 import { PresenceWorld, type PresencePath } from './presence-harness.js';
 
-interface Input { subscriptions: number; warm: number; path: PresencePath }
+interface Input { subscriptions: number; warm: number; path: PresencePath; devices: 1 | 3 }
 
 let world: PresenceWorld | null = null;
 let next = 0;
@@ -13,9 +13,9 @@ const g = globalThis as unknown as { __setup: (s: string) => string; __run: (n: 
 
 g.__setup = (text: string): string => {
   const input = JSON.parse(text) as Input;
-  world = new PresenceWorld({ subscriptions: input.subscriptions, path: input.path });
+  world = new PresenceWorld({ subscriptions: input.subscriptions, path: input.path, devices: input.devices });
   for (; next < input.warm; next++) world.step(next);
-  return JSON.stringify({ mismatches: world.mismatches });
+  return JSON.stringify({ mismatches: world.mismatches, bodyBytes: world.bodyBytes() });
 };
 
 g.__run = (iterations: number): string => {
