@@ -19,7 +19,9 @@ import { MwiLamps } from '../packages/mwi.js';
 import { MessagesWaiting } from '../packages/message-summary.js';
 import { BuddySource, BuddySubscription, BuddyTable, DEFAULT_BUDDY_TABLE_LIMITS } from '../presence/buddies.js';
 import type { PresenceStates } from '../presence/presence-states.js';
+import { DEFAULT_PIDF_LIMITS } from '../presence/documents/pidf-model.js';
 import { utf8Encode, utf8Length } from '../bytes/utf8.js';
+import type { XmlScratch } from '../xml/scratch.js';
 
 /** What a subscription of the UA feeds. */
 export type WatchKind = 'blf' | 'mwi' | 'buddy';
@@ -31,6 +33,12 @@ export interface PhoneStateOptions {
   readonly blfKeys: number;
   /** Buddy table size (default 32). */
   readonly maxBuddies?: number;
+  /**
+   * XML stacks and text for the BLF keys' dialog-info reader and the buddies' PIDF reader, shared
+   * with the application's other readers (core/xml/scratch.ts; size it with dialogInfoScratchSize()
+   * and pidfScratchSize()).
+   */
+  readonly scratch?: XmlScratch;
 }
 
 /** What one UA event did to the phone state. The object is reused by the next call. */
@@ -97,9 +105,9 @@ export class PhoneState {
 
   constructor(options: PhoneStateOptions) {
     this.input = initialIndicatorInput(options.identity, options.blfKeys);
-    this.blf = new BlfKeys({ ...DEFAULT_BLF_KEYS_CONFIG, keys: options.blfKeys });
+    this.blf = new BlfKeys({ ...DEFAULT_BLF_KEYS_CONFIG, keys: options.blfKeys, ...(options.scratch !== undefined ? { scratch: options.scratch } : {}) });
     this.mwi = new MwiLamps(1);
-    this.buddies = new BuddyTable({ ...DEFAULT_BUDDY_TABLE_LIMITS, maxBuddies: options.maxBuddies ?? DEFAULT_BUDDY_TABLE_LIMITS.maxBuddies });
+    this.buddies = new BuddyTable({ ...DEFAULT_BUDDY_TABLE_LIMITS, maxBuddies: options.maxBuddies ?? DEFAULT_BUDDY_TABLE_LIMITS.maxBuddies }, DEFAULT_PIDF_LIMITS, options.scratch);
   }
 
   /**

@@ -139,7 +139,12 @@ export class DigestClient {
   lastError = 0;
 
   // Indexed loops over the slots, never for-of: QuickJS and XS allocate an iterator per for-of.
+  /**
+   * Realm slots, made on a realm's first challenge and reused after (up to maxRealms): a phone
+   * hears from one realm, and each slot holds ~1 KiB of value buffers.
+   */
   private readonly slots: AuthSlot[] = [];
+  private readonly maxRealms: number;
   private readonly fields: AuthorizationFields;
   private readonly cnonces: CnonceGenerator;
   private readonly cnonce: Uint8Array;
@@ -152,9 +157,8 @@ export class DigestClient {
   private round = 0;
 
   constructor(options: DigestClientOptions) {
-    const maxRealms = options.maxRealms ?? 4;
+    this.maxRealms = options.maxRealms ?? 4;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_VALUE_BYTES;
-    for (let i = 0; i < maxRealms; i++) this.slots.push(new AuthSlot(this.maxValueBytes));
     this.cnonces = new CnonceGenerator(options.random);
     this.store = options.credentials;
     this.maxStaleRetries = options.maxStaleRetries ?? 2;
@@ -276,7 +280,11 @@ export class DigestClient {
 
     let decision: number;
     if (slot === null) {
-      if (free === null) return E_AUTH_TOO_MANY_REALMS;
+      if (free === null) {
+        if (!(slots.length < this.maxRealms)) return E_AUTH_TOO_MANY_REALMS;
+        free = new AuthSlot(cap);
+        slots.push(free);
+      }
       slot = free;
       slot.sent = SENT_FRESH;
       slot.staleRetries = 0;

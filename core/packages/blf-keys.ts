@@ -3,6 +3,7 @@
 // state of the key's subscription (RFC 6665). The key shows Unknown — not Idle — whenever the
 // subscription is not delivering state (failed, backing off, ended, not yet notified): a dead
 // subscription must never look like a free line (user-demands row 2; tSIP #20).
+import type { XmlScratch } from '../xml/scratch.js';
 import { DialogInfoReader, DEFAULT_DIALOG_INFO_LIMITS, PresenceDocError, type DialogInfoLimits } from './dialog-info.js';
 import { BusyLampTarget, BlfMerge, BlfState, DEFAULT_BLF_LIMITS, type BlfLimits } from './dialog-info-blf.js';
 import { ContentTypeValue, decodeContentType } from '../sip/decode/content-type.js';
@@ -80,6 +81,11 @@ export interface BlfKeysConfig {
   readonly blf: BlfLimits;
   readonly dialogInfo: DialogInfoLimits;
   readonly uriBytes: number;
+  /**
+   * XML stacks and text shared with the application's other readers (core/xml/scratch.ts, sized
+   * with dialogInfoScratchSize): a NOTIFY's dialog-info is read and merged within onDialogNotify.
+   */
+  readonly scratch?: XmlScratch;
 }
 export const DEFAULT_BLF_KEYS_CONFIG: BlfKeysConfig = { keys: 8, blf: DEFAULT_BLF_LIMITS, dialogInfo: DEFAULT_DIALOG_INFO_LIMITS, uriBytes: 128 };
 
@@ -91,7 +97,7 @@ export class BlfKeys {
 
   constructor(readonly config: BlfKeysConfig = DEFAULT_BLF_KEYS_CONFIG) {
     this.keys = Array.from({ length: config.keys }, () => new BlfKey(config.blf, config.uriBytes));
-    this.reader = new DialogInfoReader(config.dialogInfo);
+    this.reader = new DialogInfoReader(config.dialogInfo, config.scratch);
   }
 
   /** Assigns a target to key `index` (configuration time); its state is Unknown until notified. */

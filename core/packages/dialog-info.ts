@@ -7,6 +7,7 @@
 //       <local>/<remote>  <identity display="..">uri</identity>                 (§4.1.6.1)
 //                         <target uri=".."><param pname pval/></target>         (§4.1.6.2)
 import { XmlReader, XmlToken, XmlError } from '../xml/reader.js';
+import type { XmlScratch, XmlScratchSize } from '../xml/scratch.js';
 import { ascii, bytesEqual, parseDecimal } from '../xml/bytes.js';
 import { NS_DIALOG_INFO } from '../presence/documents/namespaces.js';
 import { PresenceDocError } from '../presence/documents/pidf-reader.js';
@@ -73,6 +74,14 @@ export interface DialogInfoLimits {
 }
 export const DEFAULT_DIALOG_INFO_LIMITS: DialogInfoLimits = { maxDialogs: 8, textBytes: 4096, maxBytes: 16 * 1024 };
 
+/** The XML nesting a dialog-info reader accepts (RFC 4235 documents are a few levels deep). */
+const DIALOG_INFO_XML_LIMITS = { maxDepth: 16, maxAttributes: 16, maxNamespaces: 16 } as const;
+
+/** What an XmlScratch shared with a DialogInfoReader of these limits must hold. */
+export function dialogInfoScratchSize(limits: DialogInfoLimits = DEFAULT_DIALOG_INFO_LIMITS): XmlScratchSize {
+  return { ...DIALOG_INFO_XML_LIMITS, textBytes: limits.textBytes };
+}
+
 export class DialogInfoDocument {
   readonly pool: TextPool;
   /** §4.1.2 version, -1 when missing or not a number. */
@@ -85,8 +94,9 @@ export class DialogInfoDocument {
   /** Dialogs beyond maxDialogs that were skipped. */
   dropped = 0;
 
-  constructor(readonly limits: DialogInfoLimits = DEFAULT_DIALOG_INFO_LIMITS) {
-    this.pool = new TextPool(limits.textBytes);
+  /** `scratch`: the text lives in the shared scratch (valid until the next read by any reader sharing it). */
+  constructor(readonly limits: DialogInfoLimits = DEFAULT_DIALOG_INFO_LIMITS, scratch?: XmlScratch) {
+    this.pool = new TextPool(limits.textBytes, scratch?.text);
     this.dialogs = Array.from({ length: limits.maxDialogs }, () => new DialogEntry());
   }
 
@@ -153,9 +163,14 @@ export class DialogInfoReader {
   private dialog = NO_DIALOG;
   private participant: DialogParticipant | undefined;
 
-  constructor(limits: DialogInfoLimits = DEFAULT_DIALOG_INFO_LIMITS) {
-    this.document = new DialogInfoDocument(limits);
-    this.xml = new XmlReader({ maxBytes: limits.maxBytes, maxDepth: 16, maxAttributes: 16, maxNamespaces: 16 });
+  /**
+   * `scratch` (sized with dialogInfoScratchSize): share the XML stacks and the text with other
+   * readers used one at a time (core/xml/scratch.ts); `document` then holds until the next read by
+   * any of them.
+   */
+  constructor(limits: DialogInfoLimits = DEFAULT_DIALOG_INFO_LIMITS, scratch?: XmlScratch) {
+    this.document = new DialogInfoDocument(limits, scratch);
+    this.xml = new XmlReader({ maxBytes: limits.maxBytes, ...DIALOG_INFO_XML_LIMITS }, scratch);
     this.roles = new Uint8Array(this.xml.limits.maxDepth + 1);
     this.textStart = new Int32Array(this.xml.limits.maxDepth + 1);
   }

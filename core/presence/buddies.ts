@@ -6,6 +6,7 @@
 // "offline". A buddy whose subscription failed, is pending authorisation, or ended shows
 // Unknown; Offline only when a PIDF said every tuple is closed. An empty NOTIFY body is no
 // change (RFC 6665 §4.1.3: the body is optional; the state stays what it was).
+import type { XmlScratch } from '../xml/scratch.js';
 import { PidfReader } from './documents/pidf-reader.js';
 import { DEFAULT_PIDF_LIMITS, type PidfLimits } from './documents/pidf-model.js';
 import { PresenceDisplay, EffectivePresence, composeEffectivePresence } from './documents/pidf-effective.js';
@@ -95,12 +96,19 @@ export class BuddyTable {
    */
   private pidf: PidfReader | null = null;
   private readonly pidfLimits: PidfLimits;
+  private readonly scratch: XmlScratch | undefined;
   private readonly effective = new EffectivePresence();
   private readonly contentType = new ContentTypeValue();
 
-  constructor(readonly limits: BuddyTableLimits = DEFAULT_BUDDY_TABLE_LIMITS, pidfLimits: PidfLimits = DEFAULT_PIDF_LIMITS) {
+  /**
+   * `scratch`: the PIDF reader's XML stacks and text shared with the application's other readers
+   * (core/xml/scratch.ts, sized with pidfScratchSize); a NOTIFY is read and copied out within
+   * onPresenceNotify.
+   */
+  constructor(readonly limits: BuddyTableLimits = DEFAULT_BUDDY_TABLE_LIMITS, pidfLimits: PidfLimits = DEFAULT_PIDF_LIMITS, scratch?: XmlScratch) {
     this.buddies = Array.from({ length: limits.maxBuddies }, () => new Buddy(limits));
     this.pidfLimits = pidfLimits;
+    this.scratch = scratch;
   }
 
   /** Adds a buddy (configuration time). Returns its slot, the existing slot for a known URI, or -1 when full. */
@@ -152,7 +160,7 @@ export class BuddyTable {
     if (bodyEnd <= bodyOff) return BuddyUpdate.NoChange;
     const ct = this.contentType;
     if (decodeContentType(typeBuf, typeOff, typeEnd, ct) !== 0 || !ct.is(typeBuf, 'application', PIDF_TYPE)) return BuddyUpdate.WrongType;
-    const pidf = this.pidf ??= new PidfReader(this.pidfLimits);
+    const pidf = this.pidf ??= new PidfReader(this.pidfLimits, this.scratch);
     const code = pidf.read(body, bodyOff, bodyEnd);
     if (code !== 0) { this.lastBodyError = code; return BuddyUpdate.BadBody; }
     const doc = pidf.document;

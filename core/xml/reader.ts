@@ -14,6 +14,7 @@
 // token fields are written once, when the token is complete.
 import { ascii, bytesEqual, encodeUtf8CodePoint } from './bytes.js';
 import { XmlError } from './errors.js';
+import type { XmlScratch } from './scratch.js';
 
 export { XmlError } from './errors.js';
 
@@ -43,6 +44,11 @@ export interface XmlLimits {
 }
 
 export const DEFAULT_XML_LIMITS: XmlLimits = { maxBytes: 64 * 1024, maxDepth: 32, maxAttributes: 32, maxNamespaces: 32 };
+
+/** Int32 words the stacks of a reader with these limits take (XmlScratch sizes itself with this). */
+export function xmlStackWords(limits: Pick<XmlLimits, 'maxDepth' | 'maxAttributes' | 'maxNamespaces'>): number {
+  return (limits.maxDepth + 1) * St.SIZE + Math.max(0, limits.maxNamespaces) * Bd.SIZE + Math.max(0, limits.maxAttributes) * At.SIZE;
+}
 
 /** Namespace index meaning "no namespace". */
 export const NO_NAMESPACE = -1;
@@ -214,16 +220,33 @@ export class XmlReader {
   private knownCodes: Int32Array = new Int32Array(0);
   private xmlCode = Special.UNKNOWN_CODE;
 
-  constructor(limits: Partial<XmlLimits> = {}) {
+  /**
+   * `scratch`: keep the stacks in views of a shared XmlScratch (scratch.ts) instead of owning them.
+   * They hold nothing between documents, so readers used one at a time (never one inside another's
+   * read) can share one; each keeps its own limits. Throws RangeError when the scratch is too small
+   * for `limits` (a set-up error).
+   */
+  constructor(limits: Partial<XmlLimits> = {}, scratch?: XmlScratch) {
     this.limits = { ...DEFAULT_XML_LIMITS, ...limits };
     this.maxBytes = this.limits.maxBytes;
     this.maxDepth = this.limits.maxDepth;
     this.maxAttributes = this.limits.maxAttributes;
     this.maxNamespaces = this.limits.maxNamespaces;
-    this.stack = new Int32Array((this.maxDepth + 1) * St.SIZE);
+    const stackWords = (this.maxDepth + 1) * St.SIZE;
+    const bindingWords = Math.max(0, this.maxNamespaces) * Bd.SIZE;
+    const attrWords = Math.max(0, this.maxAttributes) * At.SIZE;
+    if (scratch === undefined) {
+      this.stack = new Int32Array(stackWords);
+      this.bindings = new Int32Array(bindingWords);
+      this.attrs = new Int32Array(attrWords);
+    } else {
+      const words = scratch.words;
+      if (words.length < stackWords + bindingWords + attrWords) throw new RangeError('xml reader: scratch too small for its limits');
+      this.stack = words.subarray(0, stackWords);
+      this.bindings = words.subarray(stackWords, stackWords + bindingWords);
+      this.attrs = words.subarray(stackWords + bindingWords, stackWords + bindingWords + attrWords);
+    }
     this.stack[St.DEFAULT_NS] = Special.NO_NAMESPACE;
-    this.bindings = new Int32Array(Math.max(0, this.maxNamespaces) * Bd.SIZE);
-    this.attrs = new Int32Array(Math.max(0, this.maxAttributes) * At.SIZE);
   }
 
   /**
@@ -246,6 +269,8 @@ export class XmlReader {
     this.pos = start;
     this.end = end;
     this.depth = 0;
+    // Depth 0 (outside the root) has no default namespace; set per document, the stack may be shared.
+    this.stack[St.DEFAULT_NS] = Special.NO_NAMESPACE;
     this.bindingCount = 0;
     this.attributeCount = 0;
     this.isEmptyElement = false;

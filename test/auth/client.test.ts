@@ -259,4 +259,27 @@ test('cnonce generator clamps a misbehaving random() and never throws', () => {
   }
 });
 
+test('realm slots are made on a realm\'s first challenge, reused after forget(), and never more than maxRealms', () => {
+  const store = new CredentialStore().set(null, 'any', 'pw');
+  const client = new DigestClient({ random: counterSource(), credentials: store, maxRealms: 2 });
+  const challenge = (realm: string) => response(401, [`WWW-Authenticate: Digest realm="${realm}", nonce="n-${realm}"\r\n`]);
+  const slots = () => (client as unknown as { slots: unknown[] }).slots.length;
+  assert.is(slots(), 0, 'no realm heard yet: no slot');
+  client.beginRequest();
+  assert.is(client.onResponse(challenge('a')), AUTH_RETRY);
+  assert.is(slots(), 1);
+  assert.is(client.onResponse(challenge('a')), AUTH_RETRY, 'a new nonce for the same realm reuses its slot');
+  assert.is(slots(), 1);
+  client.beginRequest();
+  assert.is(client.onResponse(challenge('b')), AUTH_RETRY);
+  assert.is(client.activeRealms, 2);
+  client.beginRequest();
+  assert.is(client.onResponse(challenge('c')), E_AUTH_TOO_MANY_REALMS, 'a third realm does not fit in 2');
+  assert.is(slots(), 2);
+  client.forget();
+  client.beginRequest();
+  assert.is(client.onResponse(challenge('c')), AUTH_RETRY, 'forgotten slots take new realms');
+  assert.is(slots(), 2, 'without making more');
+});
+
 test.run();

@@ -190,7 +190,7 @@ test('data: the UserAgent at the device profile, part by part, and what is share
     const caps = { ...DEVICE_CAPACITIES } as Required<typeof DEVICE_CAPACITIES>;
     // Each kind once first: classes create their shapes on first use, which is not per instance.
     for (const [kind, arg] of [['ua', caps], ['transactions', { slots: 4, branchBytes: 64 }], ['digestSharing'], ['pool', { count: 1, bytes: 8 }], ['echo', 64], ['clientRecords', 1],
-      ['presenceStates', 1], ['buddies', 1], ['blfKeys', { keys: 2, configured: 1 }], ['dialogInfoReader']] as const) cost(kind, arg);
+      ['presenceStates', 1], ['buddies', 1], ['blfKeys', { keys: 2, configured: 1 }], ['dialogInfoReader'], ['readersApart', 2], ['readersShared', 2]] as const) cost(kind, arg);
     const f = {
       ua: cost('ua', caps),
       // The UA's client engine keeps its own branches whole (BRANCH_BYTES), the server engine 64 bytes of the peers'.
@@ -206,6 +206,8 @@ test('data: the UserAgent at the device profile, part by part, and what is share
       keysIdle: cost('blfKeys', { keys: 16, configured: 0 }),
       keysOne: cost('blfKeys', { keys: 16, configured: 1 }),
       dialogInfoReader: cost('dialogInfoReader'),
+      readersApart: cost('readersApart', 16),
+      readersShared: cost('readersShared', 16),
     };
     assert.equal(host.errors, []);
     const parts = f.transactions + f.digestSharing + f.requestPool + f.responsePool + (1 + caps.maxPendingMessages) * f.echo + f.clientRecords;
@@ -225,6 +227,7 @@ test('data: the UserAgent at the device profile, part by part, and what is share
       row('BuddyTable, 1 buddy (no reader until used) ', f.buddies),
       row('BlfKeys, 16 keys, none monitoring ', f.keysIdle, `  (its dialog-info reader: ${kib(f.dialogInfoReader)})`),
       row('BlfKeys, 16 keys, 1 monitoring ', f.keysOne),
+      row('PresenceStates + BlfKeys sharing an XmlScratch ', f.readersShared, `  (apart: ${kib(f.readersApart)})`),
     ].join('\n'));
     assert.ok(parts < f.ua, `the parts (${kib(parts)}) are inside the UserAgent (${kib(f.ua)})`);
     assert.ok(f.digestSharing < 2 * f.digest - 4096, 'two clients sharing a workspace save its computer and scratch');
@@ -233,6 +236,8 @@ test('data: the UserAgent at the device profile, part by part, and what is share
     // Keys that monitor nobody cost little beyond the shared reader; configuring one adds its slots.
     assert.ok(f.keysIdle - f.dialogInfoReader < 16 * 512, `16 idle keys ${kib(f.keysIdle - f.dialogInfoReader)} beyond the reader`);
     assert.ok(f.keysOne > f.keysIdle, 'a monitoring key gets its text and dialog slots');
+    // One set of XML stacks and one 4 KiB text pool instead of two of each.
+    assert.ok(f.readersShared < f.readersApart - 4096, `readers sharing a scratch ${kib(f.readersShared)} vs apart ${kib(f.readersApart)}`);
   } finally {
     host.dispose();
   }

@@ -14,7 +14,9 @@ import { ClientRecord } from '../../core/ua/records.js';
 import { PresenceStates } from '../../core/presence/presence-states.js';
 import { BuddyTable, DEFAULT_BUDDY_TABLE_LIMITS } from '../../core/presence/buddies.js';
 import { BlfKeys, DEFAULT_BLF_KEYS_CONFIG } from '../../core/packages/blf-keys.js';
-import { DialogInfoReader } from '../../core/packages/dialog-info.js';
+import { DialogInfoReader, dialogInfoScratchSize } from '../../core/packages/dialog-info.js';
+import { pidfScratchSize } from '../../core/presence/documents/pidf-reader.js';
+import { XmlScratch } from '../../core/xml/scratch.js';
 
 const kept: unknown[] = [];
 
@@ -71,6 +73,13 @@ const parts: Record<string, (arg: never) => unknown> = {
     return keys;
   },
   'dialogInfoReader': () => new DialogInfoReader(),
+  // The phone's two document readers (PIDF of the tracked presence, dialog-info of the BLF keys),
+  // each with its own XML stacks and text, or sharing one XmlScratch as the phone app does.
+  'readersApart': (keys: number) => [new PresenceStates({ maxStates: 1 }), new BlfKeys({ ...DEFAULT_BLF_KEYS_CONFIG, keys })],
+  'readersShared': (keys: number) => {
+    const scratch = new XmlScratch(pidfScratchSize(), dialogInfoScratchSize());
+    return [new PresenceStates({ maxStates: 1, scratch }), new BlfKeys({ ...DEFAULT_BLF_KEYS_CONFIG, keys, scratch })];
+  },
 };
 for (const [name, make] of Object.entries(parts)) makers[name] = make;
 

@@ -39,6 +39,22 @@ export const ACTIVITY_PRECEDENCE: ReadonlyArray<readonly [ActivityName, Presence
 const PRECEDENCE_BITS = ACTIVITY_PRECEDENCE.map(([name]) => 1 << ACTIVITY_NAMES.indexOf(name));
 const PRECEDENCE_STATES = ACTIVITY_PRECEDENCE.map(([, state]) => state);
 
+/** The strongest activity of `activities` in ACTIVITY_PRECEDENCE, as its bit; 0 when none of them changes the state. */
+export function decidingActivityBit(activities: number): number {
+  if (activities === 0) return 0;
+  const count = PRECEDENCE_BITS.length;
+  for (let p = 0; p < count; p++) if (activities & PRECEDENCE_BITS[p]!) return PRECEDENCE_BITS[p]!;
+  return 0;
+}
+
+/** The display state the strongest activity of `activities` sets (ACTIVITY_PRECEDENCE); Unknown when none does. */
+export function activityDisplay(activities: number): PresenceDisplay {
+  if (activities === 0) return PresenceDisplay.Unknown;
+  const count = PRECEDENCE_BITS.length;
+  for (let p = 0; p < count; p++) if (activities & PRECEDENCE_BITS[p]!) return PRECEDENCE_STATES[p]!;
+  return PresenceDisplay.Unknown;
+}
+
 export class EffectivePresence {
   state: PresenceDisplay = PresenceDisplay.Unknown;
   /** The activity mask that counted (after the from/until window). */
@@ -95,10 +111,7 @@ export function composeEffectivePresence(doc: PidfDocument, now: number, lang: U
   if (tupleCount > 0 && closed === tupleCount) {
     out.state = PresenceDisplay.Offline;
   } else {
-    const count = PRECEDENCE_BITS.length;
-    for (let p = 0; p < count; p++) {
-      if (activities & PRECEDENCE_BITS[p]!) { out.state = PRECEDENCE_STATES[p]!; break; }
-    }
+    out.state = activityDisplay(activities);
     if (out.state === PresenceDisplay.Unknown && open > 0) out.state = PresenceDisplay.Available;
     if (doc.hasPerson && (doc.person.activities & activities) !== 0) out.untilMs = doc.person.activitiesUntilMs;
   }

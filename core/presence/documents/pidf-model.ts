@@ -4,6 +4,7 @@
 import { Span, TextPool } from './text-pool.js';
 import { NO_VALUE } from './rpid-vocabulary.js';
 import { bytesEqual } from '../../xml/bytes.js';
+import type { XmlScratch } from '../../xml/scratch.js';
 
 /** RFC 3863 §4.1.4 <basic>. */
 export const Basic = { Unknown: 0, Open: 1, Closed: 2 } as const;
@@ -99,8 +100,9 @@ export class PidfDocument {
    *  the application decides whether to distrust the document. */
   mustUnderstandSkipped = 0;
 
-  constructor(readonly limits: PidfLimits = DEFAULT_PIDF_LIMITS) {
-    this.pool = new TextPool(limits.textBytes);
+  /** `scratch`: the text lives in the shared scratch (valid until the next read by any reader sharing it). */
+  constructor(readonly limits: PidfLimits = DEFAULT_PIDF_LIMITS, scratch?: XmlScratch) {
+    this.pool = new TextPool(limits.textBytes, scratch?.text);
     this.tuples = Array.from({ length: limits.maxTuples }, () => new PresenceHolder());
     this.notes = Array.from({ length: limits.maxNotes }, () => new PresenceNote());
   }

@@ -3,6 +3,7 @@
 // parent's role, its namespace and its local name (the ROLE_RULES table); unknown elements and
 // everything under them are skipped (RFC 3863 §4.1.7: ignore what is not understood).
 import { XmlReader, XmlToken, XmlError, XML_NAMESPACE_URI } from '../../xml/reader.js';
+import type { XmlScratch, XmlScratchSize } from '../../xml/scratch.js';
 import { ascii, bytesEqual } from '../../xml/bytes.js';
 import { Ns, NS_PIDF, NS_CODE_COUNT, PRESENCE_NAMESPACE_CODES } from './namespaces.js';
 import { Basic, DEFAULT_PIDF_LIMITS, NOTE_OF_DOCUMENT, NOTE_OF_PERSON, PidfDocument, type PidfLimits } from './pidf-model.js';
@@ -108,6 +109,14 @@ const CLOSED = ascii('closed');
 
 const NO_HOLDER = -3;
 
+/** The XML nesting a PIDF reader accepts (PIDF with RPID, CIPID and data-model extensions). */
+const PIDF_XML_LIMITS = { maxDepth: 24, maxAttributes: 24, maxNamespaces: 24 } as const;
+
+/** What an XmlScratch shared with a PidfReader of these limits must hold. */
+export function pidfScratchSize(limits: PidfLimits = DEFAULT_PIDF_LIMITS): XmlScratchSize {
+  return { ...PIDF_XML_LIMITS, textBytes: limits.textBytes };
+}
+
 export class PidfReader {
   readonly document: PidfDocument;
   xmlError: XmlError = XmlError.None;
@@ -125,9 +134,14 @@ export class PidfReader {
   private starts = STARTS;
   private keepIds = true;
 
-  constructor(limits: PidfLimits = DEFAULT_PIDF_LIMITS) {
-    this.document = new PidfDocument(limits);
-    this.xml = new XmlReader({ maxBytes: limits.maxBytes, maxDepth: 24, maxAttributes: 24, maxNamespaces: 24 });
+  /**
+   * `scratch` (sized with pidfScratchSize): share the XML stacks and the text with other readers
+   * used one at a time (core/xml/scratch.ts); `document` then holds until the next read by any of
+   * them.
+   */
+  constructor(limits: PidfLimits = DEFAULT_PIDF_LIMITS, scratch?: XmlScratch) {
+    this.document = new PidfDocument(limits, scratch);
+    this.xml = new XmlReader({ maxBytes: limits.maxBytes, ...PIDF_XML_LIMITS }, scratch);
     // Indentation between elements is never kept (element text is trimmed): not worth a token.
     this.xml.skipBlankText = true;
     // Each namespace declaration is matched against the PIDF family once; elements then carry a code.

@@ -12,8 +12,13 @@ export class TextPool {
   /** Set when some text did not fit; the span that overflowed is left empty. */
   overflowed = false;
 
-  constructor(capacity: number) {
-    this.bytes = new Uint8Array(capacity);
+  /**
+   * `shared`: hold the text in a view of these bytes (an XmlScratch's text, scratch.ts) rather than
+   * owning it; the capacity stays `capacity`. Throws RangeError when `shared` is shorter.
+   */
+  constructor(capacity: number, shared?: Uint8Array) {
+    if (shared !== undefined && shared.length < capacity) throw new RangeError('text pool: shared bytes shorter than its capacity');
+    this.bytes = shared === undefined ? new Uint8Array(capacity) : shared.subarray(0, capacity);
   }
 
   clear(): void {

@@ -12,6 +12,10 @@ import { IndicatorEngine, type IndicatorLayout } from '../../../core/indicators/
 import { IndicatorScheduler } from '../../../core/indicators/scheduler.js';
 import type { BlfState } from '../../../core/indicators/input.js';
 import { PresenceDisplay } from '../../../core/presence/documents/pidf-effective.js';
+import { pidfScratchSize } from '../../../core/presence/documents/pidf-reader.js';
+import { DEFAULT_PIDF_LIMITS } from '../../../core/presence/documents/pidf-model.js';
+import { dialogInfoScratchSize, DEFAULT_DIALOG_INFO_LIMITS } from '../../../core/packages/dialog-info.js';
+import { XmlScratch } from '../../../core/xml/scratch.js';
 import type { HostBindings } from '../../../platform/host/host.js';
 import type { Timer } from '../../../platform/host/clock.js';
 import type { UdpSocket } from '../../../platform/host/socket.js';
@@ -89,6 +93,12 @@ export class PhoneApp {
   private readonly timer: Timer;
   private ua: UserAgent | null = null;
   private readonly state: PhoneState;
+  /**
+   * XML stacks and decoded text shared by the phone's document readers (the BLF keys' dialog-info,
+   * the tracked presence's PIDF): each NOTIFY body is read and copied out within one call, never
+   * one inside another (core/xml/scratch.ts).
+   */
+  private readonly scratch = new XmlScratch(pidfScratchSize(DEFAULT_PIDF_LIMITS), dialogInfoScratchSize(DEFAULT_DIALOG_INFO_LIMITS));
   private readonly scheduler: IndicatorScheduler;
   /** Buddy slot of each BLF key's target (-1: the buddy table was full). */
   private readonly buddySlots: number[] = [];
@@ -111,7 +121,7 @@ export class PhoneApp {
     const { layout: _layout, ...kept } = config;
     this.config = kept;
     const blfKeys = config.layout.lamps.filter((l) => l.role.startsWith('led.blf.')).length;
-    this.state = new PhoneState({ identity: config.identity, blfKeys, maxBuddies: Math.max(1, config.blf.length) });
+    this.state = new PhoneState({ identity: config.identity, blfKeys, maxBuddies: Math.max(1, config.blf.length), scratch: this.scratch });
     for (let i = 0; i < config.blf.length && i < blfKeys; i++) {
       const key = config.blf[i]!;
       this.state.configureBlfKey(i, key.uri, key.label);
@@ -194,7 +204,7 @@ export class PhoneApp {
     this.ua = new UserAgent({ ...this.config.ua, localPort: this.udp.port, random: Math.random });
     // Presence NOTIFYs become state inside the UA (no body copy, no event per NOTIFY): the
     // buddy table reads it from there on `presence` events.
-    const states = new PresenceStates({ maxStates: Math.max(1, this.buddySlots.length) });
+    const states = new PresenceStates({ maxStates: Math.max(1, this.buddySlots.length), scratch: this.scratch });
     this.ua.trackPresence(states);
     this.state.usePresenceStates(states);
     if (this.config.ua.registrar !== null) this.ua.register(this.host.clock.now());
