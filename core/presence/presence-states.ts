@@ -10,11 +10,30 @@
 // one preallocated PidfDocument, and every state lives in a slot sized at start-up: a presence
 // NOTIFY allocates nothing, whether the state changed or not (bench/presence.ts measures it).
 //
+// Forks (RFC 6665 §4.1.2.4): a SUBSCRIBE to an AOR that a proxy forks to the desk phone and the
+// soft phone of one person is answered by each device from its own dialog, each with its own
+// PIDF. Each source (the first dialog = fork 0, then the UA's fork indexes 1, 2, …) keeps what its
+// last document said, in slots preallocated per subscription (sourcesPerState); the subscription
+// shows the composition of its live sources, recomputed when one of them speaks or goes away.
+// The composition rule treats the sources' documents as one presentity's document (RFC 3863 §2.2 /
+// RFC 4479 §3: one presentity, several devices/services; the watcher composes them) and applies
+// the same rule as pidf-effective.ts to the union:
+//   - RPID activities of all sources are OR-ed (RFC 4480 §3.2: they describe the person, not the
+//     device), so on-the-phone on the soft phone beats open on the desk phone: the person is busy;
+//   - Offline only when every tuple of every source is closed; an open tuple anywhere → Available;
+//   - no tuple and no person anywhere → Unknown.
+// Note and mood come from the deciding source (the one holding the winning activity, else an open
+// tuple, else any tuple), ties broken by the lowest fork index; if it has none, the first source
+// (lowest fork index) that has one. A source with an unreadable PIDF keeps its last contribution.
+// One source composes exactly as pidf-effective.ts composes its document.
+//
 // Time: the UA's `now` is a monotonic clock, RPID from/until (RFC 4480 §3.1) are wall-clock
 // instants. `wallClockOffsetMs` (epoch ms − now) lets them count; while it is NaN they are ignored.
 import { PidfReader } from './documents/pidf-reader.js';
+import type { XmlScratch } from '../xml/scratch.js';
 import { DEFAULT_PIDF_LIMITS, type PidfLimits } from './documents/pidf-model.js';
-import { EffectivePresence, PresenceDisplay, composeEffectivePresence } from './documents/pidf-effective.js';
+import { EffectivePresence, PresenceDisplay, activityDisplay, composeEffectivePresence, decidingActivityBit } from './documents/pidf-effective.js';
+import { Basic } from './documents/pidf-model.js';
 import { NO_VALUE } from './documents/rpid-vocabulary.js';
 import { ContentTypeValue, decodeContentType } from '../sip/decode/content-type.js';
 import { ByteSlot } from './rls/byte-slot.js';
@@ -30,7 +49,7 @@ export const PresenceApply = {
   WrongType: 3,
   /** A PIDF that could not be read (lastBodyError); the state stays what it was. */
   BadBody: 4,
-  /** Every slot is taken (limits.maxStates). */
+  /** Every slot is taken (limits.maxStates), or every source slot of the subscription (limits.sourcesPerState). */
   NoRoom: 5,
 } as const;
 export type PresenceApply = typeof PresenceApply[keyof typeof PresenceApply];
@@ -38,9 +57,20 @@ export type PresenceApply = typeof PresenceApply[keyof typeof PresenceApply];
 export interface PresenceStatesLimits {
   /** Subscriptions whose state is kept (the UA's capacities.maxSubscriptions is enough). */
   readonly maxStates: number;
-  /** Bytes of the note kept per subscription (longer notes are truncated, `note.truncated`). */
+  /** Bytes of the note kept per subscription and per source (longer notes are truncated, `note.truncated`). */
   readonly noteBytes?: number;
+  /**
+   * Dialogs whose PIDF is kept per subscription: the first one plus its forks (RFC 6665 §4.1.2.4).
+   * Default DEFAULT_SOURCES_PER_STATE = 1 + MAX_EXTRA_FORKS (core/ua/subscription-forks.ts).
+   */
+  readonly sourcesPerState?: number;
   readonly pidf?: PidfLimits;
+  /**
+   * XML stacks and text shared with the application's other readers (core/xml/scratch.ts, sized
+   * with pidfScratchSize): a NOTIFY's PIDF is read and composed within apply(), nothing read is
+   * kept past it.
+   */
+  readonly scratch?: XmlScratch;
 }
 
 /** What one subscription shows. Read it; the UA writes it. */
@@ -97,6 +127,12 @@ export class PresenceState {
 
 const PIDF_SUBTYPE = 'pidf+xml';
 const DEFAULT_NOTE_BYTES = 96;
+/**
+ * 1 + MAX_EXTRA_FORKS of core/ua/subscription-forks.ts: the UA never holds more dialogs per
+ * subscription (not imported: the presence layer does not pull in the dialog layer; the fork
+ * tests check the two agree).
+ */
+export const DEFAULT_SOURCES_PER_STATE = 4;
 
 export class PresenceStates {
   readonly states: readonly PresenceState[];
@@ -106,7 +142,30 @@ export class PresenceStates {
   lang: Uint8Array | null = null;
   /** PresenceDocError of the last unreadable body. */
   lastBodyError = 0;
+  /** Sources kept per subscription (its first dialog and its forks). */
+  readonly sourcesPerState: number;
   private readonly ids: Int32Array;
+  // What each source's last readable PIDF said, at [slot * sourcesPerState + k].
+  /** Fork index of the source (0: the first dialog), -1: free. */
+  private readonly srcFork: Int32Array;
+  /** Activities that count (composeEffectivePresence), and what remains once srcUntil passes. */
+  private readonly srcActivities: Int32Array;
+  private readonly srcActivitiesAfter: Int32Array;
+  /** RPID until of the source's person activities (wall ms), NaN: none. */
+  private readonly srcUntil: Float64Array;
+  private readonly srcTuples: Int32Array;
+  private readonly srcOpen: Int32Array;
+  private readonly srcClosed: Int32Array;
+  private readonly srcPerson: Uint8Array;
+  private readonly srcMood: Int32Array;
+  /**
+   * Each source's note: bytes [k * noteBytes, + srcNoteLength[k]) of one arena (no object per
+   * source: in QuickJS every typed-array view costs ~100 bytes), truncated like a ByteSlot.
+   */
+  private readonly srcNoteBytes: Uint8Array;
+  private readonly srcNoteLength: Int32Array;
+  private readonly srcNoteTruncated: Uint8Array;
+  private readonly noteBytes: number;
   /** Subscription id → slot: a NOTIFY finds its state without a scan over all of them. */
   private readonly slots = new Map<number, number>();
   /** Earliest RPID until of all states (wall ms, Infinity: none), recomputed only after an until changed. */
@@ -120,7 +179,23 @@ export class PresenceStates {
     const noteBytes = limits.noteBytes ?? DEFAULT_NOTE_BYTES;
     this.states = Array.from({ length: limits.maxStates }, () => new PresenceState(noteBytes));
     this.ids = new Int32Array(limits.maxStates).fill(-1);
-    this.pidf = new PidfReader(limits.pidf ?? DEFAULT_PIDF_LIMITS);
+    const perState = Math.max(1, limits.sourcesPerState ?? DEFAULT_SOURCES_PER_STATE);
+    this.sourcesPerState = perState;
+    const sources = limits.maxStates * perState;
+    this.srcFork = new Int32Array(sources).fill(-1);
+    this.srcActivities = new Int32Array(sources);
+    this.srcActivitiesAfter = new Int32Array(sources);
+    this.srcUntil = new Float64Array(sources).fill(NaN);
+    this.srcTuples = new Int32Array(sources);
+    this.srcOpen = new Int32Array(sources);
+    this.srcClosed = new Int32Array(sources);
+    this.srcPerson = new Uint8Array(sources);
+    this.srcMood = new Int32Array(sources).fill(NO_VALUE);
+    this.noteBytes = noteBytes;
+    this.srcNoteBytes = new Uint8Array(sources * noteBytes);
+    this.srcNoteLength = new Int32Array(sources);
+    this.srcNoteTruncated = new Uint8Array(sources);
+    this.pidf = new PidfReader(limits.pidf ?? DEFAULT_PIDF_LIMITS, limits.scratch);
     // The document is only composed here: ids, contacts, timestamps and CIPID text are not copied.
     this.pidf.composeOnly = true;
   }
@@ -132,10 +207,11 @@ export class PresenceStates {
   }
 
   /**
-   * A presence NOTIFY of subscription `id`: its Content-Type value and body, both spans of the
-   * receive buffer. Reads the PIDF and composes the state (no allocation).
+   * A presence NOTIFY of subscription `id` from its dialog `fork` (0: the first dialog, else the
+   * UA's fork index, RFC 6665 §4.1.2.4): its Content-Type value and body, both spans of the receive
+   * buffer. Reads the PIDF into that source and composes the subscription's state (no allocation).
    */
-  apply(id: number, typeBuf: Uint8Array, typeOff: number, typeEnd: number, body: Uint8Array, bodyOff: number, bodyEnd: number, now: number): PresenceApply {
+  apply(id: number, typeBuf: Uint8Array, typeOff: number, typeEnd: number, body: Uint8Array, bodyOff: number, bodyEnd: number, now: number, fork = 0): PresenceApply {
     const ct = this.contentType;
     if (typeOff < 0 || decodeContentType(typeBuf, typeOff, typeEnd, ct) !== 0 || !ct.is(typeBuf, 'application', PIDF_SUBTYPE)) return PresenceApply.WrongType;
     if (bodyEnd <= bodyOff) return PresenceApply.NoBody;
@@ -146,6 +222,14 @@ export class PresenceStates {
       this.ids[slot] = id;
       this.slots.set(id, slot);
       this.states[slot]!.reset(id);
+      this.freeSources(slot);
+    }
+    let src = this.sourceOf(slot, fork);
+    if (src < 0) {
+      src = this.freeSource(slot);
+      if (src < 0) return PresenceApply.NoRoom;
+      this.srcFork[src] = fork;
+      this.clearSource(src);
     }
     const code = this.pidf.read(body, bodyOff, bodyEnd);
     if (code !== 0) { this.lastBodyError = code; return PresenceApply.BadBody; }
@@ -154,28 +238,55 @@ export class PresenceStates {
     const offset = this.wallClockOffsetMs;
     const wallNow = offset === offset ? now + offset : NaN;
     const eff = composeEffectivePresence(doc, wallNow, this.lang, this.effective);
-    const display = eff.state;
     const activities = eff.activities;
     const untilMs = eff.untilMs;
-    const mood = doc.hasPerson ? doc.person.mood : NO_VALUE;
     const noteStart = eff.note >= 0 ? doc.notes[eff.note]!.text.start : 0;
     const noteEnd = eff.note >= 0 ? doc.notes[eff.note]!.text.end : 0;
-    // RFC 4480 §3.1: what shows once the deciding activity's until passes; the document is gone by then.
-    const after = untilMs === untilMs ? composeEffectivePresence(doc, untilMs, this.lang, this.effective).state : display;
-    const s = this.states[slot]!;
-    if (s.version > 0 && s.display === display && s.activities === activities && s.mood === mood && sameTime(s.untilMs, untilMs)
-      && s.displayAfterUntil === after && s.note.equals(doc.pool.bytes, noteStart, noteEnd)) {
-      return PresenceApply.Unchanged;
+    let open = 0;
+    let closed = 0;
+    const tupleCount = doc.tupleCount;
+    for (let i = 0; i < tupleCount; i++) {
+      const basic = doc.tuples[i]!.basic;
+      if (basic === Basic.Open) open++;
+      else if (basic === Basic.Closed) closed++;
     }
-    s.display = display;
-    s.activities = activities;
-    s.mood = mood;
-    if (s.untilMs === s.untilMs || untilMs === untilMs) this.untilsChanged = true;
-    s.untilMs = untilMs;
-    s.displayAfterUntil = after;
-    s.note.copy(doc.pool.bytes, noteStart, noteEnd);
-    s.changed(now);
-    return PresenceApply.Changed;
+    this.srcActivities[src] = activities;
+    if (this.srcUntil[src] === this.srcUntil[src] || untilMs === untilMs) this.untilsChanged = true;
+    this.srcUntil[src] = untilMs;
+    // RFC 4480 §3.1: what counts once the deciding activity's until passes; the document is gone by then.
+    this.srcActivitiesAfter[src] = untilMs === untilMs ? composeEffectivePresence(doc, untilMs, this.lang, this.effective).activities : activities;
+    this.srcTuples[src] = tupleCount;
+    this.srcOpen[src] = open;
+    this.srcClosed[src] = closed;
+    this.srcPerson[src] = doc.hasPerson ? 1 : 0;
+    this.srcMood[src] = doc.hasPerson ? doc.person.mood : NO_VALUE;
+    this.copySourceNote(src, doc.pool.bytes, noteStart, noteEnd);
+    return this.recompose(slot, now) ? PresenceApply.Changed : PresenceApply.Unchanged;
+  }
+
+  /**
+   * Fork `fork` of subscription `id` ended (terminated NOTIFY, refresh refused, RFC 6665
+   * §4.1.2.4 / §4.1.2.2): its contribution goes, the rest is composed again. True when the shown state changed.
+   */
+  forgetFork(id: number, fork: number, now: number): boolean {
+    const slot = this.slotOf(id);
+    if (slot < 0) return false;
+    const src = this.sourceOf(slot, fork);
+    if (src < 0) return false;
+    this.srcFork[src] = -1;
+    return this.states[slot]!.version > 0 && this.recompose(slot, now);
+  }
+
+  /** Every fork of subscription `id` ended (the UA's fork table was emptied): only the first dialog's state stays. True when the shown state changed. */
+  forgetForks(id: number, now: number): boolean {
+    const slot = this.slotOf(id);
+    if (slot < 0) return false;
+    const base = slot * this.sourcesPerState;
+    let any = false;
+    for (let i = base, end = base + this.sourcesPerState; i < end; i++) {
+      if (this.srcFork[i]! > 0) { this.srcFork[i] = -1; any = true; }
+    }
+    return any && this.states[slot]!.version > 0 && this.recompose(slot, now);
   }
 
   /** The subscription stopped delivering (failed, ended, backing off): Unknown, never Offline. True when that changed it. */
@@ -183,6 +294,7 @@ export class PresenceStates {
     const slot = this.slotOf(id);
     if (slot < 0) return false;
     const s = this.states[slot]!;
+    this.freeSources(slot);
     if (s.display === PresenceDisplay.Unknown && s.activities === 0 && s.note.isEmpty && s.untilMs !== s.untilMs) return false;
     s.display = PresenceDisplay.Unknown;
     s.activities = 0;
@@ -198,7 +310,7 @@ export class PresenceStates {
   /** The subscription is gone: its slot is free again. */
   release(id: number): void {
     const slot = this.slotOf(id);
-    if (slot >= 0) { this.ids[slot] = -1; this.slots.delete(id); this.states[slot]!.reset(-1); this.untilsChanged = true; }
+    if (slot >= 0) { this.ids[slot] = -1; this.slots.delete(id); this.states[slot]!.reset(-1); this.freeSources(slot); this.untilsChanged = true; }
   }
 
   /** RPID until passed for subscription `id` (UA timer): the display falls back; true when it changed. */
@@ -206,13 +318,18 @@ export class PresenceStates {
     const slot = this.slotOf(id);
     if (slot < 0) return false;
     const s = this.states[slot]!;
-    if (s.untilMs !== s.untilMs || now + this.wallClockOffsetMs < s.untilMs) return false;
-    s.untilMs = NaN;
+    const wallNow = now + this.wallClockOffsetMs;
+    if (s.untilMs !== s.untilMs || wallNow < s.untilMs) return false;
+    // The sources whose until passed fall back to what remains after it; the rest is composed again.
+    const base = slot * this.sourcesPerState;
+    for (let i = base, end = base + this.sourcesPerState; i < end; i++) {
+      const until = this.srcUntil[i]!;
+      if (this.srcFork[i]! < 0 || until !== until || wallNow < until) continue;
+      this.srcActivities[i] = this.srcActivitiesAfter[i]!;
+      this.srcUntil[i] = NaN;
+    }
     this.untilsChanged = true;
-    if (s.display === s.displayAfterUntil) return false;
-    s.display = s.displayAfterUntil;
-    s.changed(now);
-    return true;
+    return this.recompose(slot, now);
   }
 
   /** The earliest pending RPID until on the UA's clock, Infinity when none (or no wall clock). */
@@ -232,6 +349,130 @@ export class PresenceStates {
     return this.earliestUntil - offset;
   }
 
+  /**
+   * The shown state of `slot` from its live sources (rule: file comment; RFC 3863 §2.2, RFC 4480
+   * §3.2). True when anything shown changed (then the version grows).
+   */
+  private recompose(slot: number, now: number): boolean {
+    const perState = this.sourcesPerState;
+    const base = slot * perState;
+    const end = base + perState;
+    const forks = this.srcFork;
+    let activities = 0;
+    let tuples = 0;
+    let open = 0;
+    let closed = 0;
+    let known = false;
+    let untilSource = -1;
+    for (let i = base; i < end; i++) {
+      if (forks[i]! < 0) continue;
+      activities |= this.srcActivities[i]!;
+      tuples += this.srcTuples[i]!;
+      open += this.srcOpen[i]!;
+      closed += this.srcClosed[i]!;
+      if (this.srcTuples[i]! > 0 || this.srcPerson[i] !== 0) known = true;
+      const until = this.srcUntil[i]!;
+      if (until === until && (untilSource < 0 || until < this.srcUntil[untilSource]!)) untilSource = i;
+    }
+    const display = composedDisplay(known, tuples, open, closed, activities);
+    let after = display;
+    if (untilSource >= 0) {
+      let remaining = 0;
+      for (let i = base; i < end; i++) {
+        if (forks[i]! >= 0) remaining |= i === untilSource ? this.srcActivitiesAfter[i]! : this.srcActivities[i]!;
+      }
+      after = composedDisplay(known, tuples, open, closed, remaining);
+    }
+    // The deciding source: the one that holds the winning activity, else an open tuple, else a tuple.
+    const bit = decidingActivityBit(activities);
+    let decider = -1;
+    for (let i = base; i < end; i++) {
+      if (forks[i]! < 0 || (decider >= 0 && forks[i]! > forks[decider]!)) continue;
+      const decides = display === PresenceDisplay.Offline ? this.srcTuples[i]! > 0
+        : bit !== 0 ? (this.srcActivities[i]! & bit) !== 0
+        : display === PresenceDisplay.Available ? this.srcOpen[i]! > 0
+        : true;
+      if (decides) decider = i;
+    }
+    // Its note and mood; what it lacks, the first source (lowest fork index) that has one gives.
+    const noteLength = this.srcNoteLength;
+    let noteSource = decider >= 0 && noteLength[decider]! > 0 ? decider : -1;
+    let moodSource = decider >= 0 && this.srcMood[decider] !== NO_VALUE ? decider : -1;
+    const needNote = noteSource < 0;
+    const needMood = moodSource < 0;
+    if (needNote || needMood) {
+      for (let i = base; i < end; i++) {
+        const f = forks[i]!;
+        if (f < 0) continue;
+        if (needNote && noteLength[i]! > 0 && (noteSource < 0 || f < forks[noteSource]!)) noteSource = i;
+        if (needMood && this.srcMood[i] !== NO_VALUE && (moodSource < 0 || f < forks[moodSource]!)) moodSource = i;
+      }
+    }
+    const mood = moodSource >= 0 ? this.srcMood[moodSource]! : NO_VALUE;
+    const untilMs = untilSource >= 0 ? this.srcUntil[untilSource]! : NaN;
+    const s = this.states[slot]!;
+    const noteStart = noteSource >= 0 ? noteSource * this.noteBytes : 0;
+    const noteEnd = noteSource >= 0 ? noteStart + noteLength[noteSource]! : 0;
+    const noteTruncated = noteSource >= 0 && this.srcNoteTruncated[noteSource] !== 0;
+    if (s.version > 0 && s.display === display && s.activities === activities && s.mood === mood && sameTime(s.untilMs, untilMs)
+      && s.displayAfterUntil === after && s.note.truncated === noteTruncated && s.note.equals(this.srcNoteBytes, noteStart, noteEnd)) {
+      return false;
+    }
+    s.display = display;
+    s.activities = activities;
+    s.mood = mood;
+    if (s.untilMs === s.untilMs || untilMs === untilMs) this.untilsChanged = true;
+    s.untilMs = untilMs;
+    s.displayAfterUntil = after;
+    s.note.copy(this.srcNoteBytes, noteStart, noteEnd);
+    s.note.truncated = s.note.truncated || noteTruncated;
+    s.changed(now);
+    return true;
+  }
+
+  /** ByteSlot.copy into source `src`'s note (longer notes are truncated and flagged). */
+  private copySourceNote(src: number, bytes: Uint8Array, start: number, end: number): void {
+    const size = this.noteBytes;
+    const n = end > start ? end - start : 0;
+    const length = n > size ? size : n;
+    const out = this.srcNoteBytes;
+    const at = src * size;
+    for (let i = 0; i < length; i++) out[at + i] = bytes[start + i]!;
+    this.srcNoteLength[src] = length;
+    this.srcNoteTruncated[src] = n > size ? 1 : 0;
+  }
+
+  private sourceOf(slot: number, fork: number): number {
+    const base = slot * this.sourcesPerState;
+    for (let i = base, end = base + this.sourcesPerState; i < end; i++) if (this.srcFork[i] === fork) return i;
+    return -1;
+  }
+
+  private freeSource(slot: number): number {
+    return this.sourceOf(slot, -1);
+  }
+
+  private freeSources(slot: number): void {
+    const base = slot * this.sourcesPerState;
+    for (let i = base, end = base + this.sourcesPerState; i < end; i++) {
+      if (this.srcFork[i] !== -1 && this.srcUntil[i] === this.srcUntil[i]) this.untilsChanged = true;
+      this.srcFork[i] = -1;
+    }
+  }
+
+  private clearSource(src: number): void {
+    this.srcActivities[src] = 0;
+    this.srcActivitiesAfter[src] = 0;
+    this.srcUntil[src] = NaN;
+    this.srcTuples[src] = 0;
+    this.srcOpen[src] = 0;
+    this.srcClosed[src] = 0;
+    this.srcPerson[src] = 0;
+    this.srcMood[src] = NO_VALUE;
+    this.srcNoteLength[src] = 0;
+    this.srcNoteTruncated[src] = 0;
+  }
+
   private slotOf(id: number): number {
     return this.slots.get(id) ?? -1;
   }
@@ -241,6 +482,15 @@ export class PresenceStates {
     for (let i = 0, n = ids.length; i < n; i++) if (ids[i] === -1) return i;
     return -1;
   }
+}
+
+/** pidf-effective.ts's rule over the union of the sources (RFC 4480 §3.2: activities win over an open tuple). */
+function composedDisplay(known: boolean, tuples: number, open: number, closed: number, activities: number): PresenceDisplay {
+  if (!known) return PresenceDisplay.Unknown;
+  if (tuples > 0 && closed === tuples) return PresenceDisplay.Offline;
+  const byActivity = activityDisplay(activities);
+  if (byActivity !== PresenceDisplay.Unknown) return byActivity;
+  return open > 0 ? PresenceDisplay.Available : PresenceDisplay.Unknown;
 }
 
 function sameTime(a: number, b: number): boolean {

@@ -17,6 +17,12 @@ export const MAX_EXTRA_FORKS = 3;
 export class ForkDialog {
   /** Entity-tag of this notifier's last NOTIFY (RFC 5839): each fork is its own notifier. */
   etag = '';
+  /**
+   * When this dialog's subscription lapses unless refreshed (ms): the last `expires` its notifier
+   * gave in Subscription-State or a refresh's 2xx. RFC 6665 §4.1.2.2: a refresh that fails with a
+   * code other than those ending the subscription leaves it valid only until then.
+   */
+  validUntil = Infinity;
   constructor(readonly index: number, readonly dialog: Dialog) {}
 }
 
@@ -86,4 +92,14 @@ function sameAscii(buf: Uint8Array, off: number, len: number, s: string): boolea
   if (off < 0 || len !== s.length) return false;
   for (let i = 0; i < len; i++) if (buf[off + i] !== s.charCodeAt(i)) return false;
   return true;
+}
+
+/**
+ * RFC 6665 §4.1.2.2: "If a SUBSCRIBE request to refresh a subscription receives a 404, 405, 410,
+ * 416, 480-485, 489, 501, or 604 response, the subscriber SHOULD consider the subscription
+ * terminated." Any other failure leaves it valid until its last known expiry.
+ */
+export function endsSubscriptionOnRefresh(status: number): boolean {
+  return status === 404 || status === 405 || status === 410 || status === 416 || (status >= 480 && status <= 485) ||
+    status === 489 || status === 501 || status === 604;
 }

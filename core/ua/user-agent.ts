@@ -36,7 +36,7 @@ import { BufferPool } from './buffer-pool.js';
 import { EndpointTable } from './endpoint-table.js';
 import { ACCEPT_VALUE, ALLOW_VALUE, BRANCH_BYTES, NO_ROUTES, RequestSpec, RequestWriter } from './request-writer.js';
 import { RequestEcho, ResponseWriter, WITH_ACCEPT, WITH_ALLOW, WITH_ALLOW_EVENTS, reasonPhrase } from './response-writer.js';
-import type { ForkDialog } from './subscription-forks.js';
+import { endsSubscriptionOnRefresh, type ForkDialog } from './subscription-forks.js';
 import { randomHex } from './random-tokens.js';
 import { type SipUriParts, bareUri, endpointOf, parseSipUri, sameAddressOfRecord, sameEndpoint } from './uri-target.js';
 import {
@@ -542,6 +542,8 @@ export class UserAgent {
    * changed, instead of a `notify` event with a copy of the body: a presence NOTIFY then costs no
    * allocation. Bodies that are not application/pidf+xml still arrive as `notify` events.
    * `states` should hold capacities.maxSubscriptions states (beyond that: `notify` events).
+   * The PIDFs of a forked subscription's extra dialogs (RFC 6665 §4.1.2.4) count too: the state
+   * shown composes every live dialog's document (presence-states.ts).
    */
   trackPresence(states: PresenceStates): void {
     this.presence = states;
@@ -1210,17 +1212,27 @@ export class UserAgent {
     }
   }
 
-  /** The PIDF of a presence NOTIFY into the tracked state (trackPresence); false: deliver it as a `notify` event instead. */
-  private presenceNotify(rec: SubscriptionRecord, now: number): boolean {
+  /**
+   * The PIDF of a presence NOTIFY into the tracked state (trackPresence) as the contribution of
+   * dialog `fork` (0: the first; a fork's own index otherwise, RFC 6665 §4.1.2.4); the state shown
+   * composes all of them (presence-states.ts). False: deliver it as a `notify` event instead.
+   */
+  private presenceNotify(rec: SubscriptionRecord, now: number, fork = 0): boolean {
     const view = this.view;
     const at = view.find(H.CONTENT_TYPE);
     const typeOff = at >= 0 ? view.valueOff[at]! : -1;
     const typeEnd = at >= 0 ? typeOff + view.valueLen[at]! : -1;
-    const r = this.presence!.apply(rec.id, view.buf, typeOff, typeEnd, view.buf, view.bodyOff, view.bodyOff + view.bodyLen, now);
+    const r = this.presence!.apply(rec.id, view.buf, typeOff, typeEnd, view.buf, view.bodyOff, view.bodyOff + view.bodyLen, now, fork);
     if (r === PRESENCE_WRONG_TYPE || r === PRESENCE_NO_ROOM) return false;
     if (r === PRESENCE_CHANGED) this.queuePresence(rec);
-    else if (r === PRESENCE_BAD_BODY) this.warn(now, 'bad-presence-document', `unreadable PIDF in a NOTIFY of subscription ${rec.id} (error ${this.presence!.lastBodyError}); its state is unchanged`);
+    else if (r === PRESENCE_BAD_BODY) this.warn(now, 'bad-presence-document', `unreadable PIDF in a NOTIFY of subscription ${rec.id}${fork > 0 ? ` (fork ${fork})` : ''} (error ${this.presence!.lastBodyError}); its state is unchanged`);
     return true;
+  }
+
+  /** A fork of `rec` ended: with trackPresence its PIDF no longer counts in the state shown. */
+  private forkGone(rec: SubscriptionRecord, f: ForkDialog, now: number): void {
+    rec.forks.remove(f);
+    if (this.presence !== null && this.presence.forgetFork(rec.id, f.index, now)) this.queuePresence(rec);
   }
 
   /** One `presence` event per subscription waits in the queue at most; later changes are read from the state when it is polled. */
@@ -1247,11 +1259,15 @@ export class UserAgent {
       }
     }
     if (!f.dialog.acceptRemoteSeq(this.keyReader.cseqNumber)) { this.respond(txId, 500, this.echo, 0, now); return; }
-    f.dialog.refreshTarget(readContactUri(view));
+    // §12.2: a target refresh; the same Contact again (the usual case) makes no string.
+    if (!contactUriIs(view, f.dialog.remoteTarget)) f.dialog.refreshTarget(readContactUri(view));
     this.respond(txId, 200, this.echo, 0, now);
-    if (st.state === 'terminated') rec.forks.remove(f);
+    if (st.state === 'terminated') this.forkGone(rec, f, now);
+    else if (st.expires >= 0) f.validUntil = now + st.expires * 1000;
     const etag = readSipETag(view);
     if (etag !== '') f.etag = etag;
+    // With trackPresence each fork's PIDF is one more source of the subscription's state, as the first dialog's is (onNotify).
+    if (this.presence !== null && event === 'presence' && st.state !== 'terminated' && rec.spec.supported !== 'eventlist' && this.presenceNotify(rec, now, f.index)) return;
     this.events.push({ kind: 'notify', subscriptionId: rec.id, event, contentType: readContentType(view), body: copyBody(view), state: st.state, at: now, fork: f.index });
   }
 
@@ -1477,7 +1493,7 @@ export class UserAgent {
         this.notifier?.onNotifyResponse(rec.ownerId, status, now);
         return;
       case 'subscribe-fork':
-        this.onForkResponse(rec, status);
+        this.onForkResponse(rec, status, now);
         return;
     }
   }
@@ -1702,10 +1718,21 @@ export class UserAgent {
     }
     spec.expires = expires;
     // RFC 5839 §5: a refresh names the state we hold; a fresh subscription starts without one.
-    if (fresh) { rec.etag = ''; rec.forks.clear(); }
+    if (fresh) {
+      rec.etag = '';
+      rec.forks.clear();
+      // Fork indexes start again at 1: the old forks' PIDFs must not pass for the new ones'.
+      if (this.presence !== null && this.presence.forgetForks(rec.id, now)) this.queuePresence(rec);
+    }
     spec.suppressIfMatch = !fresh && expires > 0 ? rec.etag : '';
     this.sendForMachine(cloneSpec(spec), 'subscribe', rec.id, now);
-    if (!fresh) rec.forks.forEach((f) => this.sendForkSubscribe(rec, f, expires, now));
+    if (!fresh) {
+      rec.forks.forEach((f) => {
+        // A notifier that answered no refresh until its subscription lapsed is gone (§4.1.2.2).
+        if (f.validUntil <= now) this.forkGone(rec, f, now);
+        else this.sendForkSubscribe(rec, f, expires, now);
+      });
+    }
   }
 
   /** A refresh / unsubscribe into one extra dialog of a forked subscription (subscription-forks.ts). */
@@ -1731,11 +1758,17 @@ export class UserAgent {
   }
 
   /** §4.1.2.2: a refresh refused (481 and the like) ends that fork; a 2xx (or 204, RFC 5839) keeps it. */
-  private onForkResponse(rec: ClientRecord, status: number): void {
-    if (status < 300) return;
+  private onForkResponse(rec: ClientRecord, status: number, now: number): void {
     const s = this.subscriptionById(rec.ownerId);
     const f = this.forkOf(rec);
-    if (s !== null && f !== null) s.forks.remove(f);
+    if (s === null || f === null) return;
+    if (status < 300) {
+      const expires = readExpires(this.view);
+      if (expires >= 0) f.validUntil = now + expires * 1000;
+      return;
+    }
+    // §4.1.2.2: these codes end the subscription; any other failure leaves it valid until it lapses.
+    if (endsSubscriptionOnRefresh(status)) this.forkGone(s, f, now);
   }
 
   private onSubscribeResponse(rec: ClientRecord, status: number, now: number): void {
