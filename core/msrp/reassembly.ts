@@ -18,11 +18,15 @@ export class MessageReassembly {
   total = -1;
   lastSeen = false;
   aborted = false;
+  // The whole ArrayBuffer under storage: a chunk already in that buffer (the session's receive
+  // buffer shares it) is copied with copyWithin, natively and without making a view.
+  private readonly arena: Uint8Array;
   private readonly starts: Float64Array;
   private readonly ends: Float64Array;
   private count = 0;
 
   constructor(readonly storage: Uint8Array, readonly maxIntervals = 32) {
+    this.arena = new Uint8Array(storage.buffer);
     this.starts = new Float64Array(maxIntervals);
     this.ends = new Float64Array(maxIntervals);
   }
@@ -69,7 +73,13 @@ export class MessageReassembly {
     const from = start - 1;
     const to = from + len;
     if (from < 0 || to > this.storage.length || (this.total >= 0 && to > this.total)) return E_RA_OUT_OF_RANGE;
-    this.storage.set(data.subarray(off, off + len), from);
+    const storage = this.storage;
+    if (data.buffer === storage.buffer) {
+      const src = data.byteOffset + off;
+      this.arena.copyWithin(storage.byteOffset + from, src, src + len);
+    } else {
+      storage.set(data.subarray(off, off + len), from); // one view per chunk: callers on a hot path share the buffer
+    }
     return this.mergeInterval(from, to);
   }
 
