@@ -38,7 +38,8 @@ import { ACCEPT_VALUE, ALLOW_VALUE, BRANCH_BYTES, NO_ROUTES, RequestSpec, Reques
 import { RequestEcho, ResponseWriter, WITH_ACCEPT, WITH_ALLOW, WITH_ALLOW_EVENTS, reasonPhrase } from './response-writer.js';
 import { endsSubscriptionOnRefresh, type ForkDialog } from './subscription-forks.js';
 import { randomHex } from './random-tokens.js';
-import { type SipUriParts, bareUri, endpointOf, parseSipUri, sameAddressOfRecord, sameEndpoint } from './uri-target.js';
+import { KnownPeers } from './known-peers.js';
+import { type SipUriParts, bareUri, endpointOf, parseSipUri, sameEndpoint } from './uri-target.js';
 import {
   ROUTE_IGNORE, ROUTE_MESSAGE, ROUTE_NO_SUCH_DIALOG, ROUTE_NOT_ALLOWED, ROUTE_NOTIFY, ROUTE_OPTIONS, ROUTE_SUBSCRIBE, routeOfMethod,
 } from './incoming-routes.js';
@@ -151,6 +152,8 @@ export class UserAgent {
   private readonly callIds: CallIdIndex;
   /** Subscription records by id. */
   private readonly subscriptionIds = new Map<number, SubscriptionRecord>();
+  /** The subscriptions' targets by address of record, for the known-peers policy in O(1) (known-peers.ts). */
+  private readonly knownPeers = new KnownPeers();
   private readonly dialogs: DialogTable;
   /** One publication per event package (RFC 3903 §4: each has its own entity-tag); slot i publishes `publicationEvents[i]`. */
   private readonly publications: (Publication | null)[] = new Array<Publication | null>(MAX_PUBLICATIONS).fill(null);
@@ -609,6 +612,7 @@ export class UserAgent {
     rec.spec.contact = true;
     this.subscriptions[free] = rec;
     this.subscriptionIds.set(rec.id, rec);
+    this.knownPeers.add(rec.targetParts);
     this.callIds.set(free, rec.callId);
     machine.scheduleWith(this.schedule, free);
     machine.start(now);
@@ -1112,13 +1116,11 @@ export class UserAgent {
     // ephemeral one, so only the address can identify it there.
     const proxy = this.proxyEndpoint;
     if (proxy !== null && from.address === proxy.address && (from.port === proxy.port || isReliable(from.transport))) return true;
+    // Without subscriptions nobody else is known: no need to parse the sender's URI.
+    if (this.knownPeers.isEmpty) return false;
     const parts = parseSipUri(fromUri);
-    if (parts === null) return false;
-    for (let i = 0; i < this.subscriptions.length; i++) {
-      const s = this.subscriptions[i];
-      if (s && sameAddressOfRecord(s.targetParts, parts)) return true;
-    }
-    return false;
+    // One of our subscriptions' targets, by sameAddressOfRecord's key: one lookup, not a scan.
+    return parts !== null && this.knownPeers.has(parts);
   }
 
   private answerPending(p: PendingMessage, status: number, now: number, retryAfter = -1, accept = ''): void {
@@ -1683,6 +1685,7 @@ export class UserAgent {
     if (slot < 0 || this.subscriptions[slot] !== rec) return;
     this.subscriptions[slot] = null;
     this.subscriptionIds.delete(rec.id);
+    this.knownPeers.remove(rec.targetParts);
     this.callIds.remove(slot);
     rec.machine.scheduleWith(null, -1);
     this.schedule.forget(slot);

@@ -24,7 +24,7 @@ import {
 } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { randomInt, X509Certificate } from 'node:crypto';
-import { MsrpSession, MSRP_EVENT, MsrpFrameView, parseMsrp, frameSessionId, Span, sessionIdSpan } from '../../core/msrp/index.js';
+import { MsrpSession, MsrpTransmit, MSRP_EVENT, MsrpFrameView, parseMsrp, frameSessionId, Span, sessionIdSpan } from '../../core/msrp/index.js';
 import { certificateFingerprint, fingerprintMatches } from '../../core/im/sdp-fingerprint.js';
 import type { UaEvent, ChatOptions } from '../../core/ua/index.js';
 import { ipFamily } from './addresses.js';
@@ -81,6 +81,10 @@ interface Entry {
   readonly secure: boolean;
   readonly localSessionId: string;
   readonly session: MsrpSession;
+  /** Where the session's pollTransmitInto puts the next bytes (reused for every write). */
+  readonly transmit: MsrpTransmit;
+  /** Copies those bytes out for socket.write (see WriteCopier). */
+  readonly copier: WriteCopier;
   /** The peer's SDP a=fingerprint values (TLS only). */
   readonly remoteFingerprints: readonly string[];
   socket: Socket | null;
@@ -106,6 +110,40 @@ function sessionIdOf(uri: string): string {
   const b = Buffer.from(uri, 'latin1');
   const s = new Span();
   return sessionIdSpan(b, 0, b.length, s) ? b.toString('latin1', s.off, s.off + s.len) : '';
+}
+
+/**
+ * Copies a transmit span into a Buffer of its own for socket.write. The copy is required: Node's
+ * socket.write keeps a reference to the Buffer it is given until the bytes reach the kernel
+ * (after the call returns when the socket is busy or the write is large), while the span points
+ * into the session's control/chunk buffer, which the very next pollTransmitInto overwrites (the
+ * flush loop polls again at once). Writing the span in place would put later bytes on the wire;
+ * waiting for each write's callback before polling again would serialise chunks on round trips.
+ * The UA host copies its `Outgoing` spans for the same reason (ua-host.ts drain).
+ * Node views over the session's buffers (at most two: control and chunk, fixed for its life)
+ * are made once, so the copy itself is the only allocation per write.
+ */
+class WriteCopier {
+  private sourceA: Uint8Array | null = null;
+  private viewA: Buffer | null = null;
+  private sourceB: Uint8Array | null = null;
+  private viewB: Buffer | null = null;
+
+  copy(t: MsrpTransmit): Buffer {
+    const out = Buffer.allocUnsafe(t.len);
+    this.view(t.bytes).copy(out, 0, t.off, t.off + t.len);
+    return out;
+  }
+
+  private view(bytes: Uint8Array): Buffer {
+    if (bytes === this.sourceA) return this.viewA!;
+    if (bytes === this.sourceB) return this.viewB!;
+    const v = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    // Two slots, the older one replaced: a session has only two buffers, so they stay cached.
+    this.sourceB = this.sourceA; this.viewB = this.viewA;
+    this.sourceA = bytes; this.viewA = v;
+    return v;
+  }
 }
 
 /** Host name of a URI authority without IPv6 brackets (for SNI and the name check). */
@@ -261,6 +299,7 @@ export class NodeMsrpHost {
     });
     const entry: Entry = {
       id: e.sessionId, setup: e.setup, secure: e.secure, localSessionId: sessionIdOf(e.localPath), session,
+      transmit: new MsrpTransmit(), copier: new WriteCopier(),
       remoteFingerprints: e.secure ? (e.remoteFingerprints ?? []) : [], socket: null, ready: false, timer: undefined, connectTimer: undefined, closed: false,
     };
     this.entries.set(e.sessionId, entry);
@@ -423,11 +462,12 @@ export class NodeMsrpHost {
 
   private input(entry: Entry, chunk: Buffer): void {
     if (entry.closed) return;
-    const view = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+    // A Buffer is a Uint8Array: the read goes in as is (off 0, whole length: copied without a view).
+    const len = chunk.length;
     let off = 0;
     // Back-pressure (session.ts): it takes what it can; drain, then hand in the rest.
-    for (let guard = 0; off < view.length && guard < 100000; guard++) {
-      off += entry.session.handleBytes(view, off, view.length - off, this.now());
+    for (let guard = 0; off < len && guard < 100000; guard++) {
+      off += entry.session.handleBytes(chunk, off, len - off, this.now());
       this.flush(entry);
       if (entry.closed) return;
     }
@@ -440,13 +480,14 @@ export class NodeMsrpHost {
     const now = this.now();
     const sock = entry.socket;
     if (sock !== null && entry.ready && !sock.destroyed) {
-      // The session's buffer is reused: copy before the socket keeps it.
-      for (let b = s.pollTransmit(now); b; b = s.pollTransmit(now)) sock.write(Buffer.from(b));
+      // The span is in the session's buffer, reused by the next poll: copied (WriteCopier says why).
+      const t = entry.transmit;
+      while (s.pollTransmitInto(t, now)) sock.write(entry.copier.copy(t));
     }
     for (let e = s.pollEvent(); e; e = s.pollEvent()) {
       switch (e.kind) {
         case MSRP_EVENT.RECEIVED:
-          this.emit({ kind: 'chat-message', sessionId: entry.id, messageId: e.messageId, contentType: e.contentType, bytes: e.data ? e.data.slice() : new Uint8Array(0) });
+          this.emit({ kind: 'chat-message', sessionId: entry.id, messageId: e.messageId, contentType: e.contentType, bytes: e.hasData ? e.dataBytes.slice(e.dataOff, e.dataOff + e.dataLen) : new Uint8Array(0) });
           break;
         case MSRP_EVENT.DELIVERED:
           this.emit({ kind: 'chat-delivered', sessionId: entry.id, messageId: e.messageId, status: e.status, reason: e.reason });
