@@ -8,6 +8,7 @@
 //
 //   quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE
 //   quoted-pair   = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { CLASS, WSP, CR, LF } from '../bytes/chars.js';
 import type { SipMessageView } from './view.js';
 
@@ -61,13 +62,13 @@ export class HeaderValueCursor {
    *  skipped, as RFC 7230 §7 asks list recipients to do; decoders that must be stricter can look
    *  at the raw header span. */
   next(): boolean {
-    const view = this.view;
+    var view = this.view;
     if (view === null) return false;
-    const buf = view.buf;
+    var buf = view.buf;
     for (;;) {
       if (this.pos >= this.end) {
         if (this.single) return false;
-        const i = view.find(this.id, this.headerIndex + 1);
+        var i = view.find(this.id, this.headerIndex + 1);
         if (i < 0) {
           this.headerIndex = view.headerCount;
           return false;
@@ -77,12 +78,12 @@ export class HeaderValueCursor {
         this.end = this.pos + view.valueLen[i];
         if (this.pos >= this.end) continue;
       }
-      const end = this.end;
-      let p = this.pos;
-      let quoted = false;
-      let angle = false;
+      var end = this.end;
+      var p = this.pos;
+      var quoted = false;
+      var angle = false;
       while (p < end) {
-        const c = buf[p];
+        var c = buf[p];
         if (quoted) {
           if (c === BACKSLASH) p++;
           else if (c === DQUOTE) quoted = false;
@@ -92,8 +93,8 @@ export class HeaderValueCursor {
         else if (c === COMMA && !angle) break;
         p++;
       }
-      let s = this.pos;
-      let e = p > end ? end : p;
+      var s = this.pos;
+      var e = p > end ? end : p;
       this.pos = p + 1;
       while (s < e && isLws(buf[s])) s++;
       while (e > s && isLws(buf[e - 1])) e--;
@@ -113,7 +114,7 @@ function isLws(c: number): boolean {
 /** Number of comma-separated values over all headers with this id (e.g. Via hops). */
 export function countValues(view: SipMessageView, id: number, cursor: HeaderValueCursor): number {
   cursor.reset(view, id);
-  let n = 0;
+  var n = 0;
   while (cursor.next()) n++;
   return n;
 }

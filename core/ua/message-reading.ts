@@ -2,6 +2,7 @@
 // Min-Expires, Retry-After, tags, Contact, Record-Route, SIP-ETag, Subscription-State). Each
 // decoder's output object is owned here and reused; numbers come back without allocating;
 // strings only where the value outlives the packet (dialog state, etags, event text).
+// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { H } from '../sip/header-ids.js';
 import { HeaderValueCursor } from '../sip/values.js';
 import { type SipMessageView, decodeText, unfoldText } from '../sip/view.js';
@@ -28,7 +29,7 @@ export const valueCursor = new HeaderValueCursor();
 /** True when buf[off, off+len) is exactly the ASCII string s. */
 export function spanEquals(buf: Uint8Array, off: number, len: number, s: string): boolean {
   if (off < 0 || len !== s.length) return false;
-  for (let i = 0; i < len; i++) if (buf[off + i] !== s.charCodeAt(i)) return false;
+  for (var i = 0; i < len; i++) if (buf[off + i] !== s.charCodeAt(i)) return false;
   return true;
 }
 
@@ -38,24 +39,24 @@ function span(view: SipMessageView, id: number): number {
 
 /** Expires header value, or -1. */
 export function readExpires(view: SipMessageView): number {
-  const i = span(view, H.EXPIRES);
+  var i = span(view, H.EXPIRES);
   if (i < 0) return -1;
-  const off = view.valueOff[i]!;
+  var off = view.valueOff[i]!;
   return decodeExpires(view.buf, off, off + view.valueLen[i]!, number) === 0 ? number.value : -1;
 }
 
 export function readMinExpires(view: SipMessageView): number {
-  const i = span(view, H.MIN_EXPIRES);
+  var i = span(view, H.MIN_EXPIRES);
   if (i < 0) return -1;
-  const off = view.valueOff[i]!;
+  var off = view.valueOff[i]!;
   return decodeMinExpires(view.buf, off, off + view.valueLen[i]!, number) === 0 ? number.value : -1;
 }
 
 /** Retry-After in seconds (RFC 3261 §20.33), or -1. */
 export function readRetryAfter(view: SipMessageView): number {
-  const i = span(view, H.RETRY_AFTER);
+  var i = span(view, H.RETRY_AFTER);
   if (i < 0) return -1;
-  const off = view.valueOff[i]!;
+  var off = view.valueOff[i]!;
   return decodeRetryAfter(view.buf, off, off + view.valueLen[i]!, retryAfter) === 0 ? retryAfter.seconds : -1;
 }
 
@@ -64,14 +65,14 @@ export let tagLength = 0;
 export function readTag(view: SipMessageView, id: number): number {
   if (id === H.TO || id === H.FROM) {
     // Decoded once per parsed message (the view keeps it): the key reader and the echo ask too.
-    const off = tagSpan(view, id);
+    var off = tagSpan(view, id);
     tagLength = id === H.TO ? view.toTagLen : view.fromTagLen;
     return off;
   }
   tagLength = 0;
-  const i = span(view, id);
+  var i = span(view, id);
   if (i < 0) return -1;
-  const off = view.valueOff[i]!;
+  var off = view.valueOff[i]!;
   if (decodeNameAddr(view.buf, off, off + view.valueLen[i]!, nameAddr) !== 0 || nameAddr.tagOff < 0) return -1;
   tagLength = nameAddr.tagLen;
   return nameAddr.tagOff;
@@ -79,15 +80,15 @@ export function readTag(view: SipMessageView, id: number): number {
 
 /** The tag of From/To as a string ('' when absent): for dialog state, which outlives the packet. */
 export function readTagText(view: SipMessageView, id: number): string {
-  const off = readTag(view, id);
+  var off = readTag(view, id);
   return off < 0 ? '' : decodeText(view.buf, off, tagLength);
 }
 
 /** The URI of From/To as text ('' when unreadable). */
 export function readAddressUri(view: SipMessageView, id: number): string {
-  const i = span(view, id);
+  var i = span(view, id);
   if (i < 0) return '';
-  const off = view.valueOff[i]!;
+  var off = view.valueOff[i]!;
   if (decodeNameAddr(view.buf, off, off + view.valueLen[i]!, nameAddr) !== 0) return '';
   return decodeText(view.buf, nameAddr.uriOff, nameAddr.uriLen);
 }
@@ -105,12 +106,12 @@ export function contactUriIs(view: SipMessageView, uri: string): boolean {
   // The usual in-dialog case, a first Contact that is exactly "<" uri ">", answers true without
   // a decode. It is the answer the decode would give: with no ">" in uri, that value is one list
   // element; it either decodes to exactly uri or fails to decode, and both mean true.
-  const i = view.find(H.CONTACT);
+  var i = view.find(H.CONTACT);
   if (i >= 0) {
-    const buf = view.buf;
-    const off = view.valueOff[i]!;
-    const len = view.valueLen[i]!;
-    const n = uri.length;
+    var buf = view.buf;
+    var off = view.valueOff[i]!;
+    var len = view.valueLen[i]!;
+    var n = uri.length;
     if (len === n + 2 && buf[off] === LAQUOT && buf[off + n + 1] === RAQUOT && uri.indexOf('>') < 0 && spanEquals(buf, off + 1, n, uri)) return true;
   }
   valueCursor.reset(view, H.CONTACT);
@@ -121,7 +122,7 @@ export function contactUriIs(view: SipMessageView, uri: string): boolean {
 
 /** Every Record-Route value in message order (RFC 3261 §12.1). */
 export function readRecordRoutes(view: SipMessageView): string[] {
-  const out: string[] = [];
+  var out: string[] = [];
   valueCursor.reset(view, H.RECORD_ROUTE);
   while (valueCursor.next()) out.push(unfoldText(view.buf, valueCursor.off, valueCursor.len));
   return out;
@@ -129,9 +130,9 @@ export function readRecordRoutes(view: SipMessageView): string[] {
 
 /** The Event package name as text ('' when absent or malformed). */
 export function readEventPackage(view: SipMessageView): string {
-  const i = span(view, H.EVENT);
+  var i = span(view, H.EVENT);
   if (i < 0) return '';
-  const off = view.valueOff[i]!;
+  var off = view.valueOff[i]!;
   if (decodeEvent(view.buf, off, off + view.valueLen[i]!, eventValue) !== 0) return '';
   return decodeText(view.buf, eventValue.typeOff, eventValue.typeLen).toLowerCase();
 }
@@ -141,19 +142,19 @@ export function readEventPackage(view: SipMessageView): string {
  * in place (no string per NOTIFY); -1 when absent, malformed or unknown.
  */
 export function matchEventPackage(view: SipMessageView, names: readonly string[]): number {
-  const i = span(view, H.EVENT);
+  var i = span(view, H.EVENT);
   if (i < 0) return -1;
-  const off = view.valueOff[i]!;
+  var off = view.valueOff[i]!;
   if (decodeEvent(view.buf, off, off + view.valueLen[i]!, eventValue) !== 0) return -1;
-  const buf = view.buf;
-  const at = eventValue.typeOff;
-  const len = eventValue.typeLen;
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!;
+  var buf = view.buf;
+  var at = eventValue.typeOff;
+  var len = eventValue.typeLen;
+  for (var k = 0; k < names.length; k++) {
+    var name = names[k]!;
     if (name.length !== len) continue;
-    let j = 0;
+    var j = 0;
     while (j < len) {
-      let c = buf[at + j]!;
+      var c = buf[at + j]!;
       if (c >= 65 && c <= 90) c += 32;
       if (c !== name.charCodeAt(j)) break;
       j++;
@@ -168,9 +169,9 @@ export function readContentType(view: SipMessageView): string {
 }
 
 export function readSipETag(view: SipMessageView): string {
-  const i = span(view, H.SIP_ETAG);
+  var i = span(view, H.SIP_ETAG);
   if (i < 0) return '';
-  const off = view.valueOff[i]!;
+  var off = view.valueOff[i]!;
   return decodeSipETag(view.buf, off, off + view.valueLen[i]!, token) === 0 ? decodeText(view.buf, token.off, token.len) : '';
 }
 
@@ -184,9 +185,9 @@ export interface DecodedSubscriptionState {
 /** RFC 6665 §4.1.3 Subscription-State into `out`; false when absent or malformed. An extension
  *  state value is taken as pending: the subscription lives, but its state is not confirmed. */
 export function readSubscriptionState(view: SipMessageView, out: DecodedSubscriptionState): boolean {
-  const i = span(view, H.SUBSCRIPTION_STATE);
+  var i = span(view, H.SUBSCRIPTION_STATE);
   if (i < 0) return false;
-  const off = view.valueOff[i]!;
+  var off = view.valueOff[i]!;
   if (decodeSubscriptionState(view.buf, off, off + view.valueLen[i]!, subState) !== 0) return false;
   out.state = subState.stateId === SUBSTATE_ACTIVE ? 'active' : subState.stateId === SUBSTATE_TERMINATED ? 'terminated' : 'pending';
   if (subState.stateId !== SUBSTATE_ACTIVE && subState.stateId !== SUBSTATE_PENDING && subState.stateId !== SUBSTATE_TERMINATED) out.state = 'pending';
@@ -201,7 +202,7 @@ export function readSubscriptionState(view: SipMessageView, out: DecodedSubscrip
  * (a Uint8Array subclass), whose slice() shares memory with the receive buffer it reuses.
  */
 export function copyBody(view: SipMessageView): Uint8Array {
-  const out = new Uint8Array(view.bodyLen);
+  var out = new Uint8Array(view.bodyLen);
   out.set(view.buf.subarray(view.bodyOff, view.bodyOff + view.bodyLen));
   return out;
 }
