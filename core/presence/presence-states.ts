@@ -29,7 +29,6 @@
 //
 // Time: the UA's `now` is a monotonic clock, RPID from/until (RFC 4480 §3.1) are wall-clock
 // instants. `wallClockOffsetMs` (epoch ms − now) lets them count; while it is NaN they are ignored.
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { PidfReader } from './documents/pidf-reader.js';
 import type { XmlScratch } from '../xml/scratch.js';
 import { DEFAULT_PIDF_LIMITS, type PidfLimits } from './documents/pidf-model.js';
@@ -177,12 +176,12 @@ export class PresenceStates {
   private readonly contentType = new ContentTypeValue();
 
   constructor(limits: PresenceStatesLimits) {
-    var noteBytes = limits.noteBytes ?? DEFAULT_NOTE_BYTES;
+    const noteBytes = limits.noteBytes ?? DEFAULT_NOTE_BYTES;
     this.states = Array.from({ length: limits.maxStates }, () => new PresenceState(noteBytes));
     this.ids = new Int32Array(limits.maxStates).fill(-1);
-    var perState = Math.max(1, limits.sourcesPerState ?? DEFAULT_SOURCES_PER_STATE);
+    const perState = Math.max(1, limits.sourcesPerState ?? DEFAULT_SOURCES_PER_STATE);
     this.sourcesPerState = perState;
-    var sources = limits.maxStates * perState;
+    const sources = limits.maxStates * perState;
     this.srcFork = new Int32Array(sources).fill(-1);
     this.srcActivities = new Int32Array(sources);
     this.srcActivitiesAfter = new Int32Array(sources);
@@ -203,7 +202,7 @@ export class PresenceStates {
 
   /** The state of subscription `id`, or undefined before its first PIDF. */
   get(id: number): PresenceState | undefined {
-    var slot = this.slotOf(id);
+    const slot = this.slotOf(id);
     return slot < 0 ? undefined : this.states[slot];
   }
 
@@ -213,10 +212,10 @@ export class PresenceStates {
    * buffer. Reads the PIDF into that source and composes the subscription's state (no allocation).
    */
   apply(id: number, typeBuf: Uint8Array, typeOff: number, typeEnd: number, body: Uint8Array, bodyOff: number, bodyEnd: number, now: number, fork = 0): PresenceApply {
-    var ct = this.contentType;
+    const ct = this.contentType;
     if (typeOff < 0 || decodeContentType(typeBuf, typeOff, typeEnd, ct) !== 0 || !ct.is(typeBuf, 'application', PIDF_SUBTYPE)) return PresenceApply.WrongType;
     if (bodyEnd <= bodyOff) return PresenceApply.NoBody;
-    var slot = this.slotOf(id);
+    let slot = this.slotOf(id);
     if (slot < 0) {
       slot = this.freeSlot();
       if (slot < 0) return PresenceApply.NoRoom;
@@ -225,29 +224,29 @@ export class PresenceStates {
       this.states[slot]!.reset(id);
       this.freeSources(slot);
     }
-    var src = this.sourceOf(slot, fork);
+    let src = this.sourceOf(slot, fork);
     if (src < 0) {
       src = this.freeSource(slot);
       if (src < 0) return PresenceApply.NoRoom;
       this.srcFork[src] = fork;
       this.clearSource(src);
     }
-    var code = this.pidf.read(body, bodyOff, bodyEnd);
+    const code = this.pidf.read(body, bodyOff, bodyEnd);
     if (code !== 0) { this.lastBodyError = code; return PresenceApply.BadBody; }
-    var doc = this.pidf.document;
+    const doc = this.pidf.document;
     // NaN as a literal when there is no wall clock: a computed NaN passed on would be boxed.
-    var offset = this.wallClockOffsetMs;
-    var wallNow = offset === offset ? now + offset : NaN;
-    var eff = composeEffectivePresence(doc, wallNow, this.lang, this.effective);
-    var activities = eff.activities;
-    var untilMs = eff.untilMs;
-    var noteStart = eff.note >= 0 ? doc.notes[eff.note]!.text.start : 0;
-    var noteEnd = eff.note >= 0 ? doc.notes[eff.note]!.text.end : 0;
-    var open = 0;
-    var closed = 0;
-    var tupleCount = doc.tupleCount;
-    for (var i = 0; i < tupleCount; i++) {
-      var basic = doc.tuples[i]!.basic;
+    const offset = this.wallClockOffsetMs;
+    const wallNow = offset === offset ? now + offset : NaN;
+    const eff = composeEffectivePresence(doc, wallNow, this.lang, this.effective);
+    const activities = eff.activities;
+    const untilMs = eff.untilMs;
+    const noteStart = eff.note >= 0 ? doc.notes[eff.note]!.text.start : 0;
+    const noteEnd = eff.note >= 0 ? doc.notes[eff.note]!.text.end : 0;
+    let open = 0;
+    let closed = 0;
+    const tupleCount = doc.tupleCount;
+    for (let i = 0; i < tupleCount; i++) {
+      const basic = doc.tuples[i]!.basic;
       if (basic === Basic.Open) open++;
       else if (basic === Basic.Closed) closed++;
     }
@@ -270,9 +269,9 @@ export class PresenceStates {
    * §4.1.2.4 / §4.1.2.2): its contribution goes, the rest is composed again. True when the shown state changed.
    */
   forgetFork(id: number, fork: number, now: number): boolean {
-    var slot = this.slotOf(id);
+    const slot = this.slotOf(id);
     if (slot < 0) return false;
-    var src = this.sourceOf(slot, fork);
+    const src = this.sourceOf(slot, fork);
     if (src < 0) return false;
     this.srcFork[src] = -1;
     return this.states[slot]!.version > 0 && this.recompose(slot, now);
@@ -280,11 +279,11 @@ export class PresenceStates {
 
   /** Every fork of subscription `id` ended (the UA's fork table was emptied): only the first dialog's state stays. True when the shown state changed. */
   forgetForks(id: number, now: number): boolean {
-    var slot = this.slotOf(id);
+    const slot = this.slotOf(id);
     if (slot < 0) return false;
-    var base = slot * this.sourcesPerState;
-    var any = false;
-    for (var i = base, end = base + this.sourcesPerState; i < end; i++) {
+    const base = slot * this.sourcesPerState;
+    let any = false;
+    for (let i = base, end = base + this.sourcesPerState; i < end; i++) {
       if (this.srcFork[i]! > 0) { this.srcFork[i] = -1; any = true; }
     }
     return any && this.states[slot]!.version > 0 && this.recompose(slot, now);
@@ -292,9 +291,9 @@ export class PresenceStates {
 
   /** The subscription stopped delivering (failed, ended, backing off): Unknown, never Offline. True when that changed it. */
   forget(id: number, now: number): boolean {
-    var slot = this.slotOf(id);
+    const slot = this.slotOf(id);
     if (slot < 0) return false;
-    var s = this.states[slot]!;
+    const s = this.states[slot]!;
     this.freeSources(slot);
     if (s.display === PresenceDisplay.Unknown && s.activities === 0 && s.note.isEmpty && s.untilMs !== s.untilMs) return false;
     s.display = PresenceDisplay.Unknown;
@@ -310,21 +309,21 @@ export class PresenceStates {
 
   /** The subscription is gone: its slot is free again. */
   release(id: number): void {
-    var slot = this.slotOf(id);
+    const slot = this.slotOf(id);
     if (slot >= 0) { this.ids[slot] = -1; this.slots.delete(id); this.states[slot]!.reset(-1); this.freeSources(slot); this.untilsChanged = true; }
   }
 
   /** RPID until passed for subscription `id` (UA timer): the display falls back; true when it changed. */
   expire(id: number, now: number): boolean {
-    var slot = this.slotOf(id);
+    const slot = this.slotOf(id);
     if (slot < 0) return false;
-    var s = this.states[slot]!;
-    var wallNow = now + this.wallClockOffsetMs;
+    const s = this.states[slot]!;
+    const wallNow = now + this.wallClockOffsetMs;
     if (s.untilMs !== s.untilMs || wallNow < s.untilMs) return false;
     // The sources whose until passed fall back to what remains after it; the rest is composed again.
-    var base = slot * this.sourcesPerState;
-    for (var i = base, end = base + this.sourcesPerState; i < end; i++) {
-      var until = this.srcUntil[i]!;
+    const base = slot * this.sourcesPerState;
+    for (let i = base, end = base + this.sourcesPerState; i < end; i++) {
+      const until = this.srcUntil[i]!;
       if (this.srcFork[i]! < 0 || until !== until || wallNow < until) continue;
       this.srcActivities[i] = this.srcActivitiesAfter[i]!;
       this.srcUntil[i] = NaN;
@@ -335,14 +334,14 @@ export class PresenceStates {
 
   /** The earliest pending RPID until on the UA's clock, Infinity when none (or no wall clock). */
   nextDeadline(): number {
-    var offset = this.wallClockOffsetMs;
+    const offset = this.wallClockOffsetMs;
     if (offset !== offset) return Infinity;
     // The UA asks after every message: scan the states only when an until changed since.
     if (this.untilsChanged) {
       this.untilsChanged = false;
-      var next = Infinity;
-      for (var i = 0, n = this.states.length; i < n; i++) {
-        var s = this.states[i]!;
+      let next = Infinity;
+      for (let i = 0, n = this.states.length; i < n; i++) {
+        const s = this.states[i]!;
         if (this.ids[i]! >= 0 && s.untilMs === s.untilMs && s.untilMs < next) next = s.untilMs;
       }
       this.earliestUntil = next;
@@ -355,66 +354,66 @@ export class PresenceStates {
    * §3.2). True when anything shown changed (then the version grows).
    */
   private recompose(slot: number, now: number): boolean {
-    var perState = this.sourcesPerState;
-    var base = slot * perState;
-    var end = base + perState;
-    var forks = this.srcFork;
-    var activities = 0;
-    var tuples = 0;
-    var open = 0;
-    var closed = 0;
-    var known = false;
-    var untilSource = -1;
-    for (var i = base; i < end; i++) {
+    const perState = this.sourcesPerState;
+    const base = slot * perState;
+    const end = base + perState;
+    const forks = this.srcFork;
+    let activities = 0;
+    let tuples = 0;
+    let open = 0;
+    let closed = 0;
+    let known = false;
+    let untilSource = -1;
+    for (let i = base; i < end; i++) {
       if (forks[i]! < 0) continue;
       activities |= this.srcActivities[i]!;
       tuples += this.srcTuples[i]!;
       open += this.srcOpen[i]!;
       closed += this.srcClosed[i]!;
       if (this.srcTuples[i]! > 0 || this.srcPerson[i] !== 0) known = true;
-      var until = this.srcUntil[i]!;
+      const until = this.srcUntil[i]!;
       if (until === until && (untilSource < 0 || until < this.srcUntil[untilSource]!)) untilSource = i;
     }
-    var display = composedDisplay(known, tuples, open, closed, activities);
-    var after = display;
+    const display = composedDisplay(known, tuples, open, closed, activities);
+    let after = display;
     if (untilSource >= 0) {
-      var remaining = 0;
-      for (var i = base; i < end; i++) {
+      let remaining = 0;
+      for (let i = base; i < end; i++) {
         if (forks[i]! >= 0) remaining |= i === untilSource ? this.srcActivitiesAfter[i]! : this.srcActivities[i]!;
       }
       after = composedDisplay(known, tuples, open, closed, remaining);
     }
     // The deciding source: the one that holds the winning activity, else an open tuple, else a tuple.
-    var bit = decidingActivityBit(activities);
-    var decider = -1;
-    for (var i = base; i < end; i++) {
+    const bit = decidingActivityBit(activities);
+    let decider = -1;
+    for (let i = base; i < end; i++) {
       if (forks[i]! < 0 || (decider >= 0 && forks[i]! > forks[decider]!)) continue;
-      var decides = display === PresenceDisplay.Offline ? this.srcTuples[i]! > 0
+      const decides = display === PresenceDisplay.Offline ? this.srcTuples[i]! > 0
         : bit !== 0 ? (this.srcActivities[i]! & bit) !== 0
         : display === PresenceDisplay.Available ? this.srcOpen[i]! > 0
         : true;
       if (decides) decider = i;
     }
     // Its note and mood; what it lacks, the first source (lowest fork index) that has one gives.
-    var noteLength = this.srcNoteLength;
-    var noteSource = decider >= 0 && noteLength[decider]! > 0 ? decider : -1;
-    var moodSource = decider >= 0 && this.srcMood[decider] !== NO_VALUE ? decider : -1;
-    var needNote = noteSource < 0;
-    var needMood = moodSource < 0;
+    const noteLength = this.srcNoteLength;
+    let noteSource = decider >= 0 && noteLength[decider]! > 0 ? decider : -1;
+    let moodSource = decider >= 0 && this.srcMood[decider] !== NO_VALUE ? decider : -1;
+    const needNote = noteSource < 0;
+    const needMood = moodSource < 0;
     if (needNote || needMood) {
-      for (var i = base; i < end; i++) {
-        var f = forks[i]!;
+      for (let i = base; i < end; i++) {
+        const f = forks[i]!;
         if (f < 0) continue;
         if (needNote && noteLength[i]! > 0 && (noteSource < 0 || f < forks[noteSource]!)) noteSource = i;
         if (needMood && this.srcMood[i] !== NO_VALUE && (moodSource < 0 || f < forks[moodSource]!)) moodSource = i;
       }
     }
-    var mood = moodSource >= 0 ? this.srcMood[moodSource]! : NO_VALUE;
-    var untilMs = untilSource >= 0 ? this.srcUntil[untilSource]! : NaN;
-    var s = this.states[slot]!;
-    var noteStart = noteSource >= 0 ? noteSource * this.noteBytes : 0;
-    var noteEnd = noteSource >= 0 ? noteStart + noteLength[noteSource]! : 0;
-    var noteTruncated = noteSource >= 0 && this.srcNoteTruncated[noteSource] !== 0;
+    const mood = moodSource >= 0 ? this.srcMood[moodSource]! : NO_VALUE;
+    const untilMs = untilSource >= 0 ? this.srcUntil[untilSource]! : NaN;
+    const s = this.states[slot]!;
+    const noteStart = noteSource >= 0 ? noteSource * this.noteBytes : 0;
+    const noteEnd = noteSource >= 0 ? noteStart + noteLength[noteSource]! : 0;
+    const noteTruncated = noteSource >= 0 && this.srcNoteTruncated[noteSource] !== 0;
     if (s.version > 0 && s.display === display && s.activities === activities && s.mood === mood && sameTime(s.untilMs, untilMs)
       && s.displayAfterUntil === after && s.note.truncated === noteTruncated && s.note.equals(this.srcNoteBytes, noteStart, noteEnd)) {
       return false;
@@ -433,19 +432,19 @@ export class PresenceStates {
 
   /** ByteSlot.copy into source `src`'s note (longer notes are truncated and flagged). */
   private copySourceNote(src: number, bytes: Uint8Array, start: number, end: number): void {
-    var size = this.noteBytes;
-    var n = end > start ? end - start : 0;
-    var length = n > size ? size : n;
-    var out = this.srcNoteBytes;
-    var at = src * size;
-    for (var i = 0; i < length; i++) out[at + i] = bytes[start + i]!;
+    const size = this.noteBytes;
+    const n = end > start ? end - start : 0;
+    const length = n > size ? size : n;
+    const out = this.srcNoteBytes;
+    const at = src * size;
+    for (let i = 0; i < length; i++) out[at + i] = bytes[start + i]!;
     this.srcNoteLength[src] = length;
     this.srcNoteTruncated[src] = n > size ? 1 : 0;
   }
 
   private sourceOf(slot: number, fork: number): number {
-    var base = slot * this.sourcesPerState;
-    for (var i = base, end = base + this.sourcesPerState; i < end; i++) if (this.srcFork[i] === fork) return i;
+    const base = slot * this.sourcesPerState;
+    for (let i = base, end = base + this.sourcesPerState; i < end; i++) if (this.srcFork[i] === fork) return i;
     return -1;
   }
 
@@ -454,8 +453,8 @@ export class PresenceStates {
   }
 
   private freeSources(slot: number): void {
-    var base = slot * this.sourcesPerState;
-    for (var i = base, end = base + this.sourcesPerState; i < end; i++) {
+    const base = slot * this.sourcesPerState;
+    for (let i = base, end = base + this.sourcesPerState; i < end; i++) {
       if (this.srcFork[i] !== -1 && this.srcUntil[i] === this.srcUntil[i]) this.untilsChanged = true;
       this.srcFork[i] = -1;
     }
@@ -479,8 +478,8 @@ export class PresenceStates {
   }
 
   private freeSlot(): number {
-    var ids = this.ids;
-    for (var i = 0, n = ids.length; i < n; i++) if (ids[i] === -1) return i;
+    const ids = this.ids;
+    for (let i = 0, n = ids.length; i < n; i++) if (ids[i] === -1) return i;
     return -1;
   }
 }
@@ -489,7 +488,7 @@ export class PresenceStates {
 function composedDisplay(known: boolean, tuples: number, open: number, closed: number, activities: number): PresenceDisplay {
   if (!known) return PresenceDisplay.Unknown;
   if (tuples > 0 && closed === tuples) return PresenceDisplay.Offline;
-  var byActivity = activityDisplay(activities);
+  const byActivity = activityDisplay(activities);
   if (byActivity !== PresenceDisplay.Unknown) return byActivity;
   return open > 0 ? PresenceDisplay.Available : PresenceDisplay.Unknown;
 }

@@ -135,8 +135,6 @@ function checkReason(buf: Uint8Array, at: number, end: number): number {
   return -1;
 }
 
-// parse() declares its locals with `var`: QuickJS gives every let/const a TDZ slot set at scope
-// entry and checked on each read; with a dozen per header line that was ~40% of a NOTIFY's parse.
 /** Parse one message from buf[off, off+len). Returns bytes consumed (> 0; leading CRLFs before the
  *  start line count as consumed, RFC 3261 §7.5), NEED_MORE (0), or a negative error code with
  *  view.errorOffset set. On E_TRUNCATED_BODY the start line and headers in the view are valid. */
@@ -147,7 +145,7 @@ export function parse(
   view: SipMessageView,
   options: ParseOptions = STRICT_STREAM,
 ): number {
-  var previous = view.buf;
+  const previous = view.buf;
   view.buf = buf;
   view.headerCount = 0;
   view.contentLength = -1;
@@ -167,11 +165,11 @@ export function parse(
   // sight of a buffer only remembers it, so a caller passing a fresh buffer each time never pays
   // for a view. Short inputs gain nothing and are left alone (reading .buffer of a small typed
   // array can make an engine materialise one).
-  var words: Int32Array | null = null;
+  let words: Int32Array | null = null;
   if (buf === view.wordsFor) {
     words = view.words;
   } else if (len >= MIN_WORD_SCAN_BYTES) {
-    var backing = buf.buffer;
+    const backing = buf.buffer;
     if (backing === view.wordsBuffer) {
       words = view.words;
       view.wordsFor = buf;
@@ -182,26 +180,26 @@ export function parse(
       view.words = words;
     }
   }
-  var base = buf.byteOffset;
+  const base = buf.byteOffset;
   // The class table in a local: one register instead of a module-binding load per byte.
-  var CLASS = CHAR_CLASS;
+  const CLASS = CHAR_CLASS;
   // Likewise the class bits the per-byte loops test: locals, not imported bindings.
-  var ctl = CTL;
-  var wsp = WSP;
-  var wspEol = WSP | EOL;
-  var token = TOKEN;
-  var uric = URIC;
-  var contentLengthId = H.CONTENT_LENGTH;
-  var nameColumn = NAME_COLUMN;
-  var nameBase = NAME_BASE;
-  var nameCheck = NAME_CHECK;
-  var nameId = NAME_ID;
-  var datagram = options.datagram;
-  var bareLf = options.allowBareLf;
-  var limits = view.limits;
-  var maxLine = limits.maxLineBytes;
-  var end = off + len;
-  var p = off;
+  const ctl = CTL;
+  const wsp = WSP;
+  const wspEol = WSP | EOL;
+  const token = TOKEN;
+  const uric = URIC;
+  const contentLengthId = H.CONTENT_LENGTH;
+  const nameColumn = NAME_COLUMN;
+  const nameBase = NAME_BASE;
+  const nameCheck = NAME_CHECK;
+  const nameId = NAME_ID;
+  const datagram = options.datagram;
+  const bareLf = options.allowBareLf;
+  const limits = view.limits;
+  const maxLine = limits.maxLineBytes;
+  const end = off + len;
+  let p = off;
 
   // RFC 3261 §7.5: ignore CRLFs before the start line (keep-alives, RFC 5626 §3.5.1).
   while (p < end) {
@@ -217,15 +215,15 @@ export function parse(
     }
   }
   if (p >= end) return stopped(view, off, end, p, datagram);
-  var start = p;
+  const start = p;
   view.messageOff = start;
-  var maxMessage = limits.maxMessageBytes;
-  var messageLimit = off + maxMessage < end ? off + maxMessage : end;
+  const maxMessage = limits.maxMessageBytes;
+  const messageLimit = off + maxMessage < end ? off + maxMessage : end;
 
   // ---- Start line, in one pass. Every scan is bounded by `limit` (end of data, line or message
   // limit, whichever is first); reaching it hands over to stopped(). ----
-  var limit = start + maxLine < messageLimit ? start + maxLine : messageLimit;
-  var q = start;
+  let limit = start + maxLine < messageLimit ? start + maxLine : messageLimit;
+  let q = start;
   if (startsWithSipSlash(buf, start, limit)) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
     view.isRequest = false;
@@ -238,14 +236,14 @@ export function parse(
     q++;
     if (q >= limit) return stopped(view, off, end, start, datagram);
     if (CLASS[buf[q]] & WSP) return fail(view, E_EXTRA_WHITESPACE, q);
-    var codeStart = q;
-    var code = 0;
+    const codeStart = q;
+    let code = 0;
     while (q < limit && (CLASS[buf[q]] & DIGIT) && q - codeStart < 4) code = code * 10 + (buf[q++] - 0x30);
     if (q >= limit) return stopped(view, off, end, start, datagram);
     // Status-Code = 3DIGIT; §21 defines classes 1xx-6xx, nothing else has a meaning to a UA.
     if (q - codeStart !== 3 || code < 100 || code > 699) return fail(view, E_BAD_STATUS, codeStart);
     view.statusCode = code;
-    var reasonStart = q;
+    let reasonStart = q;
     if (buf[q] === SP) {
       reasonStart = ++q;
     } else if (!((buf[q] === CR || buf[q] === LF) && options.allowAnyReasonBytes)) {
@@ -254,7 +252,7 @@ export function parse(
     while (q < limit && buf[q] !== CR && buf[q] !== LF) q++;
     if (q >= limit) return stopped(view, off, end, start, datagram);
     if (!options.allowAnyReasonBytes) {
-      var bad = checkReason(buf, reasonStart, q);
+      const bad = checkReason(buf, reasonStart, q);
       if (bad >= 0) return fail(view, E_BAD_REASON, bad);
     }
     view.reasonOff = reasonStart;
@@ -274,7 +272,7 @@ export function parse(
     q++;
     // Request-URI: a scheme (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":") then URI characters.
     // RFC 4475 ltgtruri.dat: "<" is never allowed; lwsruri.dat: whitespace ends the URI.
-    var uriStart = q;
+    const uriStart = q;
     if (q >= limit) return stopped(view, off, end, start, datagram);
     if (CLASS[buf[q]] & WSP) return fail(view, E_EXTRA_WHITESPACE, q);
     if (!(CLASS[buf[q]] & ALPHA)) return fail(view, E_BAD_REQUEST_URI, q);
@@ -285,11 +283,11 @@ export function parse(
     // headers ("?..." after the hostport; RFC 4475 escruri.dat). "?" is legal in the user part
     // (user-unreserved; RFC 4475 intmeth.dat), which ends at the first "@". Other schemes may use
     // "?" for their own purposes.
-    var sipScheme = isSipScheme(buf, uriStart, q);
-    var at = -1;
-    var question = -1;
+    const sipScheme = isSipScheme(buf, uriStart, q);
+    let at = -1;
+    let question = -1;
     while (q < limit && (CLASS[buf[q]] & uric)) {
-      var u = buf[q];
+      const u = buf[q];
       if (u === 0x40 && at < 0) { at = q; question = -1; }
       else if (u === 0x3f && question < 0) question = q;
       q++;
@@ -303,17 +301,17 @@ export function parse(
     q++;
     if (q >= limit) return stopped(view, off, end, start, datagram);
     if (CLASS[buf[q]] & WSP) return fail(view, E_EXTRA_WHITESPACE, q);
-    var versionStart = q;
+    const versionStart = q;
     while (q < limit && !(CLASS[buf[q]] & wspEol)) q++;
     if (q >= limit) return stopped(view, off, end, start, datagram);
     if (CLASS[buf[q]] & WSP) {
       // Something follows the third element. Trailing whitespace only (RFC 4475 trws.dat) is an
       // extra-SP fault; otherwise the "version" was a piece of a Request-URI with LWS inside it
       // (RFC 4475 lwsruri.dat: "sip:user@example.com; lr SIP/2.0"). Decided on the whole line.
-      var r = q;
+      let r = q;
       while (r < limit && buf[r] !== CR && buf[r] !== LF) r++;
       if (r >= limit) return stopped(view, off, end, start, datagram);
-      var t = q;
+      let t = q;
       while (t < r && (CLASS[buf[t]] & WSP)) t++;
       if (t === r && isSip20(buf, versionStart, q)) return fail(view, E_EXTRA_WHITESPACE, q);
       return fail(view, E_BAD_REQUEST_URI, versionStart - 1);
@@ -333,25 +331,25 @@ export function parse(
   }
 
   // ---- Header fields ----
-  var maxHeaders = limits.maxHeaders;
-  var ids = view.headerId;
-  var nameOffs = view.nameOff;
-  var nameLens = view.nameLen;
-  var valueOffs = view.valueOff;
-  var valueLens = view.valueLen;
-  var foldBeforeColon = options.allowSpaceBeforeColon;
-  var missingEmptyLine = datagram && options.allowMissingEmptyLine === true;
-  var count = 0;
-  var contentLength = -1;
+  const maxHeaders = limits.maxHeaders;
+  const ids = view.headerId;
+  const nameOffs = view.nameOff;
+  const nameLens = view.nameLen;
+  const valueOffs = view.valueOff;
+  const valueLens = view.valueLen;
+  const foldBeforeColon = options.allowSpaceBeforeColon;
+  const missingEmptyLine = datagram && options.allowMissingEmptyLine === true;
+  let count = 0;
+  let contentLength = -1;
   for (;;) {
-    var lineStart = p;
+    const lineStart = p;
     limit = lineStart + maxLine < messageLimit ? lineStart + maxLine : messageLimit;
     if (p >= limit) {
       if (p >= end && missingEmptyLine) break;
       view.headerCount = count;
       return stopped(view, off, end, lineStart, datagram);
     }
-    var c = buf[p];
+    let c = buf[p];
     // The empty line that ends the header section.
     if (c === CR) {
       if (p + 1 >= end) { view.headerCount = count; return stopped(view, off, end, p, datagram); }
@@ -367,15 +365,15 @@ export function parse(
     if (count >= maxHeaders) { view.headerCount = count; return fail(view, E_TOO_MANY_HEADERS, p); }
 
     // field-name = token; the name automaton (header-ids.ts) yields the header id on the way.
-    var nameState = NAME_START;
+    let nameState = NAME_START;
     while (p < limit) {
-      var column = nameColumn[buf[p]];
+      const column = nameColumn[buf[p]];
       if (column === 0) break;
-      var t = nameBase[nameState] + column;
+      const t = nameBase[nameState] + column;
       nameState = nameCheck[t] === nameState ? t : 0;
       p++;
     }
-    var nameEnd = p;
+    const nameEnd = p;
     if (p >= limit) { view.headerCount = count; return stopped(view, off, end, lineStart, datagram); }
     if (nameEnd === lineStart) return fail(view, E_BAD_HEADER_NAME, p);
     c = buf[p];
@@ -389,7 +387,7 @@ export function parse(
         if (!foldBeforeColon || p >= limit) break;
         // allowSpaceBeforeColon: a fold between the name and the colon
         if (buf[p] === CR && p + 1 >= end) { view.headerCount = count; return stopped(view, off, end, lineStart, datagram); }
-        var fold = buf[p] === CR ? (buf[p + 1] === LF ? 2 : 0) : (buf[p] === LF && bareLf ? 1 : 0);
+        const fold = buf[p] === CR ? (buf[p + 1] === LF ? 2 : 0) : (buf[p] === LF && bareLf ? 1 : 0);
         if (fold === 0) break;
         if (p + fold >= end) { view.headerCount = count; return stopped(view, off, end, lineStart, datagram); }
         if (!(CLASS[buf[p + fold]] & WSP)) break;
@@ -405,7 +403,7 @@ export function parse(
       while (p < limit && (CLASS[buf[p]] & wsp)) p++;
       if (p >= limit) { view.headerCount = count; return stopped(view, off, end, lineStart, datagram); }
       c = buf[p];
-      var eol = c === CR ? 2 : c === LF && bareLf ? 1 : 0;
+      const eol = c === CR ? 2 : c === LF && bareLf ? 1 : 0;
       if (eol === 0) break;
       if (p + 1 >= end) { view.headerCount = count; return stopped(view, off, end, lineStart, datagram); }
       if (c === CR && buf[p + 1] !== LF) break; // reported by the value loop
@@ -417,8 +415,8 @@ export function parse(
       if (!(CLASS[buf[p + eol]] & WSP)) break; // an empty value
       p += eol + 1;
     }
-    var valueStart = p;
-    var valueEnd: number;
+    const valueStart = p;
+    let valueEnd: number;
     // field-value: runs to a line end that is not followed by WSP (a fold).
     for (;;) {
       // Hot loop: every byte of every value passes here once; it is the parser's floor. A value
@@ -430,16 +428,16 @@ export function parse(
       // which fails the word test, is accepted there.
       if (words !== null) {
         while (p < limit && ((base + p) & 3) !== 0) {
-          var b = buf[p];
+          const b = buf[p];
           if ((b < 0x20 && b !== 0x09) || b === 0x7f) break;
           p++;
         }
         if (((base + p) & 3) === 0) {
-          var wordEnd = (base + limit) >> 2;
-          var w = (base + p) >> 2;
+          const wordEnd = (base + limit) >> 2;
+          let w = (base + p) >> 2;
           while (w < wordEnd) {
-            var x = words[w];
-            var y = x ^ 0x7f7f7f7f;
+            const x = words[w];
+            const y = x ^ 0x7f7f7f7f;
             if (((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) !== 0) break;
             w++;
           }
@@ -448,12 +446,12 @@ export function parse(
       }
       // Four bytes per step while none is a CTL (CLASS & CTL: < 0x20 but HTAB, and DEL): an
       // interpreter pays per loop step more than per byte read. The byte loop finds the exact stop.
-      var limit4 = limit - 3;
+      const limit4 = limit - 3;
       while (p < limit4 && ((CLASS[buf[p]] | CLASS[buf[p + 1]] | CLASS[buf[p + 2]] | CLASS[buf[p + 3]]) & ctl) === 0) p += 4;
       while (p < limit && (CLASS[buf[p]] & ctl) === 0) p++;
       if (p >= end) { view.headerCount = count; return stopped(view, off, end, lineStart, datagram); }
       c = buf[p];
-      var eol: number;
+      let eol: number;
       if (c === CR) {
         if (p + 1 >= end) { view.headerCount = count; return stopped(view, off, end, lineStart, datagram); }
         if (buf[p + 1] !== LF) return fail(view, E_BAD_LINE_END, p);
@@ -491,7 +489,7 @@ export function parse(
     }
     // Trim trailing LWS (WSP, and the CR/LF of a fold followed only by whitespace).
     while (valueEnd > valueStart && (CLASS[buf[valueEnd - 1]] & wspEol)) valueEnd--;
-    var id = nameId[nameState];
+    const id = nameId[nameState];
     ids[count] = id;
     nameOffs[count] = lineStart;
     nameLens[count] = nameEnd - lineStart;
@@ -502,10 +500,10 @@ export function parse(
     if (id === contentLengthId) {
       // Content-Length = ( "Content-Length" / "l" ) HCOLON 1*DIGIT   (RFC 3261 §20.14)
       if (valueEnd === valueStart) { view.headerCount = count; return fail(view, E_BAD_CONTENT_LENGTH, valueStart); }
-      var v = 0;
-      var digits = 0;
-      for (var i = valueStart; i < valueEnd; i++) {
-        var d = buf[i];
+      let v = 0;
+      let digits = 0;
+      for (let i = valueStart; i < valueEnd; i++) {
+        const d = buf[i];
         if (!(CLASS[d] & DIGIT)) { view.headerCount = count; return fail(view, E_BAD_CONTENT_LENGTH, i); }
         if (v !== 0 || d !== 0x30) digits++; // leading zeros do not count towards the size cap
         if (digits <= MAX_CONTENT_LENGTH_DIGITS) v = v * 10 + (d - 0x30);
@@ -529,8 +527,8 @@ export function parse(
   view.contentLength = contentLength;
 
   // ---- Body (RFC 3261 §18.3, §20.14) ----
-  var bodyStart = p;
-  var bodyLen: number;
+  const bodyStart = p;
+  let bodyLen: number;
   view.bodyOff = bodyStart;
   if (contentLength >= 0) {
     bodyLen = contentLength;

@@ -2,7 +2,6 @@
 // The transaction key (RFC 2543 matching), the response echo (does To carry a tag?) and the
 // dialog lookup all ask for it; the first ask decodes the whole name-addr (a malformed one has no
 // usable tag) and the view keeps the answer until the next parse.
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { H } from './header-ids.js';
 import { NameAddrValue, decodeNameAddr } from './decode/name-addr.js';
 import type { SipMessageView } from './view.js';
@@ -17,14 +16,14 @@ const nameAddr = new NameAddrValue();
 export function tagSpan(view: SipMessageView, id: number): number {
   if (id === H.TO) {
     if (view.toTagOff === -2) {
-      var off = decodeTag(view, H.TO);
+      const off = decodeTag(view, H.TO);
       view.toTagLen = off < 0 ? 0 : nameAddr.tagLen;
       view.toTagOff = off;
     }
     return view.toTagOff;
   }
   if (view.fromTagOff === -2) {
-    var off = decodeTag(view, H.FROM);
+    const off = decodeTag(view, H.FROM);
     view.fromTagLen = off < 0 ? 0 : nameAddr.tagLen;
     view.fromTagOff = off;
   }
@@ -32,9 +31,9 @@ export function tagSpan(view: SipMessageView, id: number): number {
 }
 
 function decodeTag(view: SipMessageView, id: number): number {
-  var i = view.find(id);
+  const i = view.find(id);
   if (i < 0) return -1;
-  var off = view.valueOff[i]!;
+  const off = view.valueOff[i]!;
   if (decodeNameAddr(view.buf, off, off + view.valueLen[i]!, nameAddr) !== 0) return -1;
   return nameAddr.tagOff;
 }

@@ -8,7 +8,6 @@
 //
 //   quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE
 //   quoted-pair   = "\" (%x00-09 / %x0B-0C / %x0E-7F)
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { CLASS, WSP, CR, LF } from '../bytes/chars.js';
 import type { SipMessageView } from './view.js';
 
@@ -62,13 +61,13 @@ export class HeaderValueCursor {
    *  skipped, as RFC 7230 §7 asks list recipients to do; decoders that must be stricter can look
    *  at the raw header span. */
   next(): boolean {
-    var view = this.view;
+    const view = this.view;
     if (view === null) return false;
-    var buf = view.buf;
+    const buf = view.buf;
     for (;;) {
       if (this.pos >= this.end) {
         if (this.single) return false;
-        var i = view.find(this.id, this.headerIndex + 1);
+        const i = view.find(this.id, this.headerIndex + 1);
         if (i < 0) {
           this.headerIndex = view.headerCount;
           return false;
@@ -78,12 +77,12 @@ export class HeaderValueCursor {
         this.end = this.pos + view.valueLen[i];
         if (this.pos >= this.end) continue;
       }
-      var end = this.end;
-      var p = this.pos;
-      var quoted = false;
-      var angle = false;
+      const end = this.end;
+      let p = this.pos;
+      let quoted = false;
+      let angle = false;
       while (p < end) {
-        var c = buf[p];
+        const c = buf[p];
         if (quoted) {
           if (c === BACKSLASH) p++;
           else if (c === DQUOTE) quoted = false;
@@ -93,8 +92,8 @@ export class HeaderValueCursor {
         else if (c === COMMA && !angle) break;
         p++;
       }
-      var s = this.pos;
-      var e = p > end ? end : p;
+      let s = this.pos;
+      let e = p > end ? end : p;
       this.pos = p + 1;
       while (s < e && isLws(buf[s])) s++;
       while (e > s && isLws(buf[e - 1])) e--;
@@ -114,7 +113,7 @@ function isLws(c: number): boolean {
 /** Number of comma-separated values over all headers with this id (e.g. Via hops). */
 export function countValues(view: SipMessageView, id: number, cursor: HeaderValueCursor): number {
   cursor.reset(view, id);
-  var n = 0;
+  let n = 0;
   while (cursor.next()) n++;
   return n;
 }

@@ -1,7 +1,6 @@
 // SipMessageView: the result of parse(), as spans (offset/length pairs) into the caller's bytes.
 // All typed arrays are allocated once, in the constructor, sized by the limits; parse() only
 // writes numbers into them. Strings exist only when a caller asks for one through a getter.
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { CR, LF, SP, HTAB } from '../bytes/chars.js';
 
 export interface ParseLimits {
@@ -74,7 +73,7 @@ export class SipMessageView {
   fromTagLen = 0;
 
   constructor(limits?: Partial<ParseLimits>) {
-    var l: ParseLimits = {
+    const l: ParseLimits = {
       maxMessageBytes: positive(limits?.maxMessageBytes, DEFAULT_LIMITS.maxMessageBytes),
       maxHeaders: positive(limits?.maxHeaders, DEFAULT_LIMITS.maxHeaders),
       maxLineBytes: positive(limits?.maxLineBytes, DEFAULT_LIMITS.maxLineBytes),
@@ -108,18 +107,18 @@ export class SipMessageView {
 
   /** Index of the next header with this id at or after `from`, or -1. */
   find(id: number, from = 0): number {
-    var ids = this.headerId;
-    var n = this.headerCount;
-    for (var i = from < 0 ? 0 : from; i < n; i++) if (ids[i] === id) return i;
+    const ids = this.headerId;
+    const n = this.headerCount;
+    for (let i = from < 0 ? 0 : from; i < n; i++) if (ids[i] === id) return i;
     return -1;
   }
 
   /** Number of header fields with this id (compact and long forms alike). */
   count(id: number): number {
-    var ids = this.headerId;
-    var n = this.headerCount;
-    var c = 0;
-    for (var i = 0; i < n; i++) if (ids[i] === id) c++;
+    const ids = this.headerId;
+    const n = this.headerCount;
+    let c = 0;
+    for (let i = 0; i < n; i++) if (ids[i] === id) c++;
     return c;
   }
 
@@ -154,7 +153,7 @@ export class SipMessageView {
 
   /** Value text of the first header with this id, or undefined. */
   headerText(id: number): string | undefined {
-    var i = this.find(id);
+    const i = this.find(id);
     return i < 0 ? undefined : this.headerValueText(i);
   }
 
@@ -180,15 +179,15 @@ function positive(v: number | undefined, fallback: number): number {
 
 /** Unfold a header value span: each run of WSP/CR/LF that contains a line break becomes one SP. */
 export function unfoldText(buf: Uint8Array, off: number, len: number): string {
-  var end = off + len;
-  var hasBreak = false;
-  for (var i = off; i < end; i++) if (buf[i] === CR || buf[i] === LF) { hasBreak = true; break; }
+  const end = off + len;
+  let hasBreak = false;
+  for (let i = off; i < end; i++) if (buf[i] === CR || buf[i] === LF) { hasBreak = true; break; }
   if (!hasBreak) return decodeText(buf, off, len);
-  var out = new Uint8Array(len);
-  var n = 0;
-  var i = off;
+  const out = new Uint8Array(len);
+  let n = 0;
+  let i = off;
   while (i < end) {
-    var b = buf[i];
+    const b = buf[i];
     if (b === CR || b === LF) {
       while (n > 0 && (out[n - 1] === SP || out[n - 1] === HTAB)) n--;
       while (i < end && (buf[i] === CR || buf[i] === LF || buf[i] === SP || buf[i] === HTAB)) i++;
@@ -204,26 +203,26 @@ export function unfoldText(buf: Uint8Array, off: number, len: number): string {
 /** UTF-8 to string without TextDecoder (core/ runs where it does not exist). Malformed sequences
  *  become U+FFFD, so any bytes give a string. */
 export function decodeText(buf: Uint8Array, off: number, len: number): string {
-  var s = '';
-  var end = off + len;
-  var i = off;
+  let s = '';
+  const end = off + len;
+  let i = off;
   while (i < end) {
-    var b = buf[i];
+    const b = buf[i];
     if (b < 0x80) {
       s += String.fromCharCode(b);
       i++;
       continue;
     }
-    var need = 0;
-    var cp = 0;
-    var min = 0;
+    let need = 0;
+    let cp = 0;
+    let min = 0;
     if (b >= 0xc2 && b <= 0xdf) { need = 1; cp = b & 0x1f; min = 0x80; }
     else if (b >= 0xe0 && b <= 0xef) { need = 2; cp = b & 0x0f; min = 0x800; }
     else if (b >= 0xf0 && b <= 0xf4) { need = 3; cp = b & 0x07; min = 0x10000; }
     else { s += '\ufffd'; i++; continue; }
-    var k = 1;
+    let k = 1;
     for (; k <= need; k++) {
-      var c = i + k < end ? buf[i + k] : 0;
+      const c = i + k < end ? buf[i + k] : 0;
       if ((c & 0xc0) !== 0x80) break;
       cp = (cp << 6) | (c & 0x3f);
     }

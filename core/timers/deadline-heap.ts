@@ -12,7 +12,6 @@
 // - Equal deadlines expire in the order they were set (a sequence number breaks ties), which makes
 //   every run with the same inputs produce the same outputs.
 // - Time is a number of milliseconds supplied by the caller; the heap never reads a clock.
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { TypedArena } from '../bytes/typed-arena.js';
 
 /** Returned by `popExpired` when no timer is due, and by `nextDeadline` when none is set. */
@@ -34,7 +33,7 @@ export class DeadlineHeap {
   constructor(capacity: number) {
     if (!(capacity > 0) || capacity !== Math.floor(capacity)) throw new RangeError('DeadlineHeap capacity must be a positive integer');
     this.capacity = capacity;
-    var arena = new TypedArena(capacity * 24 + 16);
+    const arena = new TypedArena(capacity * 24 + 16);
     this.heapAt = arena.f64(capacity);
     this.heapSeq = arena.f64(capacity);
     this.heapKey = arena.i32(capacity);
@@ -43,9 +42,9 @@ export class DeadlineHeap {
 
   /** Arms (or re-arms) timer `key` to fire at `deadline`. Keys outside [0, capacity) are a caller bug. */
   set(key: number, deadline: number): void {
-    var position = this.position;
-    var seq = this.sequence++;
-    var at = position[key]!;
+    const position = this.position;
+    const seq = this.sequence++;
+    let at = position[key]!;
     if (at < 0) {
       at = this.size++;
       this.heapKey[at] = key;
@@ -55,7 +54,7 @@ export class DeadlineHeap {
       this.siftUp(at);
       return;
     }
-    var before = this.heapAt[at]!;
+    const before = this.heapAt[at]!;
     this.heapAt[at] = deadline;
     this.heapSeq[at] = seq;
     if (deadline < before) this.siftUp(at);
@@ -64,7 +63,7 @@ export class DeadlineHeap {
 
   /** Disarms timer `key`. Returns false when it was not armed. */
   cancel(key: number): boolean {
-    var at = this.position[key]!;
+    const at = this.position[key]!;
     if (at < 0) return false;
     this.removeAt(at);
     return true;
@@ -76,7 +75,7 @@ export class DeadlineHeap {
 
   /** The deadline of timer `key`, or NO_DEADLINE when it is not armed. */
   deadlineOf(key: number): number {
-    var at = this.position[key]!;
+    const at = this.position[key]!;
     return at < 0 ? NO_DEADLINE : this.heapAt[at]!;
   }
 
@@ -93,23 +92,23 @@ export class DeadlineHeap {
   /** Removes and returns the earliest timer whose deadline is ≤ now, or NO_TIMER. */
   popExpired(now: number): number {
     if (this.size === 0 || this.heapAt[0]! > now) return NO_TIMER;
-    var key = this.heapKey[0]!;
+    const key = this.heapKey[0]!;
     this.removeAt(0);
     return key;
   }
 
   clear(): void {
-    var size = this.size;
-    for (var i = 0; i < size; i++) this.position[this.heapKey[i]!] = -1;
+    const size = this.size;
+    for (let i = 0; i < size; i++) this.position[this.heapKey[i]!] = -1;
     this.size = 0;
   }
 
   private removeAt(at: number): void {
-    var heapKey = this.heapKey;
+    const heapKey = this.heapKey;
     this.position[heapKey[at]!] = -1;
-    var last = --this.size;
+    const last = --this.size;
     if (at === last) return;
-    var movedKey = heapKey[last]!;
+    const movedKey = heapKey[last]!;
     heapKey[at] = movedKey;
     this.heapAt[at] = this.heapAt[last]!;
     this.heapSeq[at] = this.heapSeq[last]!;
@@ -120,9 +119,9 @@ export class DeadlineHeap {
   }
 
   private less(a: number, b: number): boolean {
-    var heapAt = this.heapAt;
-    var da = heapAt[a]!;
-    var db = heapAt[b]!;
+    const heapAt = this.heapAt;
+    const da = heapAt[a]!;
+    const db = heapAt[b]!;
     return da < db || (da === db && this.heapSeq[a]! < this.heapSeq[b]!);
   }
 
@@ -130,18 +129,18 @@ export class DeadlineHeap {
   // written once at its final position (half the typed-array writes of swap-based sifting).
 
   private siftUp(at: number): void {
-    var heapKey = this.heapKey;
-    var heapAt = this.heapAt;
-    var heapSeq = this.heapSeq;
-    var position = this.position;
-    var key = heapKey[at]!;
-    var deadline = heapAt[at]!;
-    var seq = heapSeq[at]!;
+    const heapKey = this.heapKey;
+    const heapAt = this.heapAt;
+    const heapSeq = this.heapSeq;
+    const position = this.position;
+    const key = heapKey[at]!;
+    const deadline = heapAt[at]!;
+    const seq = heapSeq[at]!;
     while (at > 0) {
-      var parent = (at - 1) >> 1;
-      var pd = heapAt[parent]!;
+      const parent = (at - 1) >> 1;
+      const pd = heapAt[parent]!;
       if (pd < deadline || (pd === deadline && heapSeq[parent]! < seq)) break;
-      var pk = heapKey[parent]!;
+      const pk = heapKey[parent]!;
       heapKey[at] = pk;
       heapAt[at] = pd;
       heapSeq[at] = heapSeq[parent]!;
@@ -155,29 +154,29 @@ export class DeadlineHeap {
   }
 
   private siftDown(at: number): void {
-    var heapKey = this.heapKey;
-    var heapAt = this.heapAt;
-    var heapSeq = this.heapSeq;
-    var position = this.position;
-    var size = this.size;
-    var key = heapKey[at]!;
-    var deadline = heapAt[at]!;
-    var seq = heapSeq[at]!;
+    const heapKey = this.heapKey;
+    const heapAt = this.heapAt;
+    const heapSeq = this.heapSeq;
+    const position = this.position;
+    const size = this.size;
+    const key = heapKey[at]!;
+    const deadline = heapAt[at]!;
+    const seq = heapSeq[at]!;
     for (;;) {
-      var left = 2 * at + 1;
+      const left = 2 * at + 1;
       if (left >= size) break;
-      var right = left + 1;
-      var child = left;
-      var cd = heapAt[left]!;
+      const right = left + 1;
+      let child = left;
+      let cd = heapAt[left]!;
       if (right < size) {
-        var rd = heapAt[right]!;
+        const rd = heapAt[right]!;
         if (rd < cd || (rd === cd && heapSeq[right]! < heapSeq[left]!)) {
           child = right;
           cd = rd;
         }
       }
       if (deadline < cd || (deadline === cd && seq < heapSeq[child]!)) break;
-      var ck = heapKey[child]!;
+      const ck = heapKey[child]!;
       heapKey[at] = ck;
       heapAt[at] = cd;
       heapSeq[at] = heapSeq[child]!;

@@ -17,7 +17,6 @@
 // open-addressing hash index over (branch, method, sent-by) with exact branch comparison against
 // a copy in a byte pool. Message bytes are never copied: the engine keeps references to the
 // caller's request/response buffers for retransmission and hands references back in events.
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { TypedArena } from '../bytes/typed-arena.js';
 import { Ok, Err, type Result } from '../result.js';
 import { DeadlineHeap } from '../timers/deadline-heap.js';
@@ -140,23 +139,23 @@ export class TransactionEngine {
   }
 
   constructor(config: Partial<TransactionConfig> = {}, ackBuilder: AckBuilder | null = null) {
-    var c = resolveTransactionConfig(config);
+    const c = resolveTransactionConfig(config);
     this.config = c;
     this.ackBuilder = ackBuilder;
     this.t1 = c.t1;
     this.t2 = c.t2;
     this.t4 = c.t4;
     this.timerD = c.timerD;
-    var n = c.maxTransactions;
+    const n = c.maxTransactions;
     this.capacity = n;
     this.generationLimit = Math.floor(0x7fffffff / n);
     // One buffer for all the columns below (see core/bytes/typed-arena.ts): per slot 78 bytes
     // + its branch, per hash bucket 4, per transmit entry 18, per event entry 17.
-    var buckets = 16;
+    let buckets = 16;
     while (buckets < 2 * n) buckets *= 2;
-    var q = c.transmitQueueSize;
-    var e = c.eventQueueSize;
-    var arena = new TypedArena(n * (78 + c.maxBranchBytes) + buckets * 4 + q * 18 + e * 17 + 40 * 8);
+    const q = c.transmitQueueSize;
+    const e = c.eventQueueSize;
+    const arena = new TypedArena(n * (78 + c.maxBranchBytes) + buckets * 4 + q * 18 + e * 17 + 40 * 8);
     this.idOf = arena.i32(n).fill(-1);
     this.generation = arena.i32(n);
     this.machine = arena.u8(n);
@@ -185,7 +184,7 @@ export class TransactionEngine {
     this.responseLen = arena.i32(n);
     this.ackRef = new Array<Uint8Array | null>(n).fill(null);
     this.freeSlots = arena.i32(n);
-    for (var i = 0; i < n; i++) this.freeSlots[i] = n - 1 - i;
+    for (let i = 0; i < n; i++) this.freeSlots[i] = n - 1 - i;
     this.freeCount = n;
     this.index = arena.i32(buckets);
     this.indexMask = buckets - 1;
@@ -215,14 +214,14 @@ export class TransactionEngine {
    * transmission. Returns the transaction id (≥ 0) or a negative TX_ERROR_*.
    */
   startClient(req: OutgoingRequest, now: number): number {
-    var methodId = req.methodId;
+    const methodId = req.methodId;
     if (methodId === METHOD_ACK) return TX_ERROR_BAD_METHOD;
     if (methodId === METHOD_INVITE && this.ackBuilder === null) return TX_ERROR_NO_ACK_BUILDER;
     if (!startsWithMagicCookie(req.branchBuf, req.branchOff, req.branchLen)) return TX_ERROR_BAD_BRANCH;
-    var branchHash = hashBytes(req.branchBuf, req.branchOff, req.branchLen);
-    var mixed = mixHash(hashNumber(methodId * 4 + SIDE_CLIENT, branchHash));
+    const branchHash = hashBytes(req.branchBuf, req.branchOff, req.branchLen);
+    const mixed = mixHash(hashNumber(methodId * 4 + SIDE_CLIENT, branchHash));
     if (this.findClient(mixed, methodId, req.branchBuf, req.branchOff, req.branchLen, branchHash) >= 0) return TX_ERROR_DUPLICATE;
-    var slot = this.allocate();
+    const slot = this.allocate();
     if (slot < 0) return TX_ERROR_CAPACITY;
     this.machine[slot] = methodId === METHOD_INVITE ? MACHINE_ICT : MACHINE_NICT;
     this.method[slot] = methodId;
@@ -241,7 +240,7 @@ export class TransactionEngine {
 
   /** startClient as a ts-results Result, for callers at an API boundary. */
   sendRequest(req: OutgoingRequest, now: number): Result<number, number> {
-    var id = this.startClient(req, now);
+    const id = this.startClient(req, now);
     return id >= 0 ? Ok(id) : Err(id);
   }
 
@@ -251,12 +250,12 @@ export class TransactionEngine {
    * To tag) is only needed to match ACKs from RFC 2543 peers (§17.2.3). Returns 0 or TX_ERROR_*.
    */
   respond(txId: number, statusCode: number, bytes: Uint8Array, off: number, len: number, now: number, toTagHash = 0): number {
-    var slot = this.slotOf(txId);
+    const slot = this.slotOf(txId);
     if (slot < 0) return TX_ERROR_UNKNOWN_TRANSACTION;
-    var machine = this.machine[slot]!;
+    const machine = this.machine[slot]!;
     if (machine !== MACHINE_IST && machine !== MACHINE_NIST) return TX_ERROR_INVALID_STATE;
     if (!(statusCode >= 100 && statusCode <= 699)) return TX_ERROR_BAD_STATUS;
-    var input = statusCode < 200 ? INPUT_TU_1XX : statusCode < 300 ? INPUT_TU_2XX : INPUT_TU_300_699;
+    const input = statusCode < 200 ? INPUT_TU_1XX : statusCode < 300 ? INPUT_TU_2XX : INPUT_TU_300_699;
     if (TRANSITION_INDEX[(machine * STATE_COUNT + this.state[slot]!) * INPUT_COUNT + input] === 0) return TX_ERROR_INVALID_STATE;
     this.responseRef[slot] = bytes;
     this.responseOff[slot] = off;
@@ -277,20 +276,20 @@ export class TransactionEngine {
    * `reliable` says whether it came over a reliable transport. Returns a DISPOSITION_*.
    */
   handleRequest(key: TransactionKey, bytes: Uint8Array, off: number, len: number, source: number, reliable: boolean, now: number): number {
-    var methodId = key.methodId;
+    const methodId = key.methodId;
     // §17.2.3: "the method of the request matches the one that created the transaction, except
     // for ACK, where the method of the request that created the transaction is INVITE."
-    var methodClass = methodId === METHOD_ACK ? METHOD_INVITE : methodId;
-    var legacy = !key.hasMagicCookie();
-    var mixed = legacy
+    const methodClass = methodId === METHOD_ACK ? METHOD_INVITE : methodId;
+    const legacy = !key.hasMagicCookie();
+    const mixed = legacy
       ? mixHash(hashNumber(methodClass * 4 + SIDE_LEGACY, key.legacyHash))
       : mixHash(hashNumber(methodClass * 4 + SIDE_SERVER, hashNumber(key.sentByHash, key.branchHash)));
     this.setCurrent(bytes, off, len, 0, methodId);
-    var slot = legacy
+    let slot = legacy
       ? this.findLegacyServer(mixed, methodClass, key, methodId === METHOD_ACK ? 2 : 1)
       : this.findServer(mixed, methodClass, key);
     if (slot >= 0) {
-      var acts = this.apply(slot, methodId === METHOD_ACK ? INPUT_ACK : INPUT_REQUEST_RETRANSMISSION, now);
+      const acts = this.apply(slot, methodId === METHOD_ACK ? INPUT_ACK : INPUT_REQUEST_RETRANSMISSION, now);
       return acts > 0 && (acts & ACT_DELIVER) !== 0 ? DISPOSITION_DELIVERED : DISPOSITION_ABSORBED;
     }
     if (methodId === METHOD_ACK) {
@@ -316,15 +315,15 @@ export class TransactionEngine {
 
   /** A response arrived (§17.1.3). Returns a DISPOSITION_*. */
   handleResponse(key: TransactionKey, bytes: Uint8Array, off: number, len: number, now: number): number {
-    var status = key.statusCode;
+    const status = key.statusCode;
     if (!(status >= 100 && status <= 699)) return DISPOSITION_MALFORMED;
-    var methodId = key.cseqMethodId;
-    var mixed = mixHash(hashNumber(methodId * 4 + SIDE_CLIENT, key.branchHash));
-    var slot = this.findClient(mixed, methodId, key.branchBuf, key.branchOff, key.branchLen, key.branchHash);
+    const methodId = key.cseqMethodId;
+    const mixed = mixHash(hashNumber(methodId * 4 + SIDE_CLIENT, key.branchHash));
+    const slot = this.findClient(mixed, methodId, key.branchBuf, key.branchOff, key.branchLen, key.branchHash);
     if (slot < 0) return DISPOSITION_NO_MATCH;
     this.setCurrent(bytes, off, len, status, methodId);
-    var input = status < 200 ? INPUT_RESPONSE_1XX : status < 300 ? INPUT_RESPONSE_2XX : INPUT_RESPONSE_300_699;
-    var acts = this.apply(slot, input, now);
+    const input = status < 200 ? INPUT_RESPONSE_1XX : status < 300 ? INPUT_RESPONSE_2XX : INPUT_RESPONSE_300_699;
+    const acts = this.apply(slot, input, now);
     return acts > 0 && (acts & ACT_DELIVER) !== 0 ? DISPOSITION_DELIVERED : DISPOSITION_ABSORBED;
   }
 
@@ -333,7 +332,7 @@ export class TransactionEngine {
    * the TU gets EVENT_TRANSPORT_ERROR (503 for client transactions, §8.1.3.1). Returns 0 or TX_ERROR_*.
    */
   handleTransportError(txId: number, now: number): number {
-    var slot = this.slotOf(txId);
+    const slot = this.slotOf(txId);
     if (slot < 0) return TX_ERROR_UNKNOWN_TRANSACTION;
     this.setCurrent(null, 0, 0, 503, this.method[slot]!);
     this.apply(slot, INPUT_TRANSPORT_ERROR, now);
@@ -342,10 +341,10 @@ export class TransactionEngine {
 
   /** Fires every timer due at `now`. */
   handleTimeout(now: number): void {
-    var timers = this.timers;
-    var key: number;
+    const timers = this.timers;
+    let key: number;
     while ((key = timers.popExpired(now)) >= 0) {
-      var slot = key >> 1;
+      const slot = key >> 1;
       this.setCurrent(null, 0, 0, 0, this.method[slot]!);
       this.apply(slot, this.timerName[key]!, now);
     }
@@ -358,8 +357,8 @@ export class TransactionEngine {
 
   /** CANCEL support (§9.2): the INVITE server transaction a CANCEL (described by `key`) targets, or -1. */
   findInviteServerFor(key: TransactionKey): number {
-    var legacy = !key.hasMagicCookie();
-    var slot = legacy
+    const legacy = !key.hasMagicCookie();
+    const slot = legacy
       ? this.findLegacyServer(mixHash(hashNumber(METHOD_INVITE * 4 + SIDE_LEGACY, key.legacyHash)), METHOD_INVITE, key, 0)
       : this.findServer(mixHash(hashNumber(METHOD_INVITE * 4 + SIDE_SERVER, hashNumber(key.sentByHash, key.branchHash))), METHOD_INVITE, key);
     return slot < 0 ? -1 : this.idOf[slot]!;
@@ -372,7 +371,7 @@ export class TransactionEngine {
   /** Fills `out` with the next datagram/write to perform; false when there is none. */
   pollTransmit(out: Transmit): boolean {
     if (this.outCount === 0) return false;
-    var at = this.outHead;
+    const at = this.outHead;
     out.kind = this.outKind[at]!;
     out.txId = this.outTx[at]!;
     out.destination = this.outDestination[at]!;
@@ -389,12 +388,12 @@ export class TransactionEngine {
   /** Fills `out` with the next event for the TU; false when there is none. */
   pollEvent(out: TransactionEvent): boolean {
     if (this.evCount === 0) return false;
-    var at = this.evHead;
+    const at = this.evHead;
     out.kind = this.evKind[at]!;
     out.txId = this.evTx[at]!;
     out.statusCode = this.evStatus[at]!;
     out.methodId = this.evMethod[at]!;
-    var ref = this.evRef[at];
+    const ref = this.evRef[at];
     out.bytes = ref === null || ref === undefined ? EMPTY : ref;
     out.off = this.evOff[at]!;
     out.len = this.evLen[at]!;
@@ -410,25 +409,25 @@ export class TransactionEngine {
 
   /** STATE_* of a live transaction, STATE_NONE for an unknown or ended one. */
   stateOf(txId: number): number {
-    var slot = this.slotOf(txId);
+    const slot = this.slotOf(txId);
     return slot < 0 ? STATE_NONE : this.state[slot]!;
   }
 
   /** MACHINE_* of a live transaction, MACHINE_NONE for an unknown or ended one. */
   machineOf(txId: number): number {
-    var slot = this.slotOf(txId);
+    const slot = this.slotOf(txId);
     return slot < 0 ? MACHINE_NONE : this.machine[slot]!;
   }
 
   /** The armed deadline of a transaction's timer lane (0 retransmit, 1 lifetime), or -1. */
   timerDeadline(txId: number, lane: 0 | 1): number {
-    var slot = this.slotOf(txId);
+    const slot = this.slotOf(txId);
     return slot < 0 ? -1 : this.timers.deadlineOf(2 * slot + lane);
   }
 
   /** The RFC timer (TIMER_*) armed on a lane, or TIMER_NONE (0). */
   timerArmed(txId: number, lane: 0 | 1): number {
-    var slot = this.slotOf(txId);
+    const slot = this.slotOf(txId);
     if (slot < 0 || !this.timers.has(2 * slot + lane)) return 0;
     return this.timerName[2 * slot + lane]!;
   }
@@ -444,14 +443,14 @@ export class TransactionEngine {
 
   /** Runs the row for (slot's machine, slot's state, input). Returns its action bits, or -1 when there is no row. */
   private apply(slot: number, input: number, now: number): number {
-    var machine = this.machine[slot]!;
-    var at = TRANSITION_INDEX[(machine * STATE_COUNT + this.state[slot]!) * INPUT_COUNT + input]!;
+    const machine = this.machine[slot]!;
+    const at = TRANSITION_INDEX[(machine * STATE_COUNT + this.state[slot]!) * INPUT_COUNT + input]!;
     if (at === 0) return -1;
-    var row = TRANSITIONS[at - 1]!;
-    var acts = row.actions;
-    var txId = this.idOf[slot]!;
-    var retransmitKey = 2 * slot;
-    var lifetimeKey = retransmitKey + 1;
+    const row = TRANSITIONS[at - 1]!;
+    const acts = row.actions;
+    const txId = this.idOf[slot]!;
+    const retransmitKey = 2 * slot;
+    const lifetimeKey = retransmitKey + 1;
     this.state[slot] = row.to;
     if (acts & ACT_STOP_RETRANSMIT) this.timers.cancel(retransmitKey);
     if (acts & ACT_STOP_LIFETIME) this.timers.cancel(lifetimeKey);
@@ -460,11 +459,11 @@ export class TransactionEngine {
     }
     if (acts & ACT_SEND_ACK) this.sendAck(slot);
     if (acts & ACT_SEND_RESPONSE) {
-      var response = this.responseRef[slot];
+      const response = this.responseRef[slot];
       if (response) this.queueTransmit(TRANSMIT_RESPONSE, slot, response, this.responseOff[slot]!, this.responseLen[slot]!);
     }
     if (acts & ACT_DELIVER) {
-      var kind = machine === MACHINE_ICT || machine === MACHINE_NICT ? EVENT_RESPONSE : input === INPUT_ACK ? EVENT_ACK : EVENT_REQUEST;
+      const kind = machine === MACHINE_ICT || machine === MACHINE_NICT ? EVENT_RESPONSE : input === INPUT_ACK ? EVENT_ACK : EVENT_REQUEST;
       this.queueEvent(kind, txId, this.curStatus, this.curMethod, this.curRef, this.curOff, this.curLen);
     }
     // §8.1.3.1: a timeout is treated as 408, a transport failure as 503.
@@ -477,7 +476,7 @@ export class TransactionEngine {
     }
     // Retransmission timers exist on unreliable transports only (§17.1.1.2, §17.1.2.2, §17.2.1).
     if (this.reliable[slot] === 0 && (acts & (ACT_RETRANSMIT_START | ACT_RETRANSMIT_DOUBLE | ACT_RETRANSMIT_DOUBLE_CAPPED | ACT_RETRANSMIT_AT_T2)) !== 0) {
-      var interval = this.interval[slot]!;
+      let interval = this.interval[slot]!;
       if (acts & ACT_RETRANSMIT_START) interval = this.t1;
       else if (acts & ACT_RETRANSMIT_DOUBLE) interval *= 2;
       else if (acts & ACT_RETRANSMIT_DOUBLE_CAPPED) interval = Math.min(2 * interval, this.t2);
@@ -491,8 +490,8 @@ export class TransactionEngine {
       return acts;
     }
     if (acts & ACT_START_LIFETIME) {
-      var timer = row.timer;
-      var duration = this.lifetimeDuration(timer, this.reliable[slot] === 1);
+      const timer = row.timer;
+      const duration = this.lifetimeDuration(timer, this.reliable[slot] === 1);
       if (duration === 0) {
         // "Timer K = 0 on reliable transports": the transition happens now, not on the next poll.
         this.apply(slot, timer, now);
@@ -522,10 +521,10 @@ export class TransactionEngine {
 
   /** §17.1.1.3: the ACK is built once (first non-2xx final) and resent for each retransmission of it. */
   private sendAck(slot: number): void {
-    var ack = this.ackRef[slot];
+    let ack = this.ackRef[slot];
     if (!ack) {
-      var request = this.requestRef[slot];
-      var response = this.curRef;
+      const request = this.requestRef[slot];
+      const response = this.curRef;
       if (!request || !response || !this.ackBuilder) return;
       ack = this.ackBuilder.buildAck(request, this.requestOff[slot]!, this.requestLen[slot]!, response, this.curOff, this.curLen);
       if (!ack) return;
@@ -540,7 +539,7 @@ export class TransactionEngine {
 
   private allocate(): number {
     if (this.freeCount === 0) return -1;
-    var slot = this.freeSlots[--this.freeCount]!;
+    const slot = this.freeSlots[--this.freeCount]!;
     this.idOf[slot] = this.generation[slot]! * this.capacity + slot;
     this.state[slot] = STATE_NONE;
     this.lastStatus[slot] = 0;
@@ -553,18 +552,18 @@ export class TransactionEngine {
   }
 
   private release(slot: number): void {
-    var txId = this.idOf[slot]!;
+    const txId = this.idOf[slot]!;
     this.indexRemove(slot);
     this.timers.cancel(2 * slot);
     this.timers.cancel(2 * slot + 1);
     this.requestRef[slot] = null;
     this.responseRef[slot] = null;
     this.ackRef[slot] = null;
-    var methodId = this.method[slot]!;
+    const methodId = this.method[slot]!;
     this.machine[slot] = MACHINE_NONE;
     this.state[slot] = STATE_NONE;
     this.idOf[slot] = -1;
-    var next = this.generation[slot]! + 1;
+    const next = this.generation[slot]! + 1;
     this.generation[slot] = next >= this.generationLimit ? 0 : next;
     this.freeSlots[this.freeCount++] = slot;
     this.liveCount--;
@@ -577,7 +576,7 @@ export class TransactionEngine {
    * Returns 0, or TX_ERROR_UNKNOWN_TRANSACTION.
    */
   setDestination(txId: number, destination: number): number {
-    var slot = this.slotOf(txId);
+    const slot = this.slotOf(txId);
     if (slot < 0) return TX_ERROR_UNKNOWN_TRANSACTION;
     this.destination[slot] = destination;
     return 0;
@@ -585,16 +584,16 @@ export class TransactionEngine {
 
   private slotOf(txId: number): number {
     if (!(txId >= 0)) return -1;
-    var slot = txId % this.capacity;
+    const slot = txId % this.capacity;
     return this.idOf[slot] === txId ? slot : -1;
   }
 
   private storeBranch(slot: number, buf: Uint8Array, off: number, len: number, hash: number): void {
-    var max = this.maxBranch;
-    var base = slot * max;
-    var pool = this.branchPool;
-    var copy = len < max ? len : max;
-    for (var i = 0; i < copy; i++) pool[base + i] = buf[off + i]!;
+    const max = this.maxBranch;
+    const base = slot * max;
+    const pool = this.branchPool;
+    const copy = len < max ? len : max;
+    for (let i = 0; i < copy; i++) pool[base + i] = buf[off + i]!;
     this.branchLen[slot] = len;
     this.branchHash[slot] = hash;
   }
@@ -602,11 +601,11 @@ export class TransactionEngine {
   /** Exact comparison: length, hash, and the bytes kept in the pool (the prefix, for over-long branches). */
   private branchEquals(slot: number, buf: Uint8Array, off: number, len: number, hash: number): boolean {
     if (this.branchLen[slot] !== len || this.branchHash[slot] !== hash) return false;
-    var max = this.maxBranch;
-    var base = slot * max;
-    var pool = this.branchPool;
-    var n = len < max ? len : max;
-    for (var i = 0; i < n; i++) if (pool[base + i] !== buf[off + i]) return false;
+    const max = this.maxBranch;
+    const base = slot * max;
+    const pool = this.branchPool;
+    const n = len < max ? len : max;
+    for (let i = 0; i < n; i++) if (pool[base + i] !== buf[off + i]) return false;
     return true;
   }
 
@@ -624,14 +623,14 @@ export class TransactionEngine {
 
   /** §17.1.3: branch of the top Via + CSeq method. */
   private findClient(mixed: number, methodId: number, buf: Uint8Array, off: number, len: number, hash: number): number {
-    var index = this.index;
-    var mask = this.indexMask;
-    for (var i = mixed & mask; ; i = (i + 1) & mask) {
-      var entry = index[i]!;
+    const index = this.index;
+    const mask = this.indexMask;
+    for (let i = mixed & mask; ; i = (i + 1) & mask) {
+      const entry = index[i]!;
       if (entry === 0) return -1;
-      var slot = entry - 1;
+      const slot = entry - 1;
       if (this.indexMixed[slot] === mixed && this.method[slot] === methodId) {
-        var m = this.machine[slot];
+        const m = this.machine[slot];
         if ((m === MACHINE_ICT || m === MACHINE_NICT) && this.branchEquals(slot, buf, off, len, hash)) return slot;
       }
     }
@@ -639,14 +638,14 @@ export class TransactionEngine {
 
   /** §17.2.3 (magic cookie present): branch + sent-by + method (ACK counted as INVITE). */
   private findServer(mixed: number, methodClass: number, key: TransactionKey): number {
-    var index = this.index;
-    var mask = this.indexMask;
-    for (var i = mixed & mask; ; i = (i + 1) & mask) {
-      var entry = index[i]!;
+    const index = this.index;
+    const mask = this.indexMask;
+    for (let i = mixed & mask; ; i = (i + 1) & mask) {
+      const entry = index[i]!;
       if (entry === 0) return -1;
-      var slot = entry - 1;
+      const slot = entry - 1;
       if (this.indexMixed[slot] === mixed && this.method[slot] === methodClass && this.legacy[slot] === 0 && this.sentBy[slot] === key.sentByHash) {
-        var m = this.machine[slot];
+        const m = this.machine[slot];
         if ((m === MACHINE_IST || m === MACHINE_NIST) && this.branchEquals(slot, key.branchBuf, key.branchOff, key.branchLen, key.branchHash)) return slot;
       }
     }
@@ -660,12 +659,12 @@ export class TransactionEngine {
    * 0 = To tag ignored (CANCEL, §9.2).
    */
   private findLegacyServer(mixed: number, methodClass: number, key: TransactionKey, toTagRule: number): number {
-    var index = this.index;
-    var mask = this.indexMask;
-    for (var i = mixed & mask; ; i = (i + 1) & mask) {
-      var entry = index[i]!;
+    const index = this.index;
+    const mask = this.indexMask;
+    for (let i = mixed & mask; ; i = (i + 1) & mask) {
+      const entry = index[i]!;
       if (entry === 0) return -1;
-      var slot = entry - 1;
+      const slot = entry - 1;
       if (this.indexMixed[slot] === mixed && this.method[slot] === methodClass && this.legacy[slot] === 1 && this.legacyHash[slot] === key.legacyHash) {
         if (toTagRule === 1 && this.requestToTag[slot] !== key.toTagHash) continue;
         // An ACK only acknowledges a final response that was sent; its To tag must be that response's.
@@ -676,25 +675,25 @@ export class TransactionEngine {
   }
 
   private indexInsert(slot: number, mixed: number): void {
-    var index = this.index;
-    var mask = this.indexMask;
-    var i = mixed & mask;
+    const index = this.index;
+    const mask = this.indexMask;
+    let i = mixed & mask;
     while (index[i] !== 0) i = (i + 1) & mask;
     index[i] = slot + 1;
     this.indexMixed[slot] = mixed;
   }
 
   private indexRemove(slot: number): void {
-    var index = this.index;
-    var mask = this.indexMask;
-    var hole = this.indexMixed[slot]! & mask;
+    const index = this.index;
+    const mask = this.indexMask;
+    let hole = this.indexMixed[slot]! & mask;
     while (index[hole] !== slot + 1) hole = (hole + 1) & mask;
     // Backward-shift deletion: pull later members of the probe run into the hole so lookups
     // never stop early (no tombstones to accumulate).
-    for (var j = (hole + 1) & mask; ; j = (j + 1) & mask) {
-      var entry = index[j]!;
+    for (let j = (hole + 1) & mask; ; j = (j + 1) & mask) {
+      const entry = index[j]!;
       if (entry === 0) break;
-      var home = this.indexMixed[entry - 1]! & mask;
+      const home = this.indexMixed[entry - 1]! & mask;
       if (((j - home) & mask) >= ((j - hole) & mask)) {
         index[hole] = entry;
         hole = j;
@@ -708,12 +707,12 @@ export class TransactionEngine {
   // =====================================================================================
 
   private queueTransmit(kind: number, slot: number, bytes: Uint8Array, off: number, len: number): void {
-    var cap = this.outKind.length;
+    const cap = this.outKind.length;
     if (this.outCount === cap) {
       this.droppedTransmits++;
       return;
     }
-    var at = this.outHead + this.outCount;
+    let at = this.outHead + this.outCount;
     if (at >= cap) at -= cap;
     this.outKind[at] = kind;
     this.outTx[at] = this.idOf[slot]!;
@@ -726,12 +725,12 @@ export class TransactionEngine {
   }
 
   private queueEvent(kind: number, txId: number, status: number, methodId: number, bytes: Uint8Array | null, off: number, len: number): void {
-    var cap = this.evKind.length;
+    const cap = this.evKind.length;
     if (this.evCount === cap) {
       this.droppedEvents++;
       return;
     }
-    var at = this.evHead + this.evCount;
+    let at = this.evHead + this.evCount;
     if (at >= cap) at -= cap;
     this.evKind[at] = kind;
     this.evTx[at] = txId;

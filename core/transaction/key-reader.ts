@@ -2,7 +2,6 @@
 // transaction engine (which itself never parses). Reads the top Via (branch, sent-by), the
 // CSeq method and, for requests without the RFC 3261 magic cookie, the RFC 2543 matching
 // fields (§17.2.3). Allocation-free: the decoders' output objects are owned by the reader.
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { type SipMessageView } from '../sip/view.js';
 import { H } from '../sip/header-ids.js';
 import { HeaderValueCursor } from '../sip/values.js';
@@ -46,14 +45,14 @@ export class TransactionKeyReader {
   read(view: SipMessageView, key: TransactionKey): number {
     key.reset();
     this.cseqNumber = -1;
-    var buf = view.buf;
+    const buf = view.buf;
     key.isRequest = view.isRequest;
     key.methodId = view.isRequest ? view.methodId : 0;
     key.statusCode = view.isRequest ? 0 : view.statusCode;
 
-    var c = view.find(H.CSEQ);
+    const c = view.find(H.CSEQ);
     if (c < 0) return KEY_ERROR_NO_CSEQ;
-    var cseqOff = view.valueOff[c]!;
+    const cseqOff = view.valueOff[c]!;
     if (decodeCSeq(buf, cseqOff, cseqOff + view.valueLen[c]!, this.cseq) !== 0) return KEY_ERROR_BAD_CSEQ;
     key.cseqMethodId = this.cseq.methodId;
     this.cseqNumber = this.cseq.seq;
@@ -62,19 +61,19 @@ export class TransactionKeyReader {
     // search says so) and it is that line's span; otherwise the value cursor splits the list.
     // Skipping the cursor's unbalanced check is safe: it only flags a '"' or '<' outside a closed
     // quoted-string, which decodeVia rejects anyway.
-    var viaOff = -1;
-    var viaLen = 0;
-    var first = view.find(H.VIA);
+    let viaOff = -1;
+    let viaLen = 0;
+    const first = view.find(H.VIA);
     if (first < 0) return KEY_ERROR_NO_VIA;
-    var firstOff = view.valueOff[first]!;
-    var firstLen = view.valueLen[first]!;
+    const firstOff = view.valueOff[first]!;
+    const firstLen = view.valueLen[first]!;
     // Searched backwards from the value's end: that scan stops at the buffer's start, a forward
     // one could run through a large receive buffer past the message.
     if (firstLen > 0 && buf.lastIndexOf(COMMA, firstOff + firstLen - 1) < firstOff) {
       viaOff = firstOff;
       viaLen = firstLen;
     } else {
-      var values = this.values;
+      const values = this.values;
       values.reset(view, H.VIA);
       if (!values.next()) return KEY_ERROR_NO_VIA;
       viaOff = values.off;
@@ -85,15 +84,15 @@ export class TransactionKeyReader {
     }
     this.topViaOff = viaOff;
     this.topViaLen = viaLen;
-    var via = this.via;
+    const via = this.via;
     if (decodeVia(buf, viaOff, viaOff + viaLen, via) !== 0) return KEY_ERROR_BAD_VIA;
     this.transportId = via.transportId;
     if (via.branchOff >= 0) key.setBranch(buf, via.branchOff, via.branchLen);
     if (!view.isRequest) return KEY_OK;
 
     // §17.2.3 rule 2: sent-by, host compared case-insensitively, absent port = transport default.
-    var h = hashBytesCaseless(buf, via.hostOff, via.hostLen);
-    var port = via.port >= 0 ? via.port : via.transportId === TRANSPORT_TLS || via.transportId === TRANSPORT_WSS ? DEFAULT_TLS_PORT : DEFAULT_PORT;
+    let h = hashBytesCaseless(buf, via.hostOff, via.hostLen);
+    const port = via.port >= 0 ? via.port : via.transportId === TRANSPORT_TLS || via.transportId === TRANSPORT_WSS ? DEFAULT_TLS_PORT : DEFAULT_PORT;
     key.sentByHash = hashNumber(port, h);
 
     // The To tag only serves RFC 2543 matching (§17.2.3: with the magic cookie the branch alone
@@ -103,7 +102,7 @@ export class TransactionKeyReader {
     // RFC 2543 fallback: Request-URI, From tag, Call-ID, CSeq number and the whole top Via.
     h = hashBytes(buf, view.uriOff, view.uriLen, FNV_OFFSET);
     h = hashNumber(this.tagHash(view, H.FROM), h);
-    var callId = view.find(H.CALL_ID);
+    const callId = view.find(H.CALL_ID);
     if (callId >= 0) h = hashBytes(buf, view.valueOff[callId]!, view.valueLen[callId]!, h);
     h = hashNumber(this.cseq.seq, h);
     h = hashBytes(buf, viaOff, viaLen, h);
@@ -113,9 +112,9 @@ export class TransactionKeyReader {
 
   /** Hash of the tag parameter of From/To, 0 when there is none. */
   private tagHash(view: SipMessageView, id: number): number {
-    var off = tagSpan(view, id);
+    const off = tagSpan(view, id);
     if (off < 0) return 0;
-    var h = hashBytes(view.buf, off, id === H.TO ? view.toTagLen : view.fromTagLen);
+    const h = hashBytes(view.buf, off, id === H.TO ? view.toTagLen : view.fromTagLen);
     return h === 0 ? 1 : h;
   }
 }

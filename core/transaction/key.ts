@@ -2,7 +2,6 @@
 // decide which transaction it belongs to (§17.1.3, §17.2.3). The caller fills one preallocated
 // TransactionKey from its parsed view (top Via branch and sent-by, CSeq method, ...) and passes it
 // with every message, so the engine works without the parser and allocates nothing.
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { hashBytes } from './hash.js';
 
 const EMPTY = new Uint8Array(0);
@@ -13,7 +12,7 @@ export const MAGIC_COOKIE: Uint8Array = new Uint8Array([0x7a, 0x39, 0x68, 0x47, 
 /** True when buf[off, off+len) starts with "z9hG4bK" (case-sensitive, as §8.1.1.7 writes it). */
 export function startsWithMagicCookie(buf: Uint8Array, off: number, len: number): boolean {
   if (len < 7) return false;
-  for (var i = 0; i < 7; i++) if (buf[off + i] !== MAGIC_COOKIE[i]) return false;
+  for (let i = 0; i < 7; i++) if (buf[off + i] !== MAGIC_COOKIE[i]) return false;
   return true;
 }
 

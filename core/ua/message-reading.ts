@@ -2,7 +2,6 @@
 // Min-Expires, Retry-After, tags, Contact, Record-Route, SIP-ETag, Subscription-State). Each
 // decoder's output object is owned here and reused; numbers come back without allocating;
 // strings only where the value outlives the packet (dialog state, etags, event text).
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { H } from '../sip/header-ids.js';
 import { HeaderValueCursor } from '../sip/values.js';
 import { type SipMessageView, decodeText, unfoldText } from '../sip/view.js';
@@ -29,7 +28,7 @@ export const valueCursor = new HeaderValueCursor();
 /** True when buf[off, off+len) is exactly the ASCII string s. */
 export function spanEquals(buf: Uint8Array, off: number, len: number, s: string): boolean {
   if (off < 0 || len !== s.length) return false;
-  for (var i = 0; i < len; i++) if (buf[off + i] !== s.charCodeAt(i)) return false;
+  for (let i = 0; i < len; i++) if (buf[off + i] !== s.charCodeAt(i)) return false;
   return true;
 }
 
@@ -39,24 +38,24 @@ function span(view: SipMessageView, id: number): number {
 
 /** Expires header value, or -1. */
 export function readExpires(view: SipMessageView): number {
-  var i = span(view, H.EXPIRES);
+  const i = span(view, H.EXPIRES);
   if (i < 0) return -1;
-  var off = view.valueOff[i]!;
+  const off = view.valueOff[i]!;
   return decodeExpires(view.buf, off, off + view.valueLen[i]!, number) === 0 ? number.value : -1;
 }
 
 export function readMinExpires(view: SipMessageView): number {
-  var i = span(view, H.MIN_EXPIRES);
+  const i = span(view, H.MIN_EXPIRES);
   if (i < 0) return -1;
-  var off = view.valueOff[i]!;
+  const off = view.valueOff[i]!;
   return decodeMinExpires(view.buf, off, off + view.valueLen[i]!, number) === 0 ? number.value : -1;
 }
 
 /** Retry-After in seconds (RFC 3261 §20.33), or -1. */
 export function readRetryAfter(view: SipMessageView): number {
-  var i = span(view, H.RETRY_AFTER);
+  const i = span(view, H.RETRY_AFTER);
   if (i < 0) return -1;
-  var off = view.valueOff[i]!;
+  const off = view.valueOff[i]!;
   return decodeRetryAfter(view.buf, off, off + view.valueLen[i]!, retryAfter) === 0 ? retryAfter.seconds : -1;
 }
 
@@ -65,14 +64,14 @@ export let tagLength = 0;
 export function readTag(view: SipMessageView, id: number): number {
   if (id === H.TO || id === H.FROM) {
     // Decoded once per parsed message (the view keeps it): the key reader and the echo ask too.
-    var off = tagSpan(view, id);
+    const off = tagSpan(view, id);
     tagLength = id === H.TO ? view.toTagLen : view.fromTagLen;
     return off;
   }
   tagLength = 0;
-  var i = span(view, id);
+  const i = span(view, id);
   if (i < 0) return -1;
-  var off = view.valueOff[i]!;
+  const off = view.valueOff[i]!;
   if (decodeNameAddr(view.buf, off, off + view.valueLen[i]!, nameAddr) !== 0 || nameAddr.tagOff < 0) return -1;
   tagLength = nameAddr.tagLen;
   return nameAddr.tagOff;
@@ -80,15 +79,15 @@ export function readTag(view: SipMessageView, id: number): number {
 
 /** The tag of From/To as a string ('' when absent): for dialog state, which outlives the packet. */
 export function readTagText(view: SipMessageView, id: number): string {
-  var off = readTag(view, id);
+  const off = readTag(view, id);
   return off < 0 ? '' : decodeText(view.buf, off, tagLength);
 }
 
 /** The URI of From/To as text ('' when unreadable). */
 export function readAddressUri(view: SipMessageView, id: number): string {
-  var i = span(view, id);
+  const i = span(view, id);
   if (i < 0) return '';
-  var off = view.valueOff[i]!;
+  const off = view.valueOff[i]!;
   if (decodeNameAddr(view.buf, off, off + view.valueLen[i]!, nameAddr) !== 0) return '';
   return decodeText(view.buf, nameAddr.uriOff, nameAddr.uriLen);
 }
@@ -106,12 +105,12 @@ export function contactUriIs(view: SipMessageView, uri: string): boolean {
   // The usual in-dialog case, a first Contact that is exactly "<" uri ">", answers true without
   // a decode. It is the answer the decode would give: with no ">" in uri, that value is one list
   // element; it either decodes to exactly uri or fails to decode, and both mean true.
-  var i = view.find(H.CONTACT);
+  const i = view.find(H.CONTACT);
   if (i >= 0) {
-    var buf = view.buf;
-    var off = view.valueOff[i]!;
-    var len = view.valueLen[i]!;
-    var n = uri.length;
+    const buf = view.buf;
+    const off = view.valueOff[i]!;
+    const len = view.valueLen[i]!;
+    const n = uri.length;
     if (len === n + 2 && buf[off] === LAQUOT && buf[off + n + 1] === RAQUOT && uri.indexOf('>') < 0 && spanEquals(buf, off + 1, n, uri)) return true;
   }
   valueCursor.reset(view, H.CONTACT);
@@ -122,7 +121,7 @@ export function contactUriIs(view: SipMessageView, uri: string): boolean {
 
 /** Every Record-Route value in message order (RFC 3261 §12.1). */
 export function readRecordRoutes(view: SipMessageView): string[] {
-  var out: string[] = [];
+  const out: string[] = [];
   valueCursor.reset(view, H.RECORD_ROUTE);
   while (valueCursor.next()) out.push(unfoldText(view.buf, valueCursor.off, valueCursor.len));
   return out;
@@ -130,9 +129,9 @@ export function readRecordRoutes(view: SipMessageView): string[] {
 
 /** The Event package name as text ('' when absent or malformed). */
 export function readEventPackage(view: SipMessageView): string {
-  var i = span(view, H.EVENT);
+  const i = span(view, H.EVENT);
   if (i < 0) return '';
-  var off = view.valueOff[i]!;
+  const off = view.valueOff[i]!;
   if (decodeEvent(view.buf, off, off + view.valueLen[i]!, eventValue) !== 0) return '';
   return decodeText(view.buf, eventValue.typeOff, eventValue.typeLen).toLowerCase();
 }
@@ -142,19 +141,19 @@ export function readEventPackage(view: SipMessageView): string {
  * in place (no string per NOTIFY); -1 when absent, malformed or unknown.
  */
 export function matchEventPackage(view: SipMessageView, names: readonly string[]): number {
-  var i = span(view, H.EVENT);
+  const i = span(view, H.EVENT);
   if (i < 0) return -1;
-  var off = view.valueOff[i]!;
+  const off = view.valueOff[i]!;
   if (decodeEvent(view.buf, off, off + view.valueLen[i]!, eventValue) !== 0) return -1;
-  var buf = view.buf;
-  var at = eventValue.typeOff;
-  var len = eventValue.typeLen;
-  for (var k = 0; k < names.length; k++) {
-    var name = names[k]!;
+  const buf = view.buf;
+  const at = eventValue.typeOff;
+  const len = eventValue.typeLen;
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!;
     if (name.length !== len) continue;
-    var j = 0;
+    let j = 0;
     while (j < len) {
-      var c = buf[at + j]!;
+      let c = buf[at + j]!;
       if (c >= 65 && c <= 90) c += 32;
       if (c !== name.charCodeAt(j)) break;
       j++;
@@ -169,9 +168,9 @@ export function readContentType(view: SipMessageView): string {
 }
 
 export function readSipETag(view: SipMessageView): string {
-  var i = span(view, H.SIP_ETAG);
+  const i = span(view, H.SIP_ETAG);
   if (i < 0) return '';
-  var off = view.valueOff[i]!;
+  const off = view.valueOff[i]!;
   return decodeSipETag(view.buf, off, off + view.valueLen[i]!, token) === 0 ? decodeText(view.buf, token.off, token.len) : '';
 }
 
@@ -185,9 +184,9 @@ export interface DecodedSubscriptionState {
 /** RFC 6665 §4.1.3 Subscription-State into `out`; false when absent or malformed. An extension
  *  state value is taken as pending: the subscription lives, but its state is not confirmed. */
 export function readSubscriptionState(view: SipMessageView, out: DecodedSubscriptionState): boolean {
-  var i = span(view, H.SUBSCRIPTION_STATE);
+  const i = span(view, H.SUBSCRIPTION_STATE);
   if (i < 0) return false;
-  var off = view.valueOff[i]!;
+  const off = view.valueOff[i]!;
   if (decodeSubscriptionState(view.buf, off, off + view.valueLen[i]!, subState) !== 0) return false;
   out.state = subState.stateId === SUBSTATE_ACTIVE ? 'active' : subState.stateId === SUBSTATE_TERMINATED ? 'terminated' : 'pending';
   if (subState.stateId !== SUBSTATE_ACTIVE && subState.stateId !== SUBSTATE_PENDING && subState.stateId !== SUBSTATE_TERMINATED) out.state = 'pending';
@@ -202,7 +201,7 @@ export function readSubscriptionState(view: SipMessageView, out: DecodedSubscrip
  * (a Uint8Array subclass), whose slice() shares memory with the receive buffer it reuses.
  */
 export function copyBody(view: SipMessageView): Uint8Array {
-  var out = new Uint8Array(view.bodyLen);
+  const out = new Uint8Array(view.bodyLen);
   out.set(view.buf.subarray(view.bodyOff, view.bodyOff + view.bodyLen));
   return out;
 }

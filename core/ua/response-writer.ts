@@ -11,7 +11,6 @@
 // them in two spans (one each side of the To tag) instead of field by field: in an interpreter
 // (QuickJS, XS) every call and every byte-loop iteration counts, and when the echo lives in the
 // same array as the response (the UA's response pool) the copy is one native copyWithin.
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import type { SipMessageView } from '../sip/view.js';
 import { H, headerName } from '../sip/header-ids.js';
 import { SipWriter } from '../sip/writer.js';
@@ -21,8 +20,8 @@ import { ACCEPT_VALUE, ALLOW_VALUE } from './request-writer.js';
 const MAX_VIA_HEADERS = 16;
 
 function asciiBytes(s: string): Uint8Array {
-  var out = new Uint8Array(s.length);
-  for (var i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
 
@@ -96,17 +95,17 @@ export class RequestEcho {
   capture(view: SipMessageView): boolean {
     this.used = 0;
     this.viaCount = 0;
-    var n = view.headerCount;
-    var ids = view.headerId;
-    var offs = view.valueOff;
-    var lens = view.valueLen;
-    var from = -1, to = -1, callId = -1, cseq = -1;
-    var vias = 0;
-    var total = 0;
+    const n = view.headerCount;
+    const ids = view.headerId;
+    const offs = view.valueOff;
+    const lens = view.valueLen;
+    let from = -1, to = -1, callId = -1, cseq = -1;
+    let vias = 0;
+    let total = 0;
     // The ids in locals: a property read of H per header and test otherwise.
-    var VIA = H.VIA, FROM = H.FROM, TO = H.TO, CALL_ID = H.CALL_ID, CSEQ = H.CSEQ;
-    for (var i = 0; i < n; i++) {
-      var id = ids[i];
+    const VIA = H.VIA, FROM = H.FROM, TO = H.TO, CALL_ID = H.CALL_ID, CSEQ = H.CSEQ;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
       if (id === VIA) { vias++; total += lens[i]!; }
       else if (id === FROM) { if (from < 0) from = i; }
       else if (id === TO) { if (to < 0) to = i; }
@@ -116,17 +115,17 @@ export class RequestEcho {
     if (vias === 0 || vias > MAX_VIA_HEADERS || from < 0 || to < 0 || callId < 0 || cseq < 0) return false;
     total += lens[from]! + lens[to]! + lens[callId]! + lens[cseq]!;
     if (total > this.capacity) return false;
-    var src = view.buf;
+    const src = view.buf;
     // See line(): a backslash anywhere in the header values (first to last; rare enough that
     // the whole section is searched, one native call).
-    var lo = offs[0]!;
-    var hi = offs[n - 1]! + lens[n - 1]!;
+    const lo = offs[0]!;
+    const hi = offs[n - 1]! + lens[n - 1]!;
     this.mayHaveControls = hi > lo && src.lastIndexOf(BACKSLASH, hi - 1) >= lo;
-    var p = this.linesOff;
+    let p = this.linesOff;
     // Lengths are taken from where each line ended: a folded value is shorter once unfolded.
-    for (var i = 0; i < n; i++) {
+    for (let i = 0; i < n; i++) {
       if (ids[i] !== VIA) continue;
-      var at = p + VIA_NAME.length;
+      const at = p + VIA_NAME.length;
       this.viaOff[this.viaCount] = at;
       p = this.line(VIA_NAME, src, offs[i]!, lens[i]!, p, false, true);
       this.viaLen[this.viaCount++] = p - 2 - at;
@@ -160,21 +159,21 @@ export class RequestEcho {
    * capture, may still leave an escaped CTL for the checking writer to refuse.
    */
   private line(name: Uint8Array, src: Uint8Array, off: number, len: number, p: number, lead: boolean, trail: boolean): number {
-    var dst = this.bytes;
+    const dst = this.bytes;
     if (lead) {
       dst[p] = CR;
       dst[p + 1] = LF;
       p += 2;
     }
-    var n = name.length;
-    for (var i = 0; i < n; i++) dst[p + i] = name[i]!;
+    const n = name.length;
+    for (let i = 0; i < n; i++) dst[p + i] = name[i]!;
     p += n;
-    var end = off + len;
+    const end = off + len;
     if (len > 0 && src.lastIndexOf(LF, end - 1) >= off) {
       p = this.unfold(src, off, end, p);
     } else {
-      var s = off;
-      var end4 = end - 3;
+      let s = off;
+      const end4 = end - 3;
       while (s < end4) {
         dst[p] = src[s]!;
         dst[p + 1] = src[s + 1]!;
@@ -206,11 +205,11 @@ export class RequestEcho {
    * Unfolding only shortens a value, so the copy never outgrows the capacity capture checked.
    */
   private unfold(src: Uint8Array, off: number, end: number, p: number): number {
-    var dst = this.bytes;
-    var start = p;
-    var s = off;
+    const dst = this.bytes;
+    const start = p;
+    let s = off;
     while (s < end) {
-      var b = src[s]!;
+      const b = src[s]!;
       if (b !== CR && b !== LF) {
         // Cheap here (folded values are rare): any other CTL but HTAB goes to the checks too.
         if ((b < 0x20 && b !== HTAB) || b === 0x7f) this.mayHaveControls = true;
@@ -218,7 +217,7 @@ export class RequestEcho {
         s++;
         continue;
       }
-      var after = foldEnd(src, s, end);
+      const after = foldEnd(src, s, end);
       if (after < 0) {
         this.mayHaveControls = true;
         dst[p++] = b;
@@ -231,7 +230,7 @@ export class RequestEcho {
       for (;;) {
         while (s < end && (src[s] === SP || src[s] === HTAB)) s++;
         if (s >= end || (src[s] !== CR && src[s] !== LF)) break;
-        var next = foldEnd(src, s, end);
+        const next = foldEnd(src, s, end);
         if (next < 0) break;
         s = next;
       }
@@ -244,7 +243,7 @@ export class RequestEcho {
 /** Where the fold starting at the CR or LF at s ends (just past its first WSP), or -1 when it is
  *  no fold: CRLF or LF must be followed by SP or HTAB inside the value. */
 function foldEnd(src: Uint8Array, s: number, end: number): number {
-  var k = s;
+  let k = s;
   if (src[k] === CR) {
     k++;
     if (k >= end || src[k] !== LF) return -1;
@@ -286,10 +285,10 @@ export class ResponseWriter {
     this.toTag = toTag;
     this.server = server;
     this.allowEvents = allowEvents;
-    var w = this.writer;
-    var scratch = new Uint8Array(96 + 3 * (toTag.length + server.length));
+    const w = this.writer;
+    const scratch = new Uint8Array(96 + 3 * (toTag.length + server.length));
     // "SIP/2.0 200 OK\r\n" is 16 bytes, "To: " 4.
-    var n = w.response(scratch, 0, scratch.length, 200, 'OK').beginId(H.TO).text(';tag=').text(toTag).end().finish();
+    let n = w.response(scratch, 0, scratch.length, 200, 'OK').beginId(H.TO).text(';tag=').text(toTag).end().finish();
     this.tagBytes = n > 0 ? scratch.slice(20, n - EMPTY_END - 2) : null;
     n = w.response(scratch, 0, scratch.length, 200, 'OK').headerId(H.SERVER, server).finish();
     this.tail = n > 0 ? scratch.slice(16, n) : null;
@@ -307,8 +306,8 @@ export class ResponseWriter {
    * one, e.g. the types the application takes in a 415 (§21.4.13).
    */
   write(buf: Uint8Array, off: number, len: number, status: number, reason: string, echo: RequestEcho, extras: number, expires = -1, retryAfter = -1, accept = ''): number {
-    var tagBytes = this.tagBytes;
-    var tail = this.tail;
+    const tagBytes = this.tagBytes;
+    const tail = this.tail;
     // The usual response (a 200 to a NOTIFY): the prepared bytes and the echo's two spans. Anything
     // else, and anything that may fail, goes through SipWriter, whose codes are the contract.
     if (extras !== 0 || expires >= 0 || retryAfter >= 0 || accept !== '' || echo.mayHaveControls || tagBytes === null || tail === null ||
@@ -318,46 +317,46 @@ export class ResponseWriter {
     if (status !== this.statusLineStatus || reason !== this.statusLineReason) {
       if (!this.prepareStatusLine(status, reason)) return this.writeChecked(buf, off, len, status, reason, echo, extras, expires, retryAfter, accept);
     }
-    var src = echo.bytes;
-    var linesOff = echo.linesOff;
-    var toEnd = echo.toEnd;
-    var linesEnd = echo.linesEnd;
-    var tag = !echo.toHasTag && status > 100;
-    var lineLen = this.statusLineLen;
-    var total = lineLen + (linesEnd - linesOff) + (tag ? tagBytes.length : 0) + tail.length;
+    const src = echo.bytes;
+    const linesOff = echo.linesOff;
+    const toEnd = echo.toEnd;
+    const linesEnd = echo.linesEnd;
+    const tag = !echo.toHasTag && status > 100;
+    const lineLen = this.statusLineLen;
+    const total = lineLen + (linesEnd - linesOff) + (tag ? tagBytes.length : 0) + tail.length;
     // Too small a buffer, or one that overlaps the echo's lines: the writer says what it makes of it.
     if (total > len || (src === buf && off < linesEnd && off + total > linesOff)) {
       return this.writeChecked(buf, off, len, status, reason, echo, extras, expires, retryAfter, accept);
     }
-    var p = off;
-    var line = this.statusLine;
-    for (var i = 0; i < lineLen; i++) buf[p + i] = line[i]!;
+    let p = off;
+    const line = this.statusLine;
+    for (let i = 0; i < lineLen; i++) buf[p + i] = line[i]!;
     p += lineLen;
     if (src === buf) {
       buf.copyWithin(p, linesOff, toEnd);
       p += toEnd - linesOff;
     } else {
-      for (var i = linesOff; i < toEnd; i++) buf[p++] = src[i]!;
+      for (let i = linesOff; i < toEnd; i++) buf[p++] = src[i]!;
     }
     if (tag) {
-      var n = tagBytes.length;
-      for (var i = 0; i < n; i++) buf[p + i] = tagBytes[i]!;
+      const n = tagBytes.length;
+      for (let i = 0; i < n; i++) buf[p + i] = tagBytes[i]!;
       p += n;
     }
     if (src === buf) {
       buf.copyWithin(p, toEnd, linesEnd);
       p += linesEnd - toEnd;
     } else {
-      for (var i = toEnd; i < linesEnd; i++) buf[p++] = src[i]!;
+      for (let i = toEnd; i < linesEnd; i++) buf[p++] = src[i]!;
     }
-    var n = tail.length;
-    for (var i = 0; i < n; i++) buf[p + i] = tail[i]!;
+    const n = tail.length;
+    for (let i = 0; i < n; i++) buf[p + i] = tail[i]!;
     return p + n - off;
   }
 
   /** The Status-Line as the writer writes it, kept for the next response with the same status and reason. */
   private prepareStatusLine(status: number, reason: string): boolean {
-    var n = this.writer.response(this.statusLine, 0, this.statusLine.length, status, reason).finish();
+    const n = this.writer.response(this.statusLine, 0, this.statusLine.length, status, reason).finish();
     if (n <= 0) {
       this.statusLineStatus = -1;
       return false;
@@ -370,10 +369,10 @@ export class ResponseWriter {
 
   /** Field by field through SipWriter, every value checked (RFC 3261 §25.1: no CTLs in a value). */
   private writeChecked(buf: Uint8Array, off: number, len: number, status: number, reason: string, echo: RequestEcho, extras: number, expires: number, retryAfter: number, accept: string): number {
-    var w = this.writer;
-    var b = echo.bytes;
+    const w = this.writer;
+    const b = echo.bytes;
     w.response(buf, off, len, status, reason);
-    for (var i = 0; i < echo.viaCount; i++) w.headerIdBytes(H.VIA, b, echo.viaOff[i]!, echo.viaLen[i]!);
+    for (let i = 0; i < echo.viaCount; i++) w.headerIdBytes(H.VIA, b, echo.viaOff[i]!, echo.viaLen[i]!);
     w.headerIdBytes(H.FROM, b, echo.fromOff, echo.fromLen);
     w.beginId(H.TO).bytes(b, echo.toOff, echo.toLen);
     if (!echo.toHasTag && status > 100) w.text(';tag=').text(this.toTag);

@@ -1,7 +1,6 @@
 // Character classes of the RFC 3261 §25.1 grammar as one bit table, plus the whitespace and
 // comparison primitives every decoder shares. Built once at module load; lookups allocate nothing.
 
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 export const C_ALPHA = 1 << 0;
 export const C_DIGIT = 1 << 1;
 export const C_HEX = 1 << 2;
@@ -30,7 +29,7 @@ export const C_WSP = 1 << 12;
 export const CHAR_CLASS = new Uint16Array(256);
 
 function mark(chars: string, bit: number): void {
-  for (var i = 0; i < chars.length; i++) CHAR_CLASS[chars.charCodeAt(i)] |= bit;
+  for (let i = 0; i < chars.length; i++) CHAR_CLASS[chars.charCodeAt(i)] |= bit;
 }
 
 const ALPHA = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -94,7 +93,7 @@ export function hexValue(c: number): number {
  */
 export function skipLws(buf: Uint8Array, pos: number, end: number): number {
   while (pos < end) {
-    var c = buf[pos];
+    const c = buf[pos];
     if (c === SP || c === HTAB) { pos++; continue; }
     if (c === CR && pos + 2 < end && buf[pos + 1] === LF && (buf[pos + 2] === SP || buf[pos + 2] === HTAB)) {
       pos += 3;
@@ -109,7 +108,7 @@ export function skipLws(buf: Uint8Array, pos: number, end: number): number {
 /** Moves `end` back over trailing LWS so spans never end in whitespace. */
 export function trimLwsEnd(buf: Uint8Array, start: number, end: number): number {
   while (end > start) {
-    var c = buf[end - 1];
+    const c = buf[end - 1];
     if (c === SP || c === HTAB || c === CR || c === LF) end--;
     else break;
   }
@@ -125,8 +124,8 @@ export function scanClass(buf: Uint8Array, pos: number, end: number, cls: number
 /** ASCII case-insensitive comparison of a span with a lower-case constant; no allocation. */
 export function spanEqualsLower(buf: Uint8Array, off: number, len: number, lower: string): boolean {
   if (len !== lower.length) return false;
-  for (var i = 0; i < len; i++) {
-    var c = buf[off + i];
+  for (let i = 0; i < len; i++) {
+    let c = buf[off + i];
     if (c >= 0x41 && c <= 0x5a) c |= 0x20;
     if (c !== lower.charCodeAt(i)) return false;
   }
@@ -142,19 +141,19 @@ export function spanEqualsLower(buf: Uint8Array, off: number, len: number, lower
  * a control byte / bare CR appears (so the caller can report where).
  */
 export function skipQuoted(buf: Uint8Array, pos: number, end: number): number {
-  var i = pos + 1;
+  let i = pos + 1;
   while (i < end) {
-    var c = buf[i];
+    const c = buf[i];
     if (c === DQUOTE) return i + 1;
     if (c === BACKSLASH) {
       if (i + 1 >= end) return -1 - i;
-      var n = buf[i + 1];
+      const n = buf[i + 1];
       if (n === LF || n === CR || n > 0x7f) return -1 - (i + 1);
       i += 2;
       continue;
     }
     if (c === CR || c === LF) {
-      var after = skipLws(buf, i, end);
+      const after = skipLws(buf, i, end);
       if (after === i) return -1 - i;
       i = after;
       continue;
@@ -169,9 +168,9 @@ export function skipQuoted(buf: Uint8Array, pos: number, end: number): number {
 /** Reads an unsigned decimal span; returns -1 when not all digits or above `max`. */
 export function parseUnsigned(buf: Uint8Array, off: number, end: number, max: number): number {
   if (off >= end) return -1;
-  var v = 0;
-  for (var i = off; i < end; i++) {
-    var c = buf[i];
+  let v = 0;
+  for (let i = off; i < end; i++) {
+    const c = buf[i];
     if (c < 0x30 || c > 0x39) return -1;
     v = v * 10 + (c - 0x30);
     if (v > max) return -2;

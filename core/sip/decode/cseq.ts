@@ -1,6 +1,5 @@
 // CSeq = 1*DIGIT LWS Method   (RFC 3261 §20.16: the number "MUST be expressible as a 32-bit
 // unsigned integer" and §8.1.1.5 "MUST be less than 2**31"; RFC 4475 scalar02 / scalarlg).
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { DECODE_OK, E_DEC_BAD_METHOD, E_DEC_EMPTY, E_DEC_TRAILING_BYTES } from './errors.js';
 import { CHAR_CLASS, C_TOKEN, skipLws, trimLwsEnd } from './chars.js';
 import { NumberValue, readUnsigned } from './number.js';
@@ -34,18 +33,18 @@ export function decodeCSeq(buf: Uint8Array, off: number, end: number, out: CSeqV
   out.reset();
   if (end > buf.length) end = buf.length;
   // LWS starts with a byte <= 0x20: without one at either edge (the usual case) no call is made.
-  var p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
+  let p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
   if (end > p && buf[end - 1] <= 0x20) end = trimLwsEnd(buf, p, end);
-  var n = out.scratchNumber;
+  const n = out.scratchNumber;
   n.reset();
-  var stop = readUnsigned(buf, p, end, MAX_CSEQ, n);
+  const stop = readUnsigned(buf, p, end, MAX_CSEQ, n);
   if (stop < 0) { out.errorOffset = n.errorOffset; return stop; }
   out.seq = n.value;
   out.seqOff = n.off;
   out.seqLen = n.len;
   p = skipLws(buf, stop, end);
   if (p === stop) { out.errorOffset = p; return p >= end ? E_DEC_EMPTY : E_DEC_BAD_METHOD; }
-  var methodStart = p;
+  const methodStart = p;
   while (p < end && (CHAR_CLASS[buf[p]] & C_TOKEN) !== 0) p++;
   if (p === methodStart) { out.errorOffset = p; return E_DEC_BAD_METHOD; }
   if (p !== end) { out.errorOffset = p; return E_DEC_TRAILING_BYTES; }

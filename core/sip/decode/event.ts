@@ -3,7 +3,6 @@
 //   event-type = event-package *( "." event-template )
 //   event-package = token-nodot ; event-template = token-nodot
 //   event-param = generic-param / ( "id" EQUAL token )
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { DECODE_OK, E_DEC_BAD_PARAM, E_DEC_BAD_TOKEN, E_DEC_EMPTY } from './errors.js';
 import { CHAR_CLASS, C_TOKEN, DOT, skipLws, spanEqualsLower, trimLwsEnd } from './chars.js';
 import { PARAMS_HEADER, ParamCursor } from './params.js';
@@ -44,12 +43,12 @@ export function decodeEvent(buf: Uint8Array, off: number, end: number, out: Even
   out.reset();
   if (end > buf.length) end = buf.length;
   // LWS starts with a byte <= 0x20: without one at either edge (the usual case) no call is made.
-  var p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
+  let p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
   if (end > p && buf[end - 1] <= 0x20) end = trimLwsEnd(buf, p, end);
   if (p >= end) { out.errorOffset = p; return E_DEC_EMPTY; }
-  var start = p;
-  var firstDot = -1;
-  var labelStart = p;
+  const start = p;
+  let firstDot = -1;
+  let labelStart = p;
   while (p < end && (CHAR_CLASS[buf[p]] & C_TOKEN) !== 0) {
     if (buf[p] === DOT) {
       // token-nodot pieces may not be empty.
@@ -65,16 +64,16 @@ export function decodeEvent(buf: Uint8Array, off: number, end: number, out: Even
   out.packageOff = start;
   out.packageLen = (firstDot < 0 ? p : firstDot) - start;
   if (firstDot >= 0) { out.templateOff = firstDot + 1; out.templateLen = p - firstDot - 1; }
-  var paramsStart = skipLws(buf, p, end);
+  const paramsStart = skipLws(buf, p, end);
   if (paramsStart < end) { out.paramsOff = paramsStart; out.paramsLen = end - paramsStart; }
-  var cursor = out.paramCursor.reset(buf, p, end, PARAMS_HEADER);
-  var r: number;
+  const cursor = out.paramCursor.reset(buf, p, end, PARAMS_HEADER);
+  let r: number;
   while ((r = cursor.next()) === 1) {
     if (cursor.nameIs('id')) {
-      var vOff = cursor.valueOff;
-      var vLen = cursor.valueLen;
-      var ok = vLen > 0 && !cursor.quoted;
-      for (var i = 0; ok && i < vLen; i++) ok = (CHAR_CLASS[buf[vOff + i]] & C_TOKEN) !== 0;
+      const vOff = cursor.valueOff;
+      const vLen = cursor.valueLen;
+      let ok = vLen > 0 && !cursor.quoted;
+      for (let i = 0; ok && i < vLen; i++) ok = (CHAR_CLASS[buf[vOff + i]] & C_TOKEN) !== 0;
       if (!ok) { out.errorOffset = vOff < 0 ? cursor.nameOff : vOff; return E_DEC_BAD_PARAM; }
       out.idOff = vOff;
       out.idLen = vLen;

@@ -9,7 +9,6 @@
 //   hexpart = hexseq / hexseq "::" [ hexseq ] / "::" [ hexseq ]
 //   hexseq = hex4 *( ":" hex4) ; hex4 = 1*4HEXDIG
 //   port = 1*DIGIT
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { E_DEC_BAD_HOST, E_DEC_BAD_IPV6 } from './errors.js';
 import { CHAR_CLASS, COLON, C_ALPHA, C_DIGIT, C_HEX, C_UNRESERVED, DOT, LBRACKET, PERCENT, RBRACKET, isHex } from './chars.js';
 
@@ -32,15 +31,15 @@ export interface HostTarget {
 
 /** End of a dotted-quad IPv4 address starting at p (each part ≤ 255), or -1 - faultPos. */
 export function scanIpv4(buf: Uint8Array, p: number, end: number): number {
-  var CLASS = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
-  var DIGIT = C_DIGIT;
-  for (var part = 0; part < 4; part++) {
+  const CLASS = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
+  const DIGIT = C_DIGIT;
+  for (let part = 0; part < 4; part++) {
     if (part > 0) {
       if (p >= end || buf[p] !== DOT) return -1 - p;
       p++;
     }
-    var start = p;
-    var v = 0;
+    const start = p;
+    let v = 0;
     while (p < end && p - start < 4 && (CLASS[buf[p]] & DIGIT) !== 0) {
       v = v * 10 + buf[p] - 0x30;
       p++;
@@ -56,9 +55,9 @@ export function scanIpv4(buf: Uint8Array, p: number, end: number): number {
  * and asks implementations to accept it; the group count is still checked (RFC 4291 §2.2).
  */
 export function scanIpv6(buf: Uint8Array, p: number, end: number): number {
-  var groups = 0;
-  var compressed = false;
-  var afterCompression = false;
+  let groups = 0;
+  let compressed = false;
+  let afterCompression = false;
   if (p + 1 < end && buf[p] === COLON && buf[p + 1] === COLON) {
     compressed = true;
     afterCompression = true;
@@ -70,7 +69,7 @@ export function scanIpv6(buf: Uint8Array, p: number, end: number): number {
     if (p >= end || (CHAR_CLASS[buf[p]] & C_HEX) === 0) {
       if (afterCompression && p < end && buf[p] === COLON && groups <= 5) {
         // RFC 3261 quirk: "::" ":" IPv4address.
-        var v4 = scanIpv4(buf, p + 1, end);
+        const v4 = scanIpv4(buf, p + 1, end);
         if (v4 < 0) return -1 - p;
         groups += 2;
         p = v4;
@@ -79,10 +78,10 @@ export function scanIpv6(buf: Uint8Array, p: number, end: number): number {
       if (afterCompression) break;
       return -1 - p;
     }
-    var start = p;
+    const start = p;
     while (p < end && (CHAR_CLASS[buf[p]] & C_HEX) !== 0 && p - start < 5) p++;
     if (p < end && buf[p] === DOT) {
-      var v4 = scanIpv4(buf, start, end);
+      const v4 = scanIpv4(buf, start, end);
       if (v4 < 0) return v4;
       groups += 2;
       p = v4;
@@ -117,15 +116,15 @@ export function scanHost(buf: Uint8Array, p: number, end: number, out: HostTarge
   out.zoneOff = -1;
   out.zoneLen = -1;
   if (p < end && buf[p] === LBRACKET) {
-    var a = scanIpv6(buf, p + 1, end);
+    const a = scanIpv6(buf, p + 1, end);
     if (a < 0) { out.errorOffset = -1 - a; return E_DEC_BAD_IPV6; }
-    var q = a;
+    let q = a;
     if (allowZone && q + 2 < end && buf[q] === PERCENT && buf[q + 1] === 0x32 && buf[q + 2] === 0x35) {
       // RFC 6874: IPv6addrz = IPv6address "%25" ZoneID ; ZoneID = 1*( unreserved / pct-encoded )
-      var zoneStart = q + 3;
+      const zoneStart = q + 3;
       q = zoneStart;
       while (q < end) {
-        var c = buf[q];
+        const c = buf[q];
         if (c === PERCENT) {
           if (q + 2 >= end || !isHex(buf[q + 1]) || !isHex(buf[q + 2])) { out.errorOffset = q; return E_DEC_BAD_IPV6; }
           q += 3;
@@ -145,16 +144,16 @@ export function scanHost(buf: Uint8Array, p: number, end: number, out: HostTarge
   // hostname or IPv4address, in one pass: find the end and check the label rules on the way (no
   // empty label but one trailing dot, no "-" at a label's edge, the top label starts with a
   // letter). A span of digits and dots only is an IPv4 address. The first fault is reported.
-  var CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
-  var DIGIT = C_DIGIT; // likewise
-  var ALPHA = C_ALPHA;
-  var q = p;
-  var allNumeric = true;
-  var labelStart = p;
-  var fault = -1; // position of the first label fault
+  const CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
+  const DIGIT = C_DIGIT; // likewise
+  const ALPHA = C_ALPHA;
+  let q = p;
+  let allNumeric = true;
+  let labelStart = p;
+  let fault = -1; // position of the first label fault
   while (q < end) {
-    var c = buf[q];
-    var cls = CLASS[c];
+    const c = buf[q];
+    const cls = CLASS[c];
     if ((cls & DIGIT) !== 0) { q++; continue; }
     if ((cls & ALPHA) !== 0 || c === 0x2d) { allNumeric = false; q++; continue; }
     if (c !== DOT) break;
@@ -167,7 +166,7 @@ export function scanHost(buf: Uint8Array, p: number, end: number, out: HostTarge
     if (fault < 0) labelStart = q;
   }
   if (q === p) { out.errorOffset = p; return E_DEC_BAD_HOST; }
-  var kind: number;
+  let kind: number;
   if (allNumeric) {
     kind = scanIpv4(buf, p, q) === q ? HOST_IPV4 : -1 - p;
   } else if (fault >= 0) {
@@ -175,7 +174,7 @@ export function scanHost(buf: Uint8Array, p: number, end: number, out: HostTarge
   } else {
     // The last label runs from labelStart to q; empty means a trailing dot (allowed once), and
     // then the top label is the one before that dot.
-    var topStart = labelStart;
+    let topStart = labelStart;
     if (labelStart === q) {
       topStart = q - 1;
       while (topStart > p && buf[topStart - 1] !== DOT) topStart--;
@@ -197,9 +196,9 @@ export function scanHost(buf: Uint8Array, p: number, end: number, out: HostTarge
 /** port = 1*DIGIT, limited to 0..65535. Returns the value or -1 - faultPos. */
 export function parsePort(buf: Uint8Array, p: number, end: number): number {
   if (p >= end) return -1 - p;
-  var v = 0;
-  for (var i = p; i < end; i++) {
-    var c = buf[i];
+  let v = 0;
+  for (let i = p; i < end; i++) {
+    const c = buf[i];
     if (c < 0x30 || c > 0x39) return -1 - i;
     v = v * 10 + c - 0x30;
     if (v > 65535) return -1 - i;

@@ -13,7 +13,6 @@
 // §20.10: when the URI is not in <>, any ";" parameters belong to the header, not the URI, and
 // the URI cannot contain "," ";" or "?" (RFC 4475 regbadct must fail, cparam01 puts
 // ";unknownparam" on the Contact).
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import {
   DECODE_OK, E_DEC_BAD_ADDR_SPEC, E_DEC_BAD_DISPLAY_NAME, E_DEC_BAD_NUMBER, E_DEC_BAD_PARAM, E_DEC_BAD_QVALUE,
   E_DEC_EMPTY, E_DEC_OUT_OF_RANGE, E_DEC_TRAILING_BYTES, E_DEC_UNTERMINATED_QUOTE,
@@ -101,14 +100,14 @@ function fail(out: NameAddrValue, code: number, at: number): number {
  */
 export function parseQvalue(buf: Uint8Array, off: number, end: number): number {
   if (off >= end) return -1;
-  var lead = buf[off];
+  const lead = buf[off];
   if (lead !== 0x30 && lead !== 0x31) return -1;
-  var v = (lead - 0x30) * 1000;
+  let v = (lead - 0x30) * 1000;
   if (off + 1 === end) return v;
   if (buf[off + 1] !== DOT || end - off - 2 > 3) return -1;
-  var scale = 100;
-  for (var i = off + 2; i < end; i++) {
-    var c = buf[i];
+  let scale = 100;
+  for (let i = off + 2; i < end; i++) {
+    const c = buf[i];
     if (c < 0x30 || c > 0x39) return -1;
     if (lead === 0x31 && c !== 0x30) return -1;
     v += (c - 0x30) * scale;
@@ -142,7 +141,7 @@ function decodeAddress(
   out.reset();
   if (end > buf.length) end = buf.length;
   // LWS can only start with a byte <= SP: the calls are skipped when none is there (the usual case).
-  var p = off < end && buf[off] <= SP ? skipLws(buf, off, end) : off;
+  let p = off < end && buf[off] <= SP ? skipLws(buf, off, end) : off;
   if (end > p && buf[end - 1] <= SP) end = trimLwsEnd(buf, p, end);
   if (p >= end) return fail(out, E_DEC_EMPTY, p);
   if (contact !== null && buf[p] === STAR && p + 1 === end) {
@@ -151,7 +150,7 @@ function decodeAddress(
   }
   // display-name
   if (buf[p] === DQUOTE) {
-    var close = skipQuoted(buf, p, end);
+    const close = skipQuoted(buf, p, end);
     if (close < 0) return fail(out, E_DEC_UNTERMINATED_QUOTE, -1 - close);
     out.displayOff = p + 1;
     out.displayLen = close - p - 2;
@@ -160,13 +159,13 @@ function decodeAddress(
     if (p >= end || buf[p] !== LAQUOT) return fail(out, E_DEC_BAD_ADDR_SPEC, p);
   } else if (buf[p] !== LAQUOT) {
     // Either *(token LWS) "<" or a bare addr-spec: walk tokens and LWS and see what stops us.
-    var q = p;
-    var lastTokenEnd = p;
+    let q = p;
+    let lastTokenEnd = p;
     while (q < end) {
-      var c = buf[q];
+      const c = buf[q];
       if ((CHAR_CLASS[c] & C_TOKEN) !== 0) { q++; lastTokenEnd = q; continue; }
       if (c === SP || c === HTAB || c === CR || c === LF) {
-        var next = skipLws(buf, q, end);
+        const next = skipLws(buf, q, end);
         if (next === q) break;
         q = next;
         continue;
@@ -181,22 +180,22 @@ function decodeAddress(
       // Not a display name. If a "<" still follows before the first ";" (header parameters,
       // whose quoted values may hold "<"), the display name held a non-token byte
       // (RFC 4475 baddn: "Bell, Alexander <sip:…>"; also 'Joe "Q" <sip:…>').
-      for (var i = q; i < end; i++) {
-        var c = buf[i];
+      for (let i = q; i < end; i++) {
+        const c = buf[i];
         if (c === SEMI) break;
         if (c === LAQUOT) return fail(out, E_DEC_BAD_DISPLAY_NAME, q);
       }
     }
   }
-  var afterAddress: number;
+  let afterAddress: number;
   if (p < end && buf[p] === LAQUOT) {
-    var uriStart = p + 1;
+    const uriStart = p + 1;
     // LAQUOT/RAQUOT allow no whitespace inside the brackets (RFC 4475 badaspec).
     if (uriStart < end && (CHAR_CLASS[buf[uriStart]] & C_WSP || buf[uriStart] === CR || buf[uriStart] === LF)) {
       return fail(out, E_DEC_BAD_ADDR_SPEC, uriStart);
     }
     // The first ">" (a native search; past `end` or none means none in the value).
-    var gt = uriStart < end ? buf.indexOf(RAQUOT, uriStart) : end;
+    let gt = uriStart < end ? buf.indexOf(RAQUOT, uriStart) : end;
     if (gt < 0 || gt > end) gt = end;
     if (gt >= end) return fail(out, E_DEC_BAD_ADDR_SPEC, end);
     if (gt > uriStart && (CHAR_CLASS[buf[gt - 1]] & C_WSP || buf[gt - 1] === CR || buf[gt - 1] === LF)) {
@@ -205,14 +204,14 @@ function decodeAddress(
     out.angle = true;
     out.uriOff = uriStart;
     out.uriLen = gt - uriStart;
-    var r = decodeUriAfterReset(buf, uriStart, gt, out.uri);
+    const r = decodeUriAfterReset(buf, uriStart, gt, out.uri);
     if (r !== DECODE_OK) return fail(out, r, out.uri.errorOffset);
     afterAddress = gt + 1;
   } else {
     if (mode === MODE_ROUTE) return fail(out, E_DEC_BAD_ADDR_SPEC, p);
-    var q = p;
+    let q = p;
     while (q < end) {
-      var c = buf[q];
+      const c = buf[q];
       if (c === SEMI || c === COMMA || c === QMARK || c === SP || c === HTAB || c === CR || c === LF ||
           c === LAQUOT || c === RAQUOT || c === DQUOTE) break;
       q++;
@@ -221,23 +220,23 @@ function decodeAddress(
     if (q < end && (buf[q] === QMARK || buf[q] === COMMA)) return fail(out, E_DEC_BAD_ADDR_SPEC, q);
     out.uriOff = p;
     out.uriLen = q - p;
-    var r = decodeUriAfterReset(buf, p, q, out.uri);
+    const r = decodeUriAfterReset(buf, p, q, out.uri);
     if (r !== DECODE_OK) return fail(out, r, out.uri.errorOffset);
     afterAddress = q;
   }
-  var paramsStart = skipLws(buf, afterAddress, end);
+  const paramsStart = skipLws(buf, afterAddress, end);
   if (paramsStart < end) {
     if (buf[paramsStart] !== SEMI) return fail(out, E_DEC_TRAILING_BYTES, paramsStart);
     out.paramsOff = paramsStart;
     out.paramsLen = end - paramsStart;
   }
-  var cursor = out.paramCursor.reset(buf, afterAddress, end, PARAMS_HEADER);
-  var r: number;
+  const cursor = out.paramCursor.reset(buf, afterAddress, end, PARAMS_HEADER);
+  let r: number;
   while ((r = cursor.next()) === 1) {
-    var vOff = cursor.valueOff;
-    var vLen = cursor.valueLen;
-    var at = vOff < 0 ? cursor.nameOff : vOff;
-    var nameOff = cursor.nameOff;
+    const vOff = cursor.valueOff;
+    const vLen = cursor.valueLen;
+    const at = vOff < 0 ? cursor.nameOff : vOff;
+    const nameOff = cursor.nameOff;
     // "tag", caselessly (what nameIs('tag') tests, without two calls per parameter).
     if (cursor.nameLen === 3 && (buf[nameOff] | 0x20) === 0x74 && (buf[nameOff + 1] | 0x20) === 0x61 && (buf[nameOff + 2] | 0x20) === 0x67) {
       // tag-param = "tag" EQUAL token
@@ -246,14 +245,14 @@ function decodeAddress(
       out.tagLen = vLen;
     } else if (contact !== null) {
       if (cursor.nameIs('expires')) {
-        var v = vLen > 0 && !cursor.quoted ? parseUnsigned(buf, vOff, vOff + vLen, MAX_DELTA_SECONDS) : -1;
+        const v = vLen > 0 && !cursor.quoted ? parseUnsigned(buf, vOff, vOff + vLen, MAX_DELTA_SECONDS) : -1;
         if (v === -2) return fail(out, E_DEC_OUT_OF_RANGE, at);
         if (v < 0) return fail(out, E_DEC_BAD_NUMBER, at);
         contact.expires = v;
         contact.expiresOff = vOff;
         contact.expiresLen = vLen;
       } else if (cursor.nameIs('q')) {
-        var v = vLen > 0 && !cursor.quoted ? parseQvalue(buf, vOff, vOff + vLen) : -1;
+        const v = vLen > 0 && !cursor.quoted ? parseQvalue(buf, vOff, vOff + vLen) : -1;
         if (v < 0) return fail(out, E_DEC_BAD_QVALUE, at);
         contact.q = v;
         contact.qOff = vOff;
@@ -264,7 +263,7 @@ function decodeAddress(
         contact.instanceOff = vOff;
         contact.instanceLen = vLen;
       } else if (cursor.nameIs('reg-id')) {
-        var v = vLen > 0 && !cursor.quoted ? parseUnsigned(buf, vOff, vOff + vLen, MAX_REG_ID) : -1;
+        const v = vLen > 0 && !cursor.quoted ? parseUnsigned(buf, vOff, vOff + vLen, MAX_REG_ID) : -1;
         if (v <= 0) return fail(out, v === -2 ? E_DEC_OUT_OF_RANGE : E_DEC_BAD_NUMBER, at);
         contact.regId = v;
         contact.regIdOff = vOff;

@@ -11,7 +11,6 @@
 // URI headers:
 //   headers = "?" header *( "&" header ) ; header = hname "=" hvalue
 //   hname = 1*( hnv-unreserved / unreserved / escaped ) ; hvalue = *( hnv-unreserved / unreserved / escaped )
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { DECODE_OK, E_DEC_BAD_ESCAPE, E_DEC_BAD_PARAM, E_DEC_BAD_URI_HEADER, E_DEC_UNTERMINATED_QUOTE } from './errors.js';
 import {
   AMP, CHAR_CLASS, COLON, C_HNV_UNRESERVED, C_PARAM_UNRESERVED, C_TOKEN, C_UNRESERVED, DQUOTE, EQUAL,
@@ -27,7 +26,7 @@ export const PARAMS_URI_HEADERS = 2;
 /** Scans a run of URI characters of class `cls` with valid %-escapes; returns the end or -1 - badPos. */
 function scanEscaped(buf: Uint8Array, pos: number, end: number, cls: number): number {
   while (pos < end) {
-    var c = buf[pos];
+    const c = buf[pos];
     if (c === PERCENT) {
       if (pos + 2 >= end || !isHex(buf[pos + 1]) || !isHex(buf[pos + 2])) return -1 - pos;
       pos += 3;
@@ -75,8 +74,8 @@ export class ParamCursor {
 
   /** 1 when a parameter was read, 0 at the end, or a negative decoder error (errorOffset set). */
   next(): number {
-    var buf = this.buf;
-    var end = this.end;
+    const buf = this.buf;
+    const end = this.end;
     this.valueOff = -1;
     this.valueLen = -1;
     this.quoted = false;
@@ -99,26 +98,26 @@ export class ParamCursor {
   // skipLws is only called where a byte that could start LWS (SP, HTAB, CR, LF: all below "!")
   // is actually there; on the usual ";name=value" it is never called.
   private nextHeaderParam(buf: Uint8Array, end: number): number {
-    var CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
-    var TOKEN = C_TOKEN; // likewise
-    var p = this.pos;
+    const CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
+    const TOKEN = C_TOKEN; // likewise
+    let p = this.pos;
     if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
     if (p >= end) { this.pos = end; return 0; }
     if (buf[p] !== SEMI) return this.fail(E_DEC_BAD_PARAM, p);
     p++;
     if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
-    var nameStart = p;
+    const nameStart = p;
     while (p < end && (CLASS[buf[p]] & TOKEN) !== 0) p++;
     if (p === nameStart) return this.fail(E_DEC_BAD_PARAM, p);
     this.nameOff = nameStart;
     this.nameLen = p - nameStart;
-    var afterName = p;
+    const afterName = p;
     if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
     if (p < end && buf[p] === EQUAL) {
       p++;
       if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
       if (p < end && buf[p] === DQUOTE) {
-        var close = skipQuoted(buf, p, end);
+        const close = skipQuoted(buf, p, end);
         if (close < 0) return this.fail(E_DEC_UNTERMINATED_QUOTE, -1 - close);
         this.valueOff = p + 1;
         this.valueLen = close - p - 2;
@@ -126,13 +125,13 @@ export class ParamCursor {
         this.pos = close;
         return 1;
       }
-      var valueStart = p;
+      const valueStart = p;
       // gen-value without quotes: token / host (host adds ":" and brackets for IPv6, RFC 5118 §4.5).
       // Token characters first, so a pure token is known as one without a second pass.
       while (p < end && (CLASS[buf[p]] & TOKEN) !== 0) p++;
-      var tokenEnd = p;
+      const tokenEnd = p;
       while (p < end) {
-        var c = buf[p];
+        const c = buf[p];
         if ((CLASS[c] & TOKEN) !== 0 || c === COLON || c === LBRACKET || c === RBRACKET) p++;
         else break;
       }
@@ -148,10 +147,10 @@ export class ParamCursor {
   }
 
   private nextUriParam(buf: Uint8Array, end: number): number {
-    var p = this.pos;
+    let p = this.pos;
     if (p >= end) return 0;
-    var headers = this.mode === PARAMS_URI_HEADERS;
-    var badCode = headers ? E_DEC_BAD_URI_HEADER : E_DEC_BAD_PARAM;
+    const headers = this.mode === PARAMS_URI_HEADERS;
+    const badCode = headers ? E_DEC_BAD_URI_HEADER : E_DEC_BAD_PARAM;
     if (headers) {
       if (!this.first) {
         if (buf[p] !== AMP) return this.fail(badCode, p);
@@ -162,15 +161,15 @@ export class ParamCursor {
       p++;
     }
     this.first = false;
-    var cls = headers ? (C_HNV_UNRESERVED | C_UNRESERVED) : (C_PARAM_UNRESERVED | C_UNRESERVED);
-    var nameStart = p;
+    const cls = headers ? (C_HNV_UNRESERVED | C_UNRESERVED) : (C_PARAM_UNRESERVED | C_UNRESERVED);
+    const nameStart = p;
     p = scanEscaped(buf, p, end, cls);
     if (p < 0) return this.fail(E_DEC_BAD_ESCAPE, -1 - p);
     if (p === nameStart) return this.fail(badCode, p);
     this.nameOff = nameStart;
     this.nameLen = p - nameStart;
     if (p < end && buf[p] === EQUAL) {
-      var valueStart = p + 1;
+      const valueStart = p + 1;
       p = scanEscaped(buf, valueStart, end, cls);
       if (p < 0) return this.fail(E_DEC_BAD_ESCAPE, -1 - p);
       // pvalue = 1*paramchar, but hvalue may be empty.
@@ -190,7 +189,7 @@ export class ParamCursor {
 /** Validates a whole header-parameter region; returns DECODE_OK or an error with `cursor.errorOffset`. */
 export function validateParams(cursor: ParamCursor, buf: Uint8Array, off: number, end: number, mode: number): number {
   cursor.reset(buf, off, end, mode);
-  var r: number;
+  let r: number;
   while ((r = cursor.next()) === 1) { /* walk */ }
   return r === 0 ? DECODE_OK : r;
 }

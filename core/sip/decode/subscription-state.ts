@@ -5,7 +5,6 @@
 //                 / ("retry-after" EQUAL delta-seconds) / generic-param
 //   event-reason-value = "deactivated" / "probation" / "rejected" / "timeout" / "giveup"
 //                      / "noresource" / "invariant" / event-reason-extension
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import { DECODE_OK, E_DEC_BAD_NUMBER, E_DEC_BAD_PARAM, E_DEC_BAD_TOKEN, E_DEC_EMPTY, E_DEC_OUT_OF_RANGE } from './errors.js';
 import { CHAR_CLASS, C_TOKEN, parseUnsigned, skipLws, spanEqualsLower, trimLwsEnd } from './chars.js';
 import { MAX_UINT32 } from './number.js';
@@ -28,7 +27,7 @@ export const REASON_INVARIANT = 7;
 const REASON_NAMES: readonly string[] = ['', 'deactivated', 'probation', 'rejected', 'timeout', 'giveup', 'noresource', 'invariant'];
 
 function lookup(names: readonly string[], buf: Uint8Array, off: number, len: number): number {
-  for (var i = 1; i < names.length; i++) if (spanEqualsLower(buf, off, len, names[i])) return i;
+  for (let i = 1; i < names.length; i++) if (spanEqualsLower(buf, off, len, names[i])) return i;
   return 0;
 }
 
@@ -66,32 +65,32 @@ export function decodeSubscriptionState(buf: Uint8Array, off: number, end: numbe
   out.reset();
   if (end > buf.length) end = buf.length;
   // LWS starts with a byte <= 0x20: without one at either edge (the usual case) no call is made.
-  var p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
+  let p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
   if (end > p && buf[end - 1] <= 0x20) end = trimLwsEnd(buf, p, end);
   if (p >= end) { out.errorOffset = p; return E_DEC_EMPTY; }
-  var start = p;
+  const start = p;
   while (p < end && (CHAR_CLASS[buf[p]] & C_TOKEN) !== 0) p++;
   if (p === start) { out.errorOffset = p; return E_DEC_BAD_TOKEN; }
   out.stateOff = start;
   out.stateLen = p - start;
   out.stateId = lookup(SUBSTATE_NAMES, buf, start, p - start);
-  var paramsStart = skipLws(buf, p, end);
+  const paramsStart = skipLws(buf, p, end);
   if (paramsStart < end) { out.paramsOff = paramsStart; out.paramsLen = end - paramsStart; }
-  var cursor = out.paramCursor.reset(buf, p, end, PARAMS_HEADER);
-  var r: number;
+  const cursor = out.paramCursor.reset(buf, p, end, PARAMS_HEADER);
+  let r: number;
   while ((r = cursor.next()) === 1) {
-    var vOff = cursor.valueOff;
-    var vLen = cursor.valueLen;
-    var at = vOff < 0 ? cursor.nameOff : vOff;
+    const vOff = cursor.valueOff;
+    const vLen = cursor.valueLen;
+    const at = vOff < 0 ? cursor.nameOff : vOff;
     if (cursor.nameIs('reason')) {
-      var ok = vLen > 0 && !cursor.quoted;
-      for (var i = 0; ok && i < vLen; i++) ok = (CHAR_CLASS[buf[vOff + i]] & C_TOKEN) !== 0;
+      let ok = vLen > 0 && !cursor.quoted;
+      for (let i = 0; ok && i < vLen; i++) ok = (CHAR_CLASS[buf[vOff + i]] & C_TOKEN) !== 0;
       if (!ok) { out.errorOffset = at; return E_DEC_BAD_PARAM; }
       out.reasonOff = vOff;
       out.reasonLen = vLen;
       out.reasonId = lookup(REASON_NAMES, buf, vOff, vLen);
     } else if (cursor.nameIs('expires') || cursor.nameIs('retry-after')) {
-      var v = vLen > 0 && !cursor.quoted ? parseUnsigned(buf, vOff, vOff + vLen, MAX_UINT32) : -1;
+      const v = vLen > 0 && !cursor.quoted ? parseUnsigned(buf, vOff, vOff + vLen, MAX_UINT32) : -1;
       if (v < 0) { out.errorOffset = at; return v === -2 ? E_DEC_OUT_OF_RANGE : E_DEC_BAD_NUMBER; }
       if (cursor.nameLen === 7) out.expires = v;
       else out.retryAfter = v;

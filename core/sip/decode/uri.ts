@@ -8,7 +8,6 @@
 //   password = *( unreserved / escaped / "&" / "=" / "+" / "$" / "," )
 //   hostport = host [ ":" port ]
 //   absoluteURI = scheme ":" ( hier-part / opaque-part )   (any other scheme, e.g. RFC 4475 unkscm)
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import {
   DECODE_OK, E_DEC_BAD_ESCAPE, E_DEC_BAD_OPAQUE_URI, E_DEC_BAD_PARAM, E_DEC_BAD_PASSWORD, E_DEC_BAD_PORT,
   E_DEC_BAD_SCHEME, E_DEC_BAD_TEL, E_DEC_BAD_USER, E_DEC_EMPTY, E_DEC_TRAILING_BYTES,
@@ -111,10 +110,10 @@ function fail(out: UriValue, code: number, at: number): number {
 
 /** Scans [p, end) for bytes of `cls` or valid escapes; returns the stop index, or -1 - bad escape. */
 function scanUriChars(buf: Uint8Array, p: number, end: number, cls: number): number {
-  var CLASS = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
-  var percent = PERCENT;
+  const CLASS = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
+  const percent = PERCENT;
   while (p < end) {
-    var c = buf[p];
+    const c = buf[p];
     if (c === percent) {
       if (p + 2 >= end || !isHex(buf[p + 1]) || !isHex(buf[p + 2])) return -1 - p;
       p += 3;
@@ -138,18 +137,18 @@ export function decodeUriAfterReset(buf: Uint8Array, off: number, end: number, o
   if (end > buf.length) end = buf.length;
   if (off >= end) return fail(out, E_DEC_EMPTY, off);
   if ((CHAR_CLASS[buf[off]] & C_ALPHA) === 0) return fail(out, E_DEC_BAD_SCHEME, off);
-  var p = off + 1;
-  var CLASS = CHAR_CLASS; // locals, as in scanUriChars
-  var SCHEME = C_SCHEME;
+  let p = off + 1;
+  const CLASS = CHAR_CLASS; // locals, as in scanUriChars
+  const SCHEME = C_SCHEME;
   while (p < end && (CLASS[buf[p]] & SCHEME) !== 0) p++;
   if (p >= end || buf[p] !== COLON) return fail(out, E_DEC_BAD_SCHEME, p);
   out.schemeOff = off;
   out.schemeLen = p - off;
   p++;
-  var schemeLen = p - 1 - off;
+  const schemeLen = p - 1 - off;
   if (schemeLen === 3 || schemeLen === 4) {
     // "sip" / "sips" / "tel", case-insensitive: the first letter picks the one candidate.
-    var first = buf[off] | 0x20;
+    const first = buf[off] | 0x20;
     if (first === 0x73) {
       if (spanEqualsLower(buf, off, schemeLen, schemeLen === 3 ? 'sip' : 'sips')) out.schemeId = schemeLen === 3 ? SCHEME_SIP : SCHEME_SIPS;
     } else if (first === 0x74 && schemeLen === 3 && spanEqualsLower(buf, off, 3, 'tel')) {
@@ -162,7 +161,7 @@ export function decodeUriAfterReset(buf: Uint8Array, off: number, end: number, o
   // Unknown schemes are not an error here (RFC 4475 §3.3.? unkscm, novelsc, unksm2): the
   // application decides whether to answer 416.
   if (p >= end) return fail(out, E_DEC_BAD_OPAQUE_URI, p);
-  var stop = scanUriChars(buf, p, end, C_RESERVED | C_UNRESERVED);
+  const stop = scanUriChars(buf, p, end, C_RESERVED | C_UNRESERVED);
   if (stop < 0) return fail(out, E_DEC_BAD_ESCAPE, -1 - stop);
   if (stop !== end) return fail(out, E_DEC_BAD_OPAQUE_URI, stop);
   out.opaqueOff = p;
@@ -176,14 +175,14 @@ function decodeSipRest(buf: Uint8Array, p: number, end: number, out: UriValue): 
   // Usual case first: a valid user part ending right at the "@" is the userinfo, found in one
   // pass (every byte it holds continues the general search below, so that search would stop at
   // the same "@").
-  var at = -1;
-  var userEnd = scanUriChars(buf, p, end, C_UNRESERVED | C_USER_UNRESERVED);
+  let at = -1;
+  let userEnd = scanUriChars(buf, p, end, C_UNRESERVED | C_USER_UNRESERVED);
   if (userEnd >= 0 && userEnd < end && buf[userEnd] === AT) {
     at = userEnd;
   } else {
-    var userCls = C_UNRESERVED | C_USER_UNRESERVED | C_PASSWORD_EXTRA;
-    for (var i = p; i < end; i++) {
-      var c = buf[i];
+    const userCls = C_UNRESERVED | C_USER_UNRESERVED | C_PASSWORD_EXTRA;
+    for (let i = p; i < end; i++) {
+      const c = buf[i];
       if (c === AT) { at = i; break; }
       if ((CHAR_CLASS[c] & userCls) === 0 && c !== COLON && c !== PERCENT) break;
     }
@@ -196,8 +195,8 @@ function decodeSipRest(buf: Uint8Array, p: number, end: number, out: UriValue): 
     out.userOff = p;
     out.userLen = userEnd - p;
     if (userEnd < at) {
-      var pwStart = userEnd + 1;
-      var pwEnd = scanUriChars(buf, pwStart, at, C_UNRESERVED | C_PASSWORD_EXTRA);
+      const pwStart = userEnd + 1;
+      const pwEnd = scanUriChars(buf, pwStart, at, C_UNRESERVED | C_PASSWORD_EXTRA);
       if (pwEnd < 0) return fail(out, E_DEC_BAD_ESCAPE, -1 - pwEnd);
       if (pwEnd !== at) return fail(out, E_DEC_BAD_PASSWORD, pwEnd);
       out.passwordOff = pwStart;
@@ -205,13 +204,13 @@ function decodeSipRest(buf: Uint8Array, p: number, end: number, out: UriValue): 
     }
     p = at + 1;
   }
-  var h = scanHost(buf, p, end, out, true);
+  const h = scanHost(buf, p, end, out, true);
   if (h < 0) return h;
   p = h;
   if (p < end && buf[p] === COLON) {
-    var portStart = p + 1;
-    var portEnd = scanDigits(buf, portStart, end);
-    var v = parsePort(buf, portStart, portEnd);
+    const portStart = p + 1;
+    const portEnd = scanDigits(buf, portStart, end);
+    const v = parsePort(buf, portStart, portEnd);
     if (v < 0) return fail(out, E_DEC_BAD_PORT, -1 - v);
     out.portOff = portStart;
     out.portLen = portEnd - portStart;
@@ -219,17 +218,17 @@ function decodeSipRest(buf: Uint8Array, p: number, end: number, out: UriValue): 
     p = portEnd;
   }
   if (p < end && buf[p] === SEMI) {
-    var paramsStart = p;
+    const paramsStart = p;
     while (p < end && buf[p] !== QMARK) p++;
     out.paramsOff = paramsStart;
     out.paramsLen = p - paramsStart;
-    var r = locateUriParams(buf, paramsStart, p, out);
+    const r = locateUriParams(buf, paramsStart, p, out);
     if (r !== DECODE_OK) return r;
   }
   if (p < end && buf[p] === QMARK) {
-    var headersStart = p + 1;
-    var cursor = out.paramCursor.reset(buf, headersStart, end, PARAMS_URI_HEADERS);
-    var r: number;
+    const headersStart = p + 1;
+    const cursor = out.paramCursor.reset(buf, headersStart, end, PARAMS_URI_HEADERS);
+    let r: number;
     while ((r = cursor.next()) === 1) { /* validate */ }
     if (r < 0) return fail(out, r, cursor.errorOffset);
     out.headersOff = headersStart;
@@ -242,11 +241,11 @@ function decodeSipRest(buf: Uint8Array, p: number, end: number, out: UriValue): 
 
 /** Validates uri-parameters and records transport, user, method, ttl, maddr and lr (RFC 3261 §19.1.1). */
 function locateUriParams(buf: Uint8Array, off: number, end: number, out: UriValue): number {
-  var cursor = out.paramCursor.reset(buf, off, end, PARAMS_URI);
-  var r: number;
+  const cursor = out.paramCursor.reset(buf, off, end, PARAMS_URI);
+  let r: number;
   while ((r = cursor.next()) === 1) {
-    var vOff = cursor.valueOff;
-    var vLen = cursor.valueLen;
+    const vOff = cursor.valueOff;
+    const vLen = cursor.valueLen;
     switch (cursor.nameLen) {
       case 2:
         if (cursor.nameIs('lr')) out.lr = true;
@@ -254,7 +253,7 @@ function locateUriParams(buf: Uint8Array, off: number, end: number, out: UriValu
       case 3:
         if (cursor.nameIs('ttl')) {
           // ttl-param = "ttl=" ttl ; ttl = 1*3DIGIT ; 0 to 255
-          var v = vLen > 0 && vLen <= 3 ? parseUnsigned(buf, vOff, vOff + vLen, 255) : -1;
+          const v = vLen > 0 && vLen <= 3 ? parseUnsigned(buf, vOff, vOff + vLen, 255) : -1;
           if (v < 0) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? cursor.nameOff : vOff);
           out.ttlOff = vOff;
           out.ttlLen = vLen;
@@ -268,8 +267,8 @@ function locateUriParams(buf: Uint8Array, off: number, end: number, out: UriValu
         if (cursor.nameIs('maddr')) {
           // maddr-param = "maddr=" host
           if (vLen <= 0) return fail(out, E_DEC_BAD_PARAM, cursor.nameOff);
-          var h = out.scratchHost;
-          var stop = scanHost(buf, vOff, vOff + vLen, h, false);
+          const h = out.scratchHost;
+          const stop = scanHost(buf, vOff, vOff + vLen, h, false);
           if (stop < 0) return fail(out, stop, h.errorOffset);
           if (stop !== vOff + vLen) return fail(out, E_DEC_BAD_PARAM, stop);
           out.maddrOff = vOff;
@@ -301,12 +300,12 @@ function isVisualSeparator(c: number): boolean {
 }
 
 function decodeTelRest(buf: Uint8Array, p: number, end: number, out: UriValue): number {
-  var start = p;
-  var significant = 0;
-  var global = p < end && buf[p] === PLUS;
+  const start = p;
+  let significant = 0;
+  const global = p < end && buf[p] === PLUS;
   if (global) p++;
   while (p < end && buf[p] !== SEMI) {
-    var c = buf[p];
+    const c = buf[p];
     if (global ? (CHAR_CLASS[c] & C_DIGIT) !== 0 : ((CHAR_CLASS[c] & C_HEX) !== 0 || c === 0x2a || c === 0x23)) significant++;
     else if (!isVisualSeparator(c)) return fail(out, E_DEC_BAD_TEL, p);
     p++;
@@ -318,8 +317,8 @@ function decodeTelRest(buf: Uint8Array, p: number, end: number, out: UriValue): 
   if (p < end) {
     out.paramsOff = p;
     out.paramsLen = end - p;
-    var cursor = out.paramCursor.reset(buf, p, end, PARAMS_URI);
-    var r: number;
+    const cursor = out.paramCursor.reset(buf, p, end, PARAMS_URI);
+    let r: number;
     while ((r = cursor.next()) === 1) {
       if (cursor.nameIs('phone-context')) {
         if (cursor.valueLen <= 0) return fail(out, E_DEC_BAD_TEL, cursor.nameOff);

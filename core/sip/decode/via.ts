@@ -10,7 +10,6 @@
 //   via-received = "received" EQUAL (IPv4address / IPv6address)        ; RFC 5118 §4.5
 //   via-branch = "branch" EQUAL token
 //   response-port = "rport" [EQUAL 1*DIGIT]                               ; RFC 3581 §3
-// Locals are `var`: QuickJS sets up and checks a TDZ slot for every let/const (see parser.ts).
 import {
   DECODE_OK, E_DEC_BAD_HOST, E_DEC_BAD_PARAM, E_DEC_BAD_PORT, E_DEC_BAD_SENT_PROTOCOL, E_DEC_EMPTY,
 } from './errors.js';
@@ -39,8 +38,8 @@ export function lookupTransportId(buf: Uint8Array, off: number, len: number): nu
     case 2: return spanEqualsLower(buf, off, len, TRANSPORT_NAMES[TRANSPORT_WS]) ? TRANSPORT_WS : TRANSPORT_OTHER;
     case 3: {
       // udp / tcp / tls / wss: the first letter picks the one candidate.
-      var first = buf[off] | 0x20;
-      var id = first === 0x75 ? TRANSPORT_UDP : first === 0x74 ? ((buf[off + 1] | 0x20) === 0x63 ? TRANSPORT_TCP : TRANSPORT_TLS)
+      const first = buf[off] | 0x20;
+      const id = first === 0x75 ? TRANSPORT_UDP : first === 0x74 ? ((buf[off + 1] | 0x20) === 0x63 ? TRANSPORT_TCP : TRANSPORT_TLS)
         : first === 0x77 ? TRANSPORT_WSS : TRANSPORT_OTHER;
       return id !== TRANSPORT_OTHER && spanEqualsLower(buf, off, len, TRANSPORT_NAMES[id]) ? id : TRANSPORT_OTHER;
     }
@@ -120,8 +119,8 @@ function fail(out: ViaValue, code: number, at: number): number {
 }
 
 function scanToken(buf: Uint8Array, p: number, end: number): number {
-  var cls = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
-  var token = C_TOKEN;
+  const cls = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
+  const token = C_TOKEN;
   while (p < end && (cls[buf[p]] & token) !== 0) p++;
   return p;
 }
@@ -135,7 +134,7 @@ function isValidReceived(buf: Uint8Array, off: number, end: number): boolean {
   }
   // The usual IPv4 address holds no ":", so the search below would end in this same test.
   if (scanIpv4(buf, off, end) === end) return true;
-  for (var i = off; i < end; i++) {
+  for (let i = off; i < end; i++) {
     if (buf[i] === COLON) return scanIpv6(buf, off, end) === end;
   }
   return scanIpv4(buf, off, end) === end;
@@ -145,13 +144,13 @@ export function decodeVia(buf: Uint8Array, off: number, end: number, out: ViaVal
   out.reset();
   if (end > buf.length) end = buf.length;
   // LWS starts with a byte <= 0x20: without one at either edge (the usual case) no call is made.
-  var p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
+  let p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
   if (end > p && buf[end - 1] <= 0x20) end = trimLwsEnd(buf, p, end);
   if (p >= end) return fail(out, E_DEC_EMPTY, p);
   // sent-protocol: three tokens joined by SLASH (SWS "/" SWS; skipLws only runs when a byte
   // that could start LWS is actually there). Nearly every Via starts "SIP/2.0/" with no LWS:
   // those 8 bytes are matched at once, giving the spans the general path would.
-  var start = p;
+  let start = p;
   if (p + 8 <= end && (buf[p] | 0x20) === 0x73 && (buf[p + 1] | 0x20) === 0x69 && (buf[p + 2] | 0x20) === 0x70 &&
       buf[p + 3] === SLASH && buf[p + 4] === 0x32 && buf[p + 5] === 0x2e && buf[p + 6] === 0x30 && buf[p + 7] === SLASH) {
     out.protocolOff = p;
@@ -185,16 +184,16 @@ export function decodeVia(buf: Uint8Array, off: number, end: number, out: ViaVal
   out.transportLen = p - start;
   out.transportId = lookupTransportId(buf, start, p - start);
   // LWS between sent-protocol and sent-by is mandatory.
-  var hostStart = skipLws(buf, p, end);
+  const hostStart = skipLws(buf, p, end);
   if (hostStart === p) return fail(out, hostStart >= end ? E_DEC_BAD_HOST : E_DEC_BAD_SENT_PROTOCOL, hostStart);
   p = scanHost(buf, hostStart, end, out, false);
   if (p < 0) return p;
-  var afterHost = p;
-  var colon = p < end && buf[p] !== COLON ? skipLws(buf, p, end) : p;
+  const afterHost = p;
+  const colon = p < end && buf[p] !== COLON ? skipLws(buf, p, end) : p;
   if (colon < end && buf[colon] === COLON) {
-    var portStart = skipLws(buf, colon + 1, end);
-    var portEnd = scanDigits(buf, portStart, end);
-    var v = parsePort(buf, portStart, portEnd);
+    const portStart = skipLws(buf, colon + 1, end);
+    const portEnd = scanDigits(buf, portStart, end);
+    const v = parsePort(buf, portStart, portEnd);
     if (v < 0) return fail(out, E_DEC_BAD_PORT, -1 - v);
     out.portOff = portStart;
     out.portLen = portEnd - portStart;
@@ -203,17 +202,17 @@ export function decodeVia(buf: Uint8Array, off: number, end: number, out: ViaVal
   } else {
     p = afterHost;
   }
-  var paramsStart = p < end && buf[p] === SEMI ? p : skipLws(buf, p, end);
+  const paramsStart = p < end && buf[p] === SEMI ? p : skipLws(buf, p, end);
   if (paramsStart < end) {
     out.paramsOff = paramsStart;
     out.paramsLen = end - paramsStart;
   }
-  var cursor = out.paramCursor.reset(buf, p, end, PARAMS_HEADER);
-  var r: number;
+  const cursor = out.paramCursor.reset(buf, p, end, PARAMS_HEADER);
+  let r: number;
   while ((r = cursor.next()) === 1) {
-    var vOff = cursor.valueOff;
-    var vLen = cursor.valueLen;
-    var nameOff = cursor.nameOff;
+    const vOff = cursor.valueOff;
+    const vLen = cursor.valueLen;
+    const nameOff = cursor.nameOff;
     // Dispatch on the name's length and first letter, then confirm with one compare.
     switch (cursor.nameLen) {
       case 6:
@@ -237,7 +236,7 @@ export function decodeVia(buf: Uint8Array, off: number, end: number, out: ViaVal
           if (spanEqualsLower(buf, nameOff, 5, 'rport')) {
             out.rportPresent = true;
             if (vOff >= 0) {
-              var v = cursor.quoted ? -1 : parsePort(buf, vOff, vOff + vLen);
+              const v = cursor.quoted ? -1 : parsePort(buf, vOff, vOff + vLen);
               if (v < 0) return fail(out, E_DEC_BAD_PARAM, vOff);
               out.rport = v;
               out.rportOff = vOff;
@@ -245,8 +244,8 @@ export function decodeVia(buf: Uint8Array, off: number, end: number, out: ViaVal
             }
           }
         } else if (spanEqualsLower(buf, nameOff, 5, 'maddr')) {
-          var h = out.scratchHost;
-          var stop = vLen > 0 && !cursor.quoted ? scanHost(buf, vOff, vOff + vLen, h, false) : -1;
+          const h = out.scratchHost;
+          const stop = vLen > 0 && !cursor.quoted ? scanHost(buf, vOff, vOff + vLen, h, false) : -1;
           if (stop !== vOff + vLen) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? nameOff : vOff);
           out.maddrOff = vOff;
           out.maddrLen = vLen;
@@ -254,7 +253,7 @@ export function decodeVia(buf: Uint8Array, off: number, end: number, out: ViaVal
         break;
       case 3:
         if (spanEqualsLower(buf, nameOff, 3, 'ttl')) {
-          var v = vLen > 0 && vLen <= 3 && !cursor.quoted ? parseUnsigned(buf, vOff, vOff + vLen, 255) : -1;
+          const v = vLen > 0 && vLen <= 3 && !cursor.quoted ? parseUnsigned(buf, vOff, vOff + vLen, 255) : -1;
           if (v < 0) return fail(out, E_DEC_BAD_PARAM, vOff < 0 ? nameOff : vOff);
           out.ttl = v;
           out.ttlOff = vOff;
