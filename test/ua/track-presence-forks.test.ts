@@ -203,20 +203,10 @@ test('a refresh into a fork refused with 481 (RFC 6665 §4.1.2.2) ends it: its c
   w.take();
   assert.is(w.shown().display, PresenceDisplay.InMeeting);
   // Run the clock to the refresh; it goes into both dialogs.
-  let refreshIntoSoft: string | undefined;
-  for (let guard = 0; guard < 50 && refreshIntoSoft === undefined; guard++) {
-    w.now = Math.max(w.now, w.ua.pollTimeout());
-    assert.ok(w.now <= 1000 + 60_000, 'the refresh is due before the subscription expires');
-    w.ua.handleTimeout(w.now);
-    w.drain();
-    refreshIntoSoft = w.sent.find((s) => s.startsWith('SUBSCRIBE ') && /\r\nTo: [^\r\n]*;tag=soft\r\n/.test(s));
-  }
-  assert.ok(refreshIntoSoft, 'a refresh into the soft phone\'s dialog');
-  w.sent.length = 0;
+  const refresh = runToRefresh(w, 1000 + 60_000);
+  assert.ok(refresh.has('soft'), 'a refresh into the soft phone\'s dialog');
   w.take();
-  const h = (name: string) => new RegExp(`\\r\\n${name}: ([^\\r\\n]*)`).exec(refreshIntoSoft!)![1]!;
-  w.feed(`SIP/2.0 481 Subscription Does Not Exist\r\nVia: ${h('Via')}\r\nFrom: ${h('From')}\r\nTo: ${h('To')}\r\nCall-ID: ${h('Call-ID')}\r\n` +
-    `CSeq: ${h('CSeq')}\r\nContent-Length: 0\r\n\r\n`);
+  answer(w, refresh.get('soft')!, '481 Subscription Does Not Exist');
   const events = w.take();
   assert.equal(kinds(events), ['presence']);
   assert.is(w.shown().display, PresenceDisplay.Available, 'the meeting was the soft phone\'s; the desk phone is open');
