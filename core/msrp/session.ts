@@ -11,6 +11,10 @@
 // from byte spans, copies chunk data natively within one ArrayBuffer, and reports through
 // reused event records whose Message-ID and message are spans (strings or views only when the
 // app asks for them; a Content-Type string only when it differs from the slot's previous one).
+// The send path keeps its ids as bytes too: each chunk's transaction id is drawn into a reused
+// buffer, written into the frame and the in-flight table, and a 200 is matched by bytes. The one
+// string is the Message-ID sendMessage returns (once per message). A chunk of 64 bytes or more
+// cut from a larger message costs the writer one view for its native copy (see writer.ts).
 //
 // Back-pressure instead of loss: `handleBytes` returns how many input bytes it took. It stops
 // taking when the control buffer is full (the host has not written our responses yet) or when
@@ -25,7 +29,7 @@ import { parseMsrp, MSRP_NEED_MORE, STRICT_MSRP } from './parser.js';
 import { E_MSRP_FRAME_TOO_LARGE } from './errors.js';
 import { MsrpFrameView } from './view.js';
 import { MH, MSRP_METHOD } from './header-ids.js';
-import { writeMsrpSend, randomIdent, type MsrpSendFields } from './writer.js';
+import { writeMsrpSend, type MsrpSendFields } from './writer.js';
 import { MessageReassembly, REASSEMBLY_OK, E_RA_ABORTED, E_RA_TOO_LARGE, E_RA_OUT_OF_RANGE } from './reassembly.js';
 import { writeResponseFromSpans, writeReportFromSpans, CONTROL_FRAME_OVERHEAD } from './session-frames.js';
 import { Span, sessionIdSpan, firstUriSpan, lastUriSpan } from './uri.js';
@@ -126,6 +130,9 @@ const OUT_SENDING = 1;
 const OUT_AWAITING = 2;
 
 const MAX_IDENT = MSRP_MAX_IDENT;
+// §7.1: ids of at least 64 bits of randomness; 62^12 ≈ 2^71, 62^16 ≈ 2^95.
+const TRANSACTION_ID_LEN = 12;
+const MESSAGE_ID_LEN = 16;
 const REFUSED_MEMORY = 4;
 
 class IncomingSlot {
@@ -148,7 +155,9 @@ class IncomingSlot {
 class OutgoingSlot {
   state = OUT_FREE;
   seq = 0;
+  /** The string sendMessage returns (one per message: the API's); the wire and REPORT matching use the bytes. */
   messageId = '';
+  readonly messageIdBytes = new Uint8Array(MESSAGE_ID_LEN);
   contentType = '';
   data: Uint8Array = new Uint8Array(0);
   total = 0;
@@ -231,6 +240,8 @@ export class MsrpSession {
   private readonly refusedStatus: Uint16Array;
   private refusedNext = 0;
   private readonly reportTid = new Uint8Array(MAX_IDENT);
+  // The transaction id of the chunk being written: bytes into the frame and the in-flight table, no string.
+  private readonly chunkTid = new Uint8Array(TRANSACTION_ID_LEN);
   private readonly send: MsrpSendFields;
   private readonly transmitScratch = new MsrpTransmit();
   // pollTransmit's last views (both buffers start at 0, so the length identifies the view).
@@ -274,6 +285,7 @@ export class MsrpSession {
     this.send = {
       transactionId: '', toPath: c.remotePath, fromPath: c.localUri, messageId: '', rangeStart: 1, rangeEnd: 0, total: 0,
       contentType: '', successReport: '', failureReport: '', continuation: '$',
+      transactionIdBytes: this.chunkTid, transactionIdLen: TRANSACTION_ID_LEN, messageIdBytes: null, messageIdLen: MESSAGE_ID_LEN,
     };
   }
 
@@ -728,7 +740,10 @@ export class MsrpSession {
   private initOutgoing(slot: OutgoingSlot, contentType: string, bytes: Uint8Array, successReport: boolean, failureReport: 'yes' | 'no' | 'partial', bind: boolean): void {
     slot.state = OUT_SENDING;
     slot.seq = ++this.seq;
-    slot.messageId = randomIdent(this.config.random, 16);
+    this.randomIdentBytes(slot.messageIdBytes, MESSAGE_ID_LEN);
+    let id = '';
+    for (let k = 0; k < MESSAGE_ID_LEN; k++) id += String.fromCharCode(slot.messageIdBytes[k]!);
+    slot.messageId = id;
     slot.contentType = contentType;
     slot.data = bytes;
     slot.total = bytes.length;
@@ -755,9 +770,8 @@ export class MsrpSession {
   private writeChunk(i: number): number {
     const slot = this.outgoing[i]!;
     const f = this.send;
-    const tid = randomIdent(this.config.random, 12);
-    f.transactionId = tid;
-    f.messageId = slot.messageId;
+    this.randomIdentBytes(this.chunkTid, TRANSACTION_ID_LEN);
+    f.messageIdBytes = slot.messageIdBytes;
     f.contentType = slot.contentType;
     f.successReport = slot.successReport ? 'yes' : '';
     f.failureReport = slot.failureReport === 'yes' ? '' : slot.failureReport;
@@ -780,7 +794,7 @@ export class MsrpSession {
     const n = writeMsrpSend(this.tx, 0, this.tx.length, f, slot.data, slot.sent, len);
     if (n < 0) { this.failOutgoing(i, 0, 'frame does not fit'); return 0; }
     slot.sent += len;
-    if (slot.failureReport === 'yes') this.track(tid, i, len);
+    if (slot.failureReport === 'yes') this.track(this.chunkTid, TRANSACTION_ID_LEN, i, len);
     if (last) {
       slot.state = OUT_AWAITING;
       if (slot.successReport && this.config.successReportTimeoutMs > 0) slot.reportDeadline = this.now + this.config.successReportTimeoutMs;
@@ -789,12 +803,12 @@ export class MsrpSession {
     return n;
   }
 
-  private track(tid: string, slot: number, bytes: number): void {
+  private track(tid: Uint8Array, tidLen: number, slot: number, bytes: number): void {
     const c = this.config;
     for (let t = 0; t < c.maxInFlight; t++) {
       if (this.txSlot[t]! >= 0) continue;
-      for (let k = 0; k < tid.length; k++) this.txTid[t * MAX_IDENT + k] = tid.charCodeAt(k);
-      this.txTidLen[t] = tid.length;
+      for (let k = 0; k < tidLen; k++) this.txTid[t * MAX_IDENT + k] = tid[k]!;
+      this.txTidLen[t] = tidLen;
       this.txSlot[t] = slot;
       this.txBytes[t] = bytes;
       this.txDeadline[t] = this.now + c.transactionTimeoutMs;
@@ -848,7 +862,7 @@ export class MsrpSession {
     const midLen = view.valueLen[mid]!;
     for (let i = 0; i < this.outgoing.length; i++) {
       const slot = this.outgoing[i]!;
-      if (slot.state === OUT_FREE || !spanEqualsAscii(view.buf, midOff, midLen, slot.messageId)) continue;
+      if (slot.state === OUT_FREE || !spanEquals(view.buf, midOff, midLen, slot.messageIdBytes, 0, MESSAGE_ID_LEN)) continue;
       const status = view.statusHeaderCode;
       if (status !== 200) { this.failOutgoing(i, status < 0 ? 0 : status, 'failure report'); return; }
       // Success REPORTs may cover parts (§7.1.2); delivery once 1..total is covered.

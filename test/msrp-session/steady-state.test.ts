@@ -99,4 +99,20 @@ test('steady state: 100k frames received, answered and reassembled with no minor
   assert.ok(control.minor >= 3, `the GC counter saw only ${control.minor} minor GCs for ~100 bytes a frame`);
 });
 
+test('steady state, send side: 100k chunks sent and answered with no minor GC', () => {
+  const child = fileURLToPath(new URL('./send-steady-state-gc-child.ts', import.meta.url));
+  const runChild = (extra: string[]) => {
+    const r = spawnSync(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', child, ...extra], { encoding: 'utf8', timeout: 60_000 });
+    assert.is(r.status, 0, `child failed: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { chunks: number; minor: number; delivered: number; errors: number };
+  };
+  const steady = runChild([]);
+  assert.is(steady.errors, 0);
+  assert.is(steady.delivered, Math.floor((steady.chunks + 20_000) / 128), 'every 128th chunk completes a message (warm-up included)');
+  assert.is(steady.minor, 0, `${steady.minor} minor GCs in ${steady.chunks} chunks`);
+  // The control: one 12-character string per chunk (what the session made before) must register.
+  const control = runChild(['--regress']);
+  assert.ok(control.minor >= 3, `the GC counter saw only ${control.minor} minor GCs for one id string a chunk`);
+});
+
 test.run();
