@@ -45,5 +45,19 @@ if (Number.isNaN(total) || Number.isNaN(ok)) {
   failed += total - ok;
 }
 if (uvu.code !== 0 && failed === 0) failed++;
+// CI keeps only the tail of a long log: repeat each failure, with its file, next to the summary.
+const failures = [];
+let file = '';
+let block = null;
+for (const line of clean.split('\n')) {
+  if (/\.test\.ts$/.test(line.trim())) { file = line.trim(); block = null; continue; }
+  if (/^\s*Total:/.test(line)) break;
+  if (/^\s*FAIL\s/.test(line)) { block = [`${file}: ${line.trim()}`]; failures.push(block); continue; }
+  if (block && block.length < 30) block.push(line);
+}
+if (failures.length > 0) {
+  console.log(`\n# ${failures.length} failure(s), repeated from above:`);
+  for (const b of failures) console.log(b.join('\n').trimEnd() + '\n');
+}
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);

@@ -741,9 +741,9 @@ export class MsrpSession {
     slot.state = OUT_SENDING;
     slot.seq = ++this.seq;
     this.randomIdentBytes(slot.messageIdBytes, MESSAGE_ID_LEN);
-    let id = '';
-    for (let k = 0; k < MESSAGE_ID_LEN; k++) id += String.fromCharCode(slot.messageIdBytes[k]!);
-    slot.messageId = id;
+    // One flat string: appending 16 characters one by one built 15 intermediate strings (~1 KB a
+    // message on V8), which was most of what the send path allocated.
+    slot.messageId = String.fromCharCode.apply(null, slot.messageIdBytes as unknown as number[]);
     slot.contentType = contentType;
     slot.data = bytes;
     slot.total = bytes.length;

@@ -86,7 +86,7 @@ test('pollTransmitInto gives the bytes pollTransmit gives, as a span', () => {
 test('steady state: 100k frames received, answered and reassembled with no minor GC', () => {
   const child = fileURLToPath(new URL('./steady-state-gc-child.ts', import.meta.url));
   const runChild = (extra: string[]) => {
-    const r = spawnSync(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', child, ...extra], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--max-semi-space-size=1', '--expose-gc', '--import', 'tsx', child, ...extra], { encoding: 'utf8', timeout: 60_000 });
     assert.is(r.status, 0, `child failed: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as { frames: number; minor: number; messages: number; errors: number };
   };
@@ -102,14 +102,15 @@ test('steady state: 100k frames received, answered and reassembled with no minor
 test('steady state, send side: 100k chunks sent and answered with no minor GC', () => {
   const child = fileURLToPath(new URL('./send-steady-state-gc-child.ts', import.meta.url));
   const runChild = (extra: string[]) => {
-    const r = spawnSync(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', child, ...extra], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--max-semi-space-size=1', '--expose-gc', '--import', 'tsx', child, ...extra], { encoding: 'utf8', timeout: 60_000 });
     assert.is(r.status, 0, `child failed: ${r.stderr}`);
-    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { chunks: number; minor: number; delivered: number; errors: number };
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { chunks: number; minor: number; delivered: number; errors: number; allocated: number };
   };
   const steady = runChild([]);
   assert.is(steady.errors, 0);
   assert.is(steady.delivered, Math.floor((steady.chunks + 20_000) / 128), 'every 128th chunk completes a message (warm-up included)');
   assert.is(steady.minor, 0, `${steady.minor} minor GCs in ${steady.chunks} chunks`);
+  console.log(`    MSRP send: ${steady.minor} minor GCs, heap grew ${steady.allocated} B over ${steady.chunks} chunks (${steady.delivered} messages; each returns a Message-ID string)`);
   // The control: one 12-character string per chunk (what the session made before) must register.
   const control = runChild(['--regress']);
   assert.ok(control.minor >= 3, `the GC counter saw only ${control.minor} minor GCs for one id string a chunk`);
