@@ -43,7 +43,7 @@ import { uaError } from './config.js';
 import { ALLOW_VALUE, RequestSpec } from './request-writer.js';
 import { RequestEcho } from './response-writer.js';
 import { randomHex } from './random-tokens.js';
-import { type SipUriParts, bareUri, endpointOf, parseSipUri } from './uri-target.js';
+import { type SipUriParts, bareUri, dialogHop, endpointOf, parseSipUri } from './uri-target.js';
 import { readAddressUri, readContactUri, readContentType, readRecordRoutes, readTagText } from './message-reading.js';
 import type { ChatEvent, ChatState } from './chat-events.js';
 
@@ -738,8 +738,11 @@ export class InviteSessions {
     spec.callId = d.callId;
     const first = t.routes.length > 0 ? parseSipUri(bareUri(t.routes[0]!)) : parseSipUri(t.requestUri);
     const fallback = chat.targetParts ?? first;
-    spec.destination = first !== null ? endpointOf(first, this.port.config.transport)
-      : fallback !== null ? endpointOf(fallback, this.port.config.transport) : { transport: this.port.config.transport, address: '', port: 0 };
+    const transport = this.port.config.transport;
+    // A WebSocket UA sends over its flow to the server (uri-target.ts dialogHop).
+    const flow = fallback !== null ? this.port.outOfDialogEndpoint(fallback) : null;
+    spec.destination = dialogHop(first, transport, flow)
+      ?? (fallback !== null ? endpointOf(fallback, transport) : { transport, address: '', port: 0 });
     return spec;
   }
 

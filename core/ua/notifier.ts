@@ -26,7 +26,7 @@ import type { UaEvent } from './events.js';
 import { readAddressUri, readContactUri, readExpires, readRecordRoutes, readTag, tagLength } from './message-reading.js';
 import { RequestSpec } from './request-writer.js';
 import { WITH_CONTACT } from './response-writer.js';
-import { bareUri, endpointOf, parseSipUri } from './uri-target.js';
+import { bareUri, dialogHop, parseSipUri } from './uri-target.js';
 
 /** Who may watch: anyone; only peers we know (the proxy, or an AOR we subscribe to); or ask the application each time. */
 export type WatcherPolicy = 'everyone' | 'known-peers' | 'ask';
@@ -376,7 +376,8 @@ export class UaNotifier {
       spec.etag = s.etag;
     }
     const first = t.routes.length > 0 ? parseSipUri(bareUri(t.routes[0]!)) : parseSipUri(t.requestUri);
-    spec.destination = first !== null ? endpointOf(first, this.transport) : w.source;
+    // A WebSocket UA answers over the flow the SUBSCRIBE came in on (uri-target.ts dialogHop).
+    spec.destination = dialogHop(first, this.transport, w.source) ?? w.source;
     const err = this.host.sendNotify(spec, w.id);
     if (err !== null) {
       this.host.warn('notify-not-sent', `NOTIFY ${s.pkg.name} to ${w.from} not sent: ${err}`);

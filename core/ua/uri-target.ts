@@ -52,6 +52,19 @@ export function endpointOf(parts: SipUriParts, fallback: TransportKind): Endpoin
   return { transport, address: parts.host, port: parts.port >= 0 ? parts.port : defaultPort(transport) };
 }
 
+/**
+ * The hop a request inside a dialog goes to: the first Route, else the remote target (RFC 3261
+ * §12.2.1.1) — except for a WebSocket client, whose requests all go over `flow`, its connection
+ * to the server. RFC 7118 §5: a WebSocket client only opens connections, to its server (a browser
+ * can reach nothing else), while a remote target such as the Contact of Kamailio's presence
+ * module names a UDP address; the Request-URI and Route headers still say where the request goes,
+ * and the server relays it on.
+ */
+export function dialogHop(first: SipUriParts | null, transport: TransportKind, flow: Endpoint | null): Endpoint | null {
+  if (flow !== null && (transport === 'ws' || transport === 'wss')) return flow;
+  return first !== null ? endpointOf(first, transport) : null;
+}
+
 /** The URI inside a name-addr or the string itself ("<sip:a;lr>" → "sip:a;lr"). */
 export function bareUri(nameAddrOrUri: string): string {
   const open = nameAddrOrUri.indexOf('<');

@@ -39,7 +39,7 @@ import { RequestEcho, ResponseWriter, WITH_ACCEPT, WITH_ALLOW, WITH_ALLOW_EVENTS
 import { endsSubscriptionOnRefresh, type ForkDialog } from './subscription-forks.js';
 import { randomHex } from './random-tokens.js';
 import { KnownPeers } from './known-peers.js';
-import { type SipUriParts, bareUri, endpointOf, parseSipUri, sameEndpoint } from './uri-target.js';
+import { type SipUriParts, bareUri, dialogHop, endpointOf, parseSipUri, sameEndpoint } from './uri-target.js';
 import {
   ROUTE_IGNORE, ROUTE_MESSAGE, ROUTE_NO_SUCH_DIALOG, ROUTE_NOT_ALLOWED, ROUTE_NOTIFY, ROUTE_OPTIONS, ROUTE_SUBSCRIBE, routeOfMethod,
 } from './incoming-routes.js';
@@ -1715,7 +1715,7 @@ export class UserAgent {
       spec.to = `<${d.remoteUri}>;tag=${d.remoteTag}`;
       spec.cseq = d.nextLocalSeq();
       const first = t.routes.length > 0 ? parseSipUri(bareUri(t.routes[0]!)) : parseSipUri(t.requestUri);
-      spec.destination = first !== null ? endpointOf(first, this.config.transport) : this.outOfDialogEndpoint(rec.targetParts);
+      spec.destination = dialogHop(first, this.config.transport, this.proxyEndpoint) ?? this.outOfDialogEndpoint(rec.targetParts);
     } else {
       spec.cseq++;
     }
@@ -1749,7 +1749,7 @@ export class UserAgent {
     spec.expires = expires;
     spec.suppressIfMatch = expires > 0 ? f.etag : '';
     const first = t.routes.length > 0 ? parseSipUri(bareUri(t.routes[0]!)) : parseSipUri(t.requestUri);
-    spec.destination = first !== null ? endpointOf(first, this.config.transport) : this.outOfDialogEndpoint(rec.targetParts);
+    spec.destination = dialogHop(first, this.config.transport, this.proxyEndpoint) ?? this.outOfDialogEndpoint(rec.targetParts);
     const err = this.sendNew(spec, 'subscribe-fork', rec.id, now);
     if (err !== null) this.warn(now, err.code, `SUBSCRIBE into fork ${f.index} of subscription ${rec.id} not sent: ${err.message}`);
   }

@@ -104,6 +104,54 @@ test('over WS: REGISTER with digest, MESSAGE from a UDP UA delivered on the WS f
   assert.is(gone.status, 404);
 });
 
+const pidf = (user: string, note: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:${user}@127.0.0.1">` +
+  `<tuple id="t-${user}"><status><basic>open</basic></status><note>${note}</note></tuple></presence>\n`;
+
+// A WebSocket client listens on nothing: the NOTIFYs Kamailio's presence module sends must go back
+// over the connection the client opened (kamailio.cfg: set_contact_alias() on SUBSCRIBE; before,
+// the SUBSCRIBE got its 200 and no NOTIFY ever came: "TCP/TLS connection for WebSocket could not
+// be found"). And the client's own requests in the dialog (refresh, unsubscribe) must go over its
+// flow, although the presence module's Contact names its UDP address (uri-target.ts dialogHop;
+// before, the unsubscribe was sent to a WS connection to the UDP port and never arrived).
+test('over WS: presence and dialog subscriptions get their NOTIFYs over the flow; a new PUBLISH reaches it; unsubscribe → terminated', async () => {
+  if (skip) return;
+  const k = kam!;
+  const wsEndpoint: Endpoint = { transport: 'ws', address: k.host, port: k.wsPort! };
+  const bob = await RecordedUa.open(k, 'bob', 'bobpw', { registrar: `sip:${k.host}:${k.wsPort};transport=ws`, transport: 'ws' });
+  uas.push(bob);
+  const alice = await RecordedUa.open(k, 'alice', 'alicepw');
+  uas.push(alice);
+  await bob.register();
+  await alice.register();
+  const flow = bob.host.webSocketFlow(wsEndpoint)!;
+  assert.ok(flow?.isOpen, 'a WS flow to the registrar is open');
+
+  const subId = bob.host.run((ua, now) => ua.subscribe(`sip:alice@${k.domain}`, 'presence', now)).unwrap();
+  await bob.waitFor('subscription', (e) => e.id === subId && e.state === 'active', 5000);
+  const mb = bob.mark();
+  const inBefore = flow.messagesIn;
+  alice.host.run((ua, now) => ua.publish(te.encode(pidf('alice', 'In a meeting')), 'application/pidf+xml', now));
+  const first = await bob.waitFor('notify', (e) => e.subscriptionId === subId && td.decode(e.body).includes('In a meeting'), 5000, mb);
+  assert.match(first.contentType, /application\/pidf\+xml/);
+  assert.ok(flow.messagesIn > inBefore, 'the NOTIFY came in over the WS flow');
+  assert.is(bob.host.webSocketFlow(wsEndpoint), flow, 'over the same flow, not a new one');
+
+  const m2 = bob.mark();
+  alice.host.run((ua, now) => ua.publish(te.encode(pidf('alice', 'Back at 3')), 'application/pidf+xml', now));
+  await bob.waitFor('notify', (e) => e.subscriptionId === subId && td.decode(e.body).includes('Back at 3'), 5000, m2);
+
+  // Busy-lamp over WS: a dialog-package subscription gets its dialog-info NOTIFY the same way.
+  const blfId = bob.host.run((ua, now) => ua.subscribe(`sip:alice@${k.domain}`, 'dialog', now)).unwrap();
+  const blf = await bob.waitFor('notify', (e) => e.subscriptionId === blfId && e.body.length > 0, 5000);
+  assert.match(td.decode(blf.body), /<dialog-info/);
+
+  const mu = bob.mark();
+  bob.host.run((ua, now) => ua.unsubscribe(subId, now));
+  bob.host.run((ua, now) => ua.unsubscribe(blfId, now));
+  await bob.waitFor('subscription', (e) => e.id === subId && e.state === 'terminated', 5000, mu);
+  await bob.waitFor('subscription', (e) => e.id === blfId && e.state === 'terminated', 5000, mu);
+});
+
 test('`hardphone register` with an account whose registrar says transport=ws registers over WS and unregisters', async () => {
   if (skip) return;
   const k = kam!;
