@@ -9,13 +9,23 @@ import { dirname, join } from 'node:path';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const filter = process.argv[2] ?? '';
 
+// A test that leaves a socket or timer open keeps uvu's process alive after its summary, and CI
+// would wait for its time limit. Once the summary is out, uvu gets this long to exit.
+const EXIT_GRACE_MS = Number(process.env.TEST_EXIT_GRACE_MS ?? 30_000);
+
 function run(cmd, args, capture) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     let text = '';
-    child.stdout.on('data', (d) => { process.stdout.write(d); if (capture) text += d.toString(); });
+    let lingered = false;
+    let watchdog;
+    const watch = () => {
+      if (watchdog !== undefined || !/Duration:/.test(text)) return;
+      watchdog = setTimeout(() => { lingered = true; child.kill('SIGKILL'); }, EXIT_GRACE_MS);
+    };
+    child.stdout.on('data', (d) => { process.stdout.write(d); if (capture) { text += d.toString(); watch(); } });
     child.stderr.on('data', (d) => { process.stderr.write(d); if (capture) text += d.toString(); });
-    child.on('close', (code) => resolve({ code: code ?? 1, text }));
+    child.on('close', (code) => { clearTimeout(watchdog); resolve({ code: code ?? 1, text, lingered }); });
   });
 }
 
@@ -44,7 +54,11 @@ if (Number.isNaN(total) || Number.isNaN(ok)) {
   passed += ok;
   failed += total - ok;
 }
-if (uvu.code !== 0 && failed === 0) failed++;
+if (uvu.lingered) {
+  // Every test ran, but something a test opened is still open: a defect to fix, not a pass.
+  failed++;
+  console.log(`uvu did not exit within ${EXIT_GRACE_MS / 1000} s of its summary: a test left a socket, timer or child process open`);
+} else if (uvu.code !== 0 && failed === 0) failed++;
 // CI keeps only the tail of a long log: repeat each failure, with its file, next to the summary.
 const failures = [];
 let file = '';
