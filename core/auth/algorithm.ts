@@ -30,8 +30,8 @@ export function usesSha256(id: number): boolean {
   return id === ALG_SHA256 || id === ALG_SHA256_SESS;
 }
 
-/** Picks the hasher for an algorithm from a pair the caller preallocated. */
-export function hasherFor(id: number, md5: Hasher, sha256: Hasher): Hasher | null {
+/** Picks the hasher for an algorithm from a pair the caller preallocated (sha256 null: SHA-256 unsupported). */
+export function hasherFor(id: number, md5: Hasher, sha256: Hasher | null): Hasher | null {
   if (id === ALG_MD5 || id === ALG_MD5_SESS) return md5;
   if (id === ALG_SHA256 || id === ALG_SHA256_SESS) return sha256;
   return null;

@@ -15,12 +15,12 @@ import { asciiEqualsIgnoreCase } from '../bytes/ascii.js';
 import { TypedArena } from '../bytes/typed-arena.js';
 import { H } from '../sip/header-ids.js';
 import type { SipWriter } from '../sip/writer.js';
-import { ALG_UNSUPPORTED, QOP_AUTH, QOP_AUTH_INT, QOP_NONE } from './algorithm.js';
+import { QOP_AUTH, QOP_AUTH_INT, QOP_NONE } from './algorithm.js';
 import { AuthorizationFields, writeAuthorization } from './authorization-writer.js';
 import { DigestChallenge, decodeChallenge, P_OPAQUE } from './challenge.js';
 import { CNONCE_LENGTH, CnonceGenerator, type RandomSource } from './cnonce.js';
 import type { Credential, CredentialStore } from './credential-store.js';
-import { DigestComputer } from './digest.js';
+import { DigestComputer, DigestComputerBase } from './digest.js';
 import {
   E_AUTH_NO_CHALLENGE, E_AUTH_NO_CREDENTIALS, E_AUTH_TOO_LONG, E_AUTH_TOO_MANY_REALMS, E_AUTH_UNKNOWN_SCHEME,
   E_AUTH_UNSUPPORTED_ALGORITHM, E_AUTH_UNSUPPORTED_QOP,
@@ -59,7 +59,7 @@ export interface DigestClientOptions {
    * Scratch shared with other clients (see DigestWorkspace); default: a workspace of its own. Its
    * maxValueBytes must be at least this client's.
    */
-  workspace?: DigestWorkspace;
+  workspace?: DigestWorkspaceBase;
 }
 
 const DEFAULT_VALUE_BYTES = 256;
@@ -70,16 +70,23 @@ const DEFAULT_VALUE_BYTES = 256;
  * (the UA's registrar and request clients) can share it. Its digest computer, challenge decoder
  * and header scratch are ~6 KiB of QuickJS heap.
  */
-export class DigestWorkspace {
+export class DigestWorkspaceBase {
   /** The most recent challenge decoded by any client using this workspace. */
   readonly challenge = new DigestChallenge();
-  readonly computer = new DigestComputer();
   readonly fields = new AuthorizationFields();
   readonly cnonce = new Uint8Array(CNONCE_LENGTH);
   readonly scratch: Uint8Array;
-  constructor(readonly maxValueBytes = DEFAULT_VALUE_BYTES) {
+  /** `computer`: a DigestComputerBase with the hashers wanted (DigestWorkspace: MD5 and SHA-256). */
+  constructor(readonly computer: DigestComputerBase, readonly maxValueBytes = DEFAULT_VALUE_BYTES) {
     // Room for the longest value: three copied values, a SHA-256 response and the fixed text.
     this.scratch = new Uint8Array(3 * 2 * maxValueBytes + 1024);
+  }
+}
+
+/** A workspace whose computer has both hashers, MD5 and SHA-256. */
+export class DigestWorkspace extends DigestWorkspaceBase {
+  constructor(maxValueBytes = DEFAULT_VALUE_BYTES) {
+    super(new DigestComputer(), maxValueBytes);
   }
 }
 
@@ -131,10 +138,15 @@ function sameBytes(a: Uint8Array, aLen: number, b: Uint8Array, bOff: number, bLe
   return true;
 }
 
-export class DigestClient {
+/**
+ * DigestClient with the workspace given, never one of its own: what the user agent builds, so that
+ * the SHA-256 a default workspace brings stays out of a phone that does not pass UaModules.sha256.
+ * SHA-256 challenges are then unsupported unless the workspace's computer has a SHA-256 hasher.
+ */
+export class DigestClientBase {
   /** The most recent challenge decoded (valid until the next onChallenge/onResponse of a client sharing the workspace). */
   readonly challenge: DigestChallenge;
-  readonly computer: DigestComputer;
+  readonly computer: DigestComputerBase;
   /** Why the last onResponse/onChallenge gave up (0 when it did not). */
   lastError = 0;
 
@@ -156,7 +168,7 @@ export class DigestClient {
   private readonly useUserhash: boolean;
   private round = 0;
 
-  constructor(options: DigestClientOptions) {
+  constructor(options: DigestClientOptions & { readonly workspace: DigestWorkspaceBase }) {
     this.maxRealms = options.maxRealms ?? 4;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_VALUE_BYTES;
     this.cnonces = new CnonceGenerator(options.random);
@@ -164,7 +176,7 @@ export class DigestClient {
     this.maxStaleRetries = options.maxStaleRetries ?? 2;
     this.preferAuthInt = options.preferAuthInt ?? false;
     this.useUserhash = options.useUserhash ?? false;
-    const w = options.workspace ?? new DigestWorkspace(this.maxValueBytes);
+    const w = options.workspace;
     if (w.maxValueBytes < this.maxValueBytes) throw new RangeError(`digest client: the shared workspace holds ${w.maxValueBytes}-byte values, this client needs ${this.maxValueBytes}`);
     this.challenge = w.challenge;
     this.computer = w.computer;
@@ -260,7 +272,8 @@ export class DigestClient {
     const ch = this.challenge;
     const d = decodeChallenge(buf, off, end, ch);
     if (d < 0) return d;
-    if (ch.algorithm === ALG_UNSUPPORTED) return E_AUTH_UNSUPPORTED_ALGORITHM;
+    // ALG_UNSUPPORTED, or SHA-256 with a computer that has no SHA-256 hasher.
+    if (!this.computer.supports(ch.algorithm)) return E_AUTH_UNSUPPORTED_ALGORITHM;
     const qop = this.chooseQop(ch.qop);
     if (qop < 0) return qop;
     const cap = this.maxValueBytes;
@@ -415,6 +428,13 @@ export class DigestClient {
     s.nc = nc;
     s.sent = s.challengedThisChain ? SENT_ANSWERED : SENT_PREEMPTIVE;
     return n;
+  }
+}
+
+/** The digest client, with a workspace of its own (MD5 and SHA-256) unless options.workspace shares one. */
+export class DigestClient extends DigestClientBase {
+  constructor(options: DigestClientOptions) {
+    super({ ...options, workspace: options.workspace ?? new DigestWorkspace(options.maxValueBytes ?? DEFAULT_VALUE_BYTES) });
   }
 }
 

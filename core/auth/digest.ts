@@ -35,12 +35,16 @@ export function writeNonceCount(nc: number, out: Uint8Array, off: number): void 
 }
 
 /**
- * One per engine (or per UA): holds both hashers and the hex outputs. After compute*() the hex
+ * One per engine (or per UA): holds the hashers and the hex outputs. This base computes with the
+ * hashers it is given: MD5 always, SHA-256 (RFC 8760) when `sha256` is a hasher, else SHA-256
+ * algorithms are unsupported (E_AUTH_UNSUPPORTED_ALGORITHM). DigestComputer below brings
+ * core/bytes/sha256.ts; the user agent builds this base itself, so a phone that does not pass
+ * UaModules.sha256 carries no SHA-256 code (issue #7's size budget). After compute*() the hex
  * digests are in `ha1`, `ha2`, `response`, `userhash`, each `hexLength` bytes long (32 for MD5,
  * 64 for SHA-256). Inputs are set on the fields below before calling compute(); spans of header
  * bytes are used where a value came from the network, strings where it came from the caller.
  */
-export class DigestComputer {
+export class DigestComputerBase {
   // Four 64-byte hex outputs in one buffer (core/bytes/typed-arena.ts says why).
   private readonly hexArena = new TypedArena(4 * 64);
   readonly ha1 = this.hexArena.u8(64);
@@ -84,9 +88,15 @@ export class DigestComputer {
   bodyLen = 0;
 
   private readonly md5 = new Md5();
-  private readonly sha256 = new Sha256();
   private readonly raw = new Uint8Array(32);
   private readonly ncHex = new Uint8Array(8);
+
+  constructor(private readonly sha256: Hasher | null) {}
+
+  /** Whether this computer can answer a challenge with ALG_* `algorithm`. */
+  supports(algorithm: number): boolean {
+    return hasherFor(algorithm, this.md5, this.sha256) !== null;
+  }
 
   /** Clears the span inputs (strings stay), so a UAC call does not see a previous UAS call's spans. */
   clearSpans(): this {
@@ -194,5 +204,12 @@ export class DigestComputer {
       out[2 * i] = hexDigit(raw[i] >> 4);
       out[2 * i + 1] = hexDigit(raw[i] & 15);
     }
+  }
+}
+
+/** The digest computer with both hashers, MD5 and SHA-256 (RFC 7616, RFC 8760). */
+export class DigestComputer extends DigestComputerBase {
+  constructor() {
+    super(new Sha256());
   }
 }

@@ -7,5 +7,5 @@ export * from './hex.js';
 export * from './base64.js';
 export type { Hasher } from './hasher.js';
 export { Md5, md5Hex } from './md5.js';
-export { Sha256, sha256Hex } from './sha256.js';
+export { Sha256, sha256Hex, sha256Module } from './sha256.js';
 export { Sha1, sha1Hex } from './sha1.js';

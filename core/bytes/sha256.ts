@@ -2,9 +2,10 @@
 // Incremental: reset / update(buf, off, len) / digest(out, off); no allocation after construction.
 import { BlockHasher, loadBlockBigEndian, writeWordsBigEndian } from './block-hasher.js';
 import { toHex } from './hex.js';
+import type { Hasher } from './hasher.js';
 
 // §4.2.2: first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-const K = new Int32Array([
+const K = /* @__PURE__ */ new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -15,7 +16,7 @@ const K = new Int32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 // §5.3.3: initial hash value.
-const H0 = new Int32Array([
+const H0 = /* @__PURE__ */ new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
@@ -77,8 +78,9 @@ export class Sha256 extends BlockHasher {
   }
 }
 
-const shared = new Sha256();
-const sharedOut = new Uint8Array(32);
+// Pure: a bundle that never calls sha256Hex (nor digests with SHA-256) carries no Sha256 at all.
+const shared = /* @__PURE__ */ new Sha256();
+const sharedOut = /* @__PURE__ */ new Uint8Array(32);
 
 /** One-shot SHA-256 of a span or of a string's UTF-8 bytes, as lowercase hex (allocates the string). */
 export function sha256Hex(data: Uint8Array | string, off: number = 0, len: number = -1): string {
@@ -87,3 +89,9 @@ export function sha256Hex(data: Uint8Array | string, off: number = 0, len: numbe
   shared.digest(sharedOut, 0);
   return toHex(sharedOut, 0, 32);
 }
+
+/**
+ * SHA-256 for digest authentication in UserAgent (RFC 8760): `new UserAgent(config, { sha256:
+ * sha256Module })`. Without it the UA answers MD5 challenges only (issue #7's size budget).
+ */
+export const sha256Module = (): Hasher => new Sha256();

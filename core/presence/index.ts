@@ -6,4 +6,5 @@ export * from './rls/index.js';
 export * from './watchers.js';
 export * from './buddies.js';
 export * from './presence-states.js';
+export * from './partial/index.js';
 export * from './xcap/index.js';

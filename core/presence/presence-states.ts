@@ -27,6 +27,18 @@
 // (lowest fork index) that has one. A source with an unreadable PIDF keeps its last contribution.
 // One source composes exactly as pidf-effective.ts composes its document.
 //
+// Partial presence (RFC 5263, format RFC 5262), opt-in with limits.partialDocumentBytes: a
+// NOTIFY may carry application/pidf-diff+xml, either full state (<pidf-full>) or the changes since
+// the previous version (<pidf-diff>, RFC 5261 patch operations). Each source keeps the PIDF its
+// last full state or diff produced, as bytes in a slot preallocated per (subscription, source);
+// a diff is applied to those bytes (partial/xml-patch.ts, no tree) and the result is read by the
+// same PIDF reader and composed by the same rule as a plain PIDF. A diff that is not exactly one
+// version above the kept document, or that cannot be applied, changes nothing and answers
+// NeedFullState: the UA then refreshes the subscription, whose NOTIFY carries full state
+// (RFC 5263: the first NOTIFY and the one after each refresh are full state; a watcher that lost
+// track gets it back by refreshing). A document that outgrows its slot answers TooLarge (a
+// refresh would not help: the UA warns, raise partialDocumentBytes).
+//
 // Time: the UA's `now` is a monotonic clock, RPID from/until (RFC 4480 §3.1) are wall-clock
 // instants. `wallClockOffsetMs` (epoch ms − now) lets them count; while it is NaN they are ignored.
 import { PidfReader } from './documents/pidf-reader.js';
@@ -37,6 +49,7 @@ import { Basic } from './documents/pidf-model.js';
 import { NO_VALUE } from './documents/rpid-vocabulary.js';
 import { ContentTypeValue, decodeContentType } from '../sip/decode/content-type.js';
 import { ByteSlot } from './rls/byte-slot.js';
+import { PartialError, PartialKind, type PartialPidf } from './partial/partial-pidf.js';
 
 export const PresenceApply = {
   /** The display state, activities, mood, note or until changed (version bumped). */
@@ -51,8 +64,19 @@ export const PresenceApply = {
   BadBody: 4,
   /** Every slot is taken (limits.maxStates), or every source slot of the subscription (limits.sourcesPerState). */
   NoRoom: 5,
+  /**
+   * application/pidf-diff+xml that cannot be applied (version gap, no full state kept, a patch
+   * that fails or leaves no readable PIDF: lastPartialError): the state is unchanged and the
+   * subscription must be refreshed for full state (RFC 5263).
+   */
+  NeedFullState: 6,
+  /** Partial PIDF: the document does not fit limits.partialDocumentBytes; the state is unchanged. */
+  TooLarge: 7,
 } as const;
 export type PresenceApply = typeof PresenceApply[keyof typeof PresenceApply];
+
+/** Makes the partial-PIDF reader/patcher for documents of up to `documentBytes` (partial/partial-pidf.ts partialPidfModule). */
+export type PartialPidfModule = (documentBytes: number) => PartialPidf;
 
 export interface PresenceStatesLimits {
   /** Subscriptions whose state is kept (the UA's capacities.maxSubscriptions is enough). */
@@ -65,6 +89,19 @@ export interface PresenceStatesLimits {
    */
   readonly sourcesPerState?: number;
   readonly pidf?: PidfLimits;
+  /**
+   * Partial PIDF (RFC 5262/5263): bytes of the PIDF document kept per subscription and source, to
+   * apply the next diff to. 0 (default): off, application/pidf-diff+xml is not read (WrongType)
+   * and the UA does not ask for it. Memory: maxStates × sourcesPerState × this, plus two work
+   * buffers of this size. A presence document of a few tuples is 1–2 KiB.
+   */
+  readonly partialDocumentBytes?: number;
+  /**
+   * The partial-PIDF reader and patcher, required when partialDocumentBytes > 0:
+   * `partialPidfModule` from core/presence/partial. Passed in rather than imported so that a
+   * phone which never takes partial PIDF carries none of its code (~40 KiB of QuickJS heap).
+   */
+  readonly partialPidf?: PartialPidfModule;
   /**
    * XML stacks and text shared with the application's other readers (core/xml/scratch.ts, sized
    * with pidfScratchSize): a NOTIFY's PIDF is read and composed within apply(), nothing read is
@@ -126,6 +163,13 @@ export class PresenceState {
 }
 
 const PIDF_SUBTYPE = 'pidf+xml';
+const PIDF_DIFF_SUBTYPE = 'pidf-diff+xml';
+/** What a source's kept partial-PIDF document is. */
+const enum DocState { None = 0, Kept = 1, TooLarge = 2 }
+/** partialDocument(): the document to read is the partial result. */
+const READ_RESULT = -1;
+/** xs:unsignedInt wraps (RFC 5262 §3.1's version type). */
+const VERSION_MODULUS = 4294967296;
 const DEFAULT_NOTE_BYTES = 96;
 /**
  * 1 + MAX_EXTRA_FORKS of core/ua/subscription-forks.ts: the UA never holds more dialogs per
@@ -142,6 +186,10 @@ export class PresenceStates {
   lang: Uint8Array | null = null;
   /** PresenceDocError of the last unreadable body. */
   lastBodyError = 0;
+  /** PartialError (partial/partial-pidf.ts) of the last pidf-diff+xml body that was not applied. */
+  lastPartialError = 0;
+  /** PatchError (partial/xml-patch.ts) when lastPartialError is PartialError.Patch. */
+  lastPatchError = 0;
   /** Sources kept per subscription (its first dialog and its forks). */
   readonly sourcesPerState: number;
   private readonly ids: Int32Array;
@@ -174,6 +222,14 @@ export class PresenceStates {
   private readonly pidf: PidfReader;
   private readonly effective = new EffectivePresence();
   private readonly contentType = new ContentTypeValue();
+  /** Partial PIDF reader/patcher, null when limits.partialDocumentBytes is 0. */
+  private readonly partial: PartialPidf | null;
+  /** Each source's kept PIDF: bytes [k * partialBytes, + srcDocLength[k]) of one arena. */
+  private readonly partialBytes: number;
+  private readonly srcDocs: Uint8Array;
+  private readonly srcDocLength: Int32Array;
+  private readonly srcDocVersion: Float64Array;
+  private readonly srcDocState: Uint8Array;
 
   constructor(limits: PresenceStatesLimits) {
     const noteBytes = limits.noteBytes ?? DEFAULT_NOTE_BYTES;
@@ -198,6 +254,22 @@ export class PresenceStates {
     this.pidf = new PidfReader(limits.pidf ?? DEFAULT_PIDF_LIMITS, limits.scratch);
     // The document is only composed here: ids, contacts, timestamps and CIPID text are not copied.
     this.pidf.composeOnly = true;
+    const partialBytes = Math.max(0, limits.partialDocumentBytes ?? 0);
+    this.partialBytes = partialBytes;
+    const keptSources = partialBytes > 0 ? sources : 0;
+    if (partialBytes > 0 && limits.partialPidf === undefined) {
+      throw new RangeError('presence states: partialDocumentBytes needs limits.partialPidf (partialPidfModule from core/presence/partial)');
+    }
+    this.partial = partialBytes > 0 ? limits.partialPidf!(partialBytes) : null;
+    this.srcDocs = new Uint8Array(keptSources * partialBytes);
+    this.srcDocLength = new Int32Array(keptSources);
+    this.srcDocVersion = new Float64Array(keptSources);
+    this.srcDocState = new Uint8Array(keptSources);
+  }
+
+  /** Partial PIDF is on (limits.partialDocumentBytes > 0): the UA then asks for application/pidf-diff+xml. */
+  get partialPidf(): boolean {
+    return this.partial !== null;
   }
 
   /** The state of subscription `id`, or undefined before its first PIDF. */
@@ -213,7 +285,12 @@ export class PresenceStates {
    */
   apply(id: number, typeBuf: Uint8Array, typeOff: number, typeEnd: number, body: Uint8Array, bodyOff: number, bodyEnd: number, now: number, fork = 0): PresenceApply {
     const ct = this.contentType;
-    if (typeOff < 0 || decodeContentType(typeBuf, typeOff, typeEnd, ct) !== 0 || !ct.is(typeBuf, 'application', PIDF_SUBTYPE)) return PresenceApply.WrongType;
+    if (typeOff < 0 || decodeContentType(typeBuf, typeOff, typeEnd, ct) !== 0) return PresenceApply.WrongType;
+    let diff = false;
+    if (!ct.is(typeBuf, 'application', PIDF_SUBTYPE)) {
+      if (this.partial === null || !ct.is(typeBuf, 'application', PIDF_DIFF_SUBTYPE)) return PresenceApply.WrongType;
+      diff = true;
+    }
     if (bodyEnd <= bodyOff) return PresenceApply.NoBody;
     let slot = this.slotOf(id);
     if (slot < 0) {
@@ -231,8 +308,29 @@ export class PresenceStates {
       this.srcFork[src] = fork;
       this.clearSource(src);
     }
-    const code = this.pidf.read(body, bodyOff, bodyEnd);
-    if (code !== 0) { this.lastBodyError = code; return PresenceApply.BadBody; }
+    let docBuf = body;
+    let docOff = bodyOff;
+    let docEnd = bodyEnd;
+    if (diff) {
+      const r = this.partialDocument(src, body, bodyOff, bodyEnd);
+      if (r !== READ_RESULT) return r as PresenceApply;
+      docBuf = this.partial!.resultBuffer;
+      docOff = 0;
+      docEnd = this.partial!.resultLength;
+    } else if (this.partial !== null) {
+      // A plain PIDF replaces the state: the kept document is no longer what the next diff patches.
+      this.srcDocState[src] = DocState.None;
+    }
+    const code = this.pidf.read(docBuf, docOff, docEnd);
+    if (code !== 0) {
+      this.lastBodyError = code;
+      if (!diff) return PresenceApply.BadBody;
+      // Full state that is no PIDF: nothing to keep; a patch that left no PIDF: this source lost track.
+      this.srcDocState[src] = DocState.None;
+      this.lastPartialError = PartialError.Xml;
+      return this.partial!.kind === PartialKind.Full ? PresenceApply.BadBody : PresenceApply.NeedFullState;
+    }
+    if (diff) this.keepDocument(src);
     const doc = this.pidf.document;
     // NaN as a literal when there is no wall clock: a computed NaN passed on would be boxed.
     const offset = this.wallClockOffsetMs;
@@ -430,6 +528,59 @@ export class PresenceStates {
     return true;
   }
 
+  /**
+   * A pidf-diff+xml body of source `src` (RFC 5262) into a PIDF document: READ_RESULT when the
+   * partial reader's result is to be read, else the PresenceApply to answer (state unchanged).
+   */
+  private partialDocument(src: number, body: Uint8Array, bodyOff: number, bodyEnd: number): number {
+    const p = this.partial!;
+    this.lastPatchError = 0;
+    let e = p.open(body, bodyOff, bodyEnd);
+    if (e !== PartialError.None) {
+      this.lastPartialError = e;
+      // A diff we cannot read: only full state can set this source right again.
+      if (p.kind === PartialKind.Diff) { this.srcDocState[src] = DocState.None; return PresenceApply.NeedFullState; }
+      return PresenceApply.BadBody;
+    }
+    if (p.kind === PartialKind.Full) {
+      // RFC 5263: full state whatever version it carries; it starts the sequence of diffs.
+      e = p.toPresence();
+      if (e === PartialError.None) return READ_RESULT;
+      this.lastPartialError = e;
+      if (e !== PartialError.Overflow) return PresenceApply.BadBody;
+      this.srcDocState[src] = DocState.TooLarge;
+      return PresenceApply.TooLarge;
+    }
+    const state = this.srcDocState[src];
+    if (state === DocState.TooLarge) { this.lastPartialError = PartialError.Overflow; return PresenceApply.TooLarge; }
+    if (state !== DocState.Kept) { this.lastPartialError = PartialError.NoBase; return PresenceApply.NeedFullState; }
+    // RFC 5263 / RFC 5262 §3.1: each diff is exactly one version above the previous document; any
+    // other number means a NOTIFY was lost (or came out of order): refresh for full state.
+    if (p.version !== (this.srcDocVersion[src]! + 1) % VERSION_MODULUS) { this.lastPartialError = PartialError.VersionGap; return PresenceApply.NeedFullState; }
+    const at = src * this.partialBytes;
+    e = p.patch(this.srcDocs, at, at + this.srcDocLength[src]!);
+    if (e === PartialError.None) return READ_RESULT;
+    this.lastPartialError = e;
+    this.lastPatchError = p.patchError;
+    if (e === PartialError.Overflow) { this.srcDocState[src] = DocState.TooLarge; return PresenceApply.TooLarge; }
+    // The kept document stays as it was, but the notifier's next diff builds on a version we do not have.
+    this.srcDocState[src] = DocState.None;
+    return PresenceApply.NeedFullState;
+  }
+
+  /** The PIDF the partial reader produced becomes source `src`'s kept document, at the version it carried. */
+  private keepDocument(src: number): void {
+    const p = this.partial!;
+    const n = p.resultLength;
+    const out = this.srcDocs;
+    const buf = p.resultBuffer;
+    const at = src * this.partialBytes;
+    if (buf !== out) for (let i = 0; i < n; i++) out[at + i] = buf[i]!;
+    this.srcDocLength[src] = n;
+    this.srcDocVersion[src] = p.version;
+    this.srcDocState[src] = DocState.Kept;
+  }
+
   /** ByteSlot.copy into source `src`'s note (longer notes are truncated and flagged). */
   private copySourceNote(src: number, bytes: Uint8Array, start: number, end: number): void {
     const size = this.noteBytes;
@@ -471,6 +622,7 @@ export class PresenceStates {
     this.srcMood[src] = NO_VALUE;
     this.srcNoteLength[src] = 0;
     this.srcNoteTruncated[src] = 0;
+    if (this.partial !== null) this.srcDocState[src] = DocState.None;
   }
 
   private slotOf(id: number): number {

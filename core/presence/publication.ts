@@ -224,6 +224,12 @@ export class Publication {
   }
 
   private send(now: number, body: Uint8Array, expires: number, refreshOnly = false): void {
+    // The PUBLISH now in flight settles the next deadline (its 2xx schedules the refresh, a
+    // failure the retry). A refresh deadline left armed from the last 2xx would come due while
+    // it is in flight, and handleTimeout ignores it then: nextDeadline() stayed in the past and
+    // the host loop spun (setTimeout 0) until the PUBLISH ended, up to Timer F (32 s) during an
+    // outage. Found by the 24-hour soak (test/soak/), hour 31: a modify sent just before a refresh.
+    this.clearDeadline();
     this.inFlight = true;
     this.inFlightBody = refreshOnly ? null : body;
     this.current = body;

@@ -33,18 +33,20 @@ export const TX_ERROR_BAD_STATUS = -7;
 /** A request we send MUST carry a branch starting with the magic cookie "z9hG4bK" (§8.1.1.7). */
 export const TX_ERROR_BAD_BRANCH = -8;
 
-const errorNames: Record<number, string> = {
-  [TX_ERROR_CAPACITY]: 'TX_ERROR_CAPACITY',
-  [TX_ERROR_BAD_METHOD]: 'TX_ERROR_BAD_METHOD',
-  [TX_ERROR_NO_ACK_BUILDER]: 'TX_ERROR_NO_ACK_BUILDER',
-  [TX_ERROR_DUPLICATE]: 'TX_ERROR_DUPLICATE',
-  [TX_ERROR_UNKNOWN_TRANSACTION]: 'TX_ERROR_UNKNOWN_TRANSACTION',
-  [TX_ERROR_INVALID_STATE]: 'TX_ERROR_INVALID_STATE',
-  [TX_ERROR_BAD_STATUS]: 'TX_ERROR_BAD_STATUS',
-  [TX_ERROR_BAD_BRANCH]: 'TX_ERROR_BAD_BRANCH',
-};
+// A switch, not a module-level table with computed keys: bundlers keep such a table even where
+// nothing asks for a name (issue #7's size budget), and drop an unused function.
 export function txErrorName(code: number): string {
-  return errorNames[code] ?? `TX_ERROR(${code})`;
+  switch (code) {
+    case TX_ERROR_CAPACITY: return 'TX_ERROR_CAPACITY';
+    case TX_ERROR_BAD_METHOD: return 'TX_ERROR_BAD_METHOD';
+    case TX_ERROR_NO_ACK_BUILDER: return 'TX_ERROR_NO_ACK_BUILDER';
+    case TX_ERROR_DUPLICATE: return 'TX_ERROR_DUPLICATE';
+    case TX_ERROR_UNKNOWN_TRANSACTION: return 'TX_ERROR_UNKNOWN_TRANSACTION';
+    case TX_ERROR_INVALID_STATE: return 'TX_ERROR_INVALID_STATE';
+    case TX_ERROR_BAD_STATUS: return 'TX_ERROR_BAD_STATUS';
+    case TX_ERROR_BAD_BRANCH: return 'TX_ERROR_BAD_BRANCH';
+    default: return `TX_ERROR(${code})`;
+  }
 }
 
 // ---- Events: drained with pollEvent ----

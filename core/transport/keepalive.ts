@@ -134,3 +134,9 @@ export class FlowKeepalive {
     this.sendAt = now + Math.floor(this.config.intervalMs * (0.8 + 0.2 * this.config.random()));
   }
 }
+
+/** How UserAgent gets a FlowKeepalive: passed in (`new UserAgent(config, { keepalive: keepaliveModule })`) so a phone that keeps no NAT binding alive does not carry it. */
+export type KeepaliveModule = (config: KeepaliveConfig) => FlowKeepalive;
+
+/** RFC 5626 §4.4 keep-alives for UserAgent; needed whenever config.keepalive.mode is not 'off'. */
+export const keepaliveModule: KeepaliveModule = (config) => new FlowKeepalive(config);

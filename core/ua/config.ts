@@ -89,7 +89,9 @@ export interface UaConfig {
   readonly pathMtu?: number;
   /**
    * RFC 3261 §18.1.1: a request over MTU-200 bytes on a UDP account goes over TCP to the same
-   * address and port (default true). With false, such a MESSAGE is refused with `too-big`.
+   * address and port (default: true when the UA has the stream module, UaModules.streams, else
+   * false; true without it is refused at construction). With false, such a MESSAGE is refused
+   * with `too-big`.
    */
   readonly largeRequestsOverTcp?: boolean;
 }

@@ -35,6 +35,13 @@ export class EndpointTable {
     if (id >= 0 && id < this.capacity && this.refs[id]! > 0) this.refs[id]--;
   }
 
+  /** Entries some transaction still references (diagnostics: UserAgent.occupancy). */
+  get inUse(): number {
+    let n = 0;
+    for (let i = 0; i < this.capacity; i++) if (this.refs[i]! > 0) n++;
+    return n;
+  }
+
   get(id: number): Endpoint | null {
     return id >= 0 && id < this.capacity ? this.endpoints[id]! : null;
   }

@@ -215,6 +215,13 @@ export class InviteSessions {
     this.maxSize = -1;
   }
 
+  /** Chat slots in use: offered, ringing, connected, or lingering 64·T1 after their end (diagnostics: UserAgent.occupancy). */
+  get size(): number {
+    let n = 0;
+    for (let i = 0; i < this.chats.length; i++) if (this.chats[i] !== null) n++;
+    return n;
+  }
+
   /** Until enabled the UA keeps answering INVITE with 405 (it takes no sessions). */
   get isEnabled(): boolean {
     return this.enabled;

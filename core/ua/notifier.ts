@@ -23,10 +23,12 @@ import type { EventPackage } from '../event/packages.js';
 import { writeDialogInfo, type PublishedDialog } from '../packages/dialog-info-writer.js';
 import type { Endpoint } from './config.js';
 import type { UaEvent } from './events.js';
-import { readAddressUri, readContactUri, readExpires, readRecordRoutes, readTag, tagLength } from './message-reading.js';
+import { contactUriIs, readAddressUri, readContactUri, readExpires, readRecordRoutes, readTag, tagLength } from './message-reading.js';
 import { RequestSpec } from './request-writer.js';
 import { WITH_CONTACT } from './response-writer.js';
 import { bareUri, dialogHop, parseSipUri } from './uri-target.js';
+// Type-only: partial presence (RFC 5263) is pulled in by notifier-partial.ts, not by every notifier.
+import type { PidfDiffWriter } from '../presence/partial/pidf-diff-writer.js';
 
 /** Who may watch: anyone; only peers we know (the proxy, or an AOR we subscribe to); or ask the application each time. */
 export type WatcherPolicy = 'everyone' | 'known-peers' | 'ask';
@@ -39,6 +41,8 @@ export interface ServeOptions {
 }
 
 export const DIALOG_INFO_TYPE = 'application/dialog-info+xml';
+const PIDF_TYPE = 'application/pidf+xml';
+const PIDF_DIFF_TYPE = 'application/pidf-diff+xml';
 /** Room for one dialog-info document (a desk phone has a handful of dialogs). */
 const DIALOG_INFO_BYTES = 4096;
 /** RFC 6665 §4.2.2 "probation": the phone goes away for a while; watchers retry after this. */
@@ -59,6 +63,12 @@ export class Watcher {
   announced = false;
   /** Documents sent: RFC 4235 §4.1.2 counts versions per document, not per NOTIFY (a pending one carries none). */
   documents = 0;
+  /** RFC 5263: the watcher's Accept lists application/pidf-diff+xml (presence, with partial PIDF on). */
+  partial = false;
+  /** RFC 5263: the next document is full state (the first, and the one after each SUBSCRIBE). */
+  partialFull = true;
+  /** The PIDF this watcher was last sent (the application's body, by reference): the next diff's base. */
+  partialSent: Uint8Array | null = null;
   constructor(
     readonly id: number, readonly served: ServedPackage, readonly dialog: Dialog, readonly from: string,
     /** Where NOTIFYs go when the remote target is no usable URI: where the SUBSCRIBE came from. */
@@ -112,6 +122,10 @@ export class UaNotifier {
   private etagSeq = 0;
   private nextWatcherId = 1;
   private readonly scratch = new Uint8Array(DIALOG_INFO_BYTES);
+  /** Partial presence (notifier-partial.ts): null, every watcher gets the application's PIDF. */
+  private partialWriter: PidfDiffWriter | null = null;
+  /** Content-Type of the body bodyFor() just gave (pidf-diff+xml when it wrote one). */
+  private bodyType = '';
 
   constructor(
     readonly maxWatchers: number,
@@ -122,6 +136,11 @@ export class UaNotifier {
     private readonly defaultPolicy: WatcherPolicy,
   ) {
     this.watchers = new Array<Watcher | null>(maxWatchers).fill(null);
+  }
+
+  /** Watchers of `presence` that accept application/pidf-diff+xml get partial notifications (RFC 5263). */
+  usePartialPidf(writer: PidfDiffWriter): void {
+    this.partialWriter = writer;
   }
 
   serve(pkg: EventPackage, opts: ServeOptions): void {
@@ -269,7 +288,9 @@ export class UaNotifier {
       const w = this.findDialog(view.buf, callIdOff, callIdLen, toTagOff, toTagLen, fromTagOff, fromTagLen);
       if (w === null || w.served !== s || w.machine.state === 'terminating' || w.machine.state === 'terminated') { host.respond(481, 0, -1, -1); return; }
       if (!w.dialog.acceptRemoteSeq(cseq)) { host.respond(500, 0, -1, -1); return; }
-      w.dialog.refreshTarget(readContactUri(view));
+      // §12.2: a target refresh. The same Contact again (the usual case) makes no string: a new
+      // one per refresh was garbage, and in V8 a rope of one node per character (decodeText).
+      if (!contactUriIs(view, w.dialog.remoteTarget)) w.dialog.refreshTarget(readContactUri(view));
       const granted = grantedExpires(requested, s.pkg.defaultExpires, s.maxExpires);
       if (granted === 0) {
         host.respond(200, WITH_CONTACT, 0, -1);
@@ -278,6 +299,9 @@ export class UaNotifier {
       }
       w.machine.grant(now, granted);
       this.expiriesChanged = true;
+      // RFC 5263: the NOTIFY that answers a refresh carries full state (the watcher may have lost track).
+      w.partial = this.acceptsPartial(view, s);
+      w.partialFull = true;
       if (w.machine.state === 'active' && suppressesNotify(suppressIfMatch, s.etag) && !w.machine.inFlight) {
         host.respond(204, WITH_CONTACT, granted, -1);
         return;
@@ -310,6 +334,7 @@ export class UaNotifier {
     const pending = s.policy === 'ask' && granted > 0;
     const w = new Watcher(this.nextWatcherId, s, dialog, fromUri, from, new WatcherMachine(pending));
     this.nextWatcherId++;
+    w.partial = this.acceptsPartial(view, s);
     this.watchers[free] = w;
     this.watcherIds.set(w.id, w);
     w.machine.grant(now, granted);
@@ -372,7 +397,7 @@ export class UaNotifier {
     const withState = m.state === 'active' || (m.state === 'terminating' && m.reason !== 'rejected');
     if (withState) {
       const body = this.bodyFor(w);
-      if (body !== null) { spec.body = body; spec.contentType = s.dialogs !== null ? DIALOG_INFO_TYPE : s.contentType; }
+      if (body !== null) { spec.body = body; spec.contentType = s.dialogs !== null ? DIALOG_INFO_TYPE : this.bodyType; }
       spec.etag = s.etag;
     }
     const first = t.routes.length > 0 ? parseSipUri(bareUri(t.routes[0]!)) : parseSipUri(t.requestUri);
@@ -387,7 +412,8 @@ export class UaNotifier {
 
   private bodyFor(w: Watcher): Uint8Array | null {
     const s = w.served;
-    if (s.dialogs === null) return s.body;
+    this.bodyType = s.contentType;
+    if (s.dialogs === null) return w.partial && s.body !== null ? this.partialBody(w, s.body) : s.body;
     // RFC 4235 §4.1.2: version starts at 0 per subscription, +1 per document; full state each time.
     const out = this.scratch;
     const n = writeDialogInfo({ version: w.documents++, state: 'full', entity: this.aor, dialogs: s.dialogs }, out);
@@ -397,6 +423,47 @@ export class UaNotifier {
     }
     // A copy of exactly its size: the request may wait in the queue while the next one is written.
     return out.slice(0, n.val);
+  }
+
+  /**
+   * RFC 5263 / RFC 5262: pidf-full for the first NOTIFY and after each SUBSCRIBE, then pidf-diff
+   * from what this watcher was sent last (version + 1 each, RFC 5262 §3.1); the plain PIDF when
+   * the body is no PIDF or cannot be written so. A NOTIFY that fails ends the subscription
+   * (onNotifyResponse), so the watcher never holds a version other than the one we diff from.
+   */
+  private partialBody(w: Watcher, pidf: Uint8Array): Uint8Array {
+    const writer = this.partialWriter!;
+    if (this.bodyType.toLowerCase().split(';')[0]!.trim() !== PIDF_TYPE) return pidf;
+    let out = this.partialScratch;
+    const room = pidf.length * 2 + 256;
+    if (out.length < room) out = this.partialScratch = new Uint8Array(room);
+    const version = w.documents;
+    let n = !w.partialFull && w.partialSent !== null ? writer.writeDiff(w.partialSent, 0, w.partialSent.length, pidf, 0, pidf.length, version, out) : -1;
+    if (n < 0) n = writer.writeFull(pidf, 0, pidf.length, version, out);
+    if (n < 0) return pidf;
+    w.documents = (version + 1) % 4294967296;
+    w.partialSent = pidf;
+    w.partialFull = false;
+    this.bodyType = PIDF_DIFF_TYPE;
+    // A copy of exactly its size: the request may wait in the queue while the next one is written.
+    return out.slice(0, n);
+  }
+
+  private partialScratch = new Uint8Array(0);
+
+  /** Partial PIDF on, the presence package, and the SUBSCRIBE's Accept lists application/pidf-diff+xml (RFC 5263). */
+  private acceptsPartial(view: SipMessageView, s: ServedPackage): boolean {
+    if (this.partialWriter === null || s.pkg.name !== 'presence') return false;
+    for (let i = view.find(H.ACCEPT); i >= 0; i = view.find(H.ACCEPT, i + 1)) {
+      // Accept = media-range [accept-params] *(COMMA …) (RFC 3261 §20.1); q=0 means "not acceptable".
+      const value = decodeText(view.buf, view.valueOff[i]!, view.valueLen[i]!).toLowerCase();
+      for (const range of value.split(',')) {
+        const [type, ...params] = range.split(';');
+        if (type!.trim() !== PIDF_DIFF_TYPE) continue;
+        if (!params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p))) return true;
+      }
+    }
+    return false;
   }
 
   private free(w: Watcher, now: number, reason: string): void {

@@ -3,7 +3,6 @@
 // for the application, per stream flow. Plain data; the behaviour lives in user-agent.ts.
 import type { Dialog } from '../dialog/dialog.js';
 import type { SubscriptionMachine } from '../event/machine.js';
-import { SipStreamFramer } from '../sip/framer.js';
 import { ForkSet } from './subscription-forks.js';
 import type { Endpoint } from './config.js';
 import { RequestSpec } from './request-writer.js';
@@ -110,12 +109,5 @@ export class PendingMessage {
   readonly echo: RequestEcho;
   constructor(echoBytes: number) {
     this.echo = new RequestEcho(echoBytes);
-  }
-}
-
-export class StreamFlow {
-  readonly framer: SipStreamFramer;
-  constructor(readonly endpoint: Endpoint, storage: Uint8Array) {
-    this.framer = new SipStreamFramer(storage);
   }
 }

@@ -18,7 +18,11 @@ import {
   TransactionEngine, TransactionKey, TransactionKeyReader, OutgoingRequest, Transmit, TransactionEvent,
   KEY_OK, DISPOSITION_OVERLOADED, EVENT_ACK, EVENT_REQUEST, EVENT_RESPONSE, EVENT_TIMEOUT, EVENT_TRANSPORT_ERROR, EVENT_TERMINATED,
 } from '../transaction/index.js';
-import { DigestClient, DigestWorkspace } from '../auth/client.js';
+import { DigestClientBase, DigestWorkspaceBase } from '../auth/client.js';
+import { DigestComputerBase } from '../auth/digest.js';
+import { ALG_SHA256 } from '../auth/algorithm.js';
+import { E_AUTH_UNSUPPORTED_ALGORITHM } from '../auth/errors.js';
+import type { Hasher } from '../bytes/hasher.js';
 import { CredentialStore } from '../auth/credential-store.js';
 import { AUTH_RETRY, SENT_ANSWERED, SENT_FRESH, SENT_PREEMPTIVE } from '../auth/retry-policy.js';
 import { RegistrationMachine, type RegistrationEvent } from '../registration/machine.js';
@@ -26,7 +30,10 @@ import { SubscriptionMachine, type SubscriptionConfig, type SubscriptionEvent } 
 import { EventPackageRegistry } from '../event/packages.js';
 import { Publication, type PublicationEvent } from '../presence/publication.js';
 import { Dialog, DialogTable, type LocalParty } from '../dialog/index.js';
-import { FlowKeepalive } from '../transport/keepalive.js';
+// Type-only: keep-alives (RFC 5626 §4.4) and TCP/TLS flows come in through UaModules, so a UDP
+// phone without NAT keep-alives carries neither the framer nor STUN.
+import type { FlowKeepalive, KeepaliveModule } from '../transport/keepalive.js';
+import type { StreamFlows, StreamModule } from './stream-flows.js';
 import { isReliable, isStream } from '../transport/kinds.js';
 import { sizeRule } from '../transport/size-rule.js';
 import { looksLikeStun } from '../stun/binding.js';
@@ -52,8 +59,10 @@ import { decodeContact } from '../sip/decode/name-addr.js';
 import type { UaEvent } from './events.js';
 import { NO_FAILOVER, authRetryMark, mayFailOver, type FailoverMark } from './failover.js';
 import { reconnectEndpoint, responseEndpoint, topViaPort } from './response-address.js';
-import { ClientRecord, EMPTY_SPEC, Outgoing, PendingMessage, StreamFlow, SubscriptionRecord, type Owner, type QueuedRequest } from './records.js';
+import { ClientRecord, EMPTY_SPEC, Outgoing, PendingMessage, SubscriptionRecord, type Owner, type QueuedRequest } from './records.js';
 import { SubscriptionSchedule } from './subscription-schedule.js';
+// Type-only: the record is the caller's (diagnostics), so a firmware that never reads it does not carry the class.
+import type { UaOccupancy } from './occupancy.js';
 import { CallIdIndex } from './call-id-index.js';
 
 // Type-only: session-mode IM is optional; a phone that never calls enableChat() does not carry it.
@@ -76,6 +85,10 @@ const PRESENCE_CHANGED: PresenceApply = 0;
 const PRESENCE_WRONG_TYPE: PresenceApply = 3;
 const PRESENCE_BAD_BODY: PresenceApply = 4;
 const PRESENCE_NO_ROOM: PresenceApply = 5;
+const PRESENCE_NEED_FULL_STATE: PresenceApply = 6;
+const PRESENCE_TOO_LARGE: PresenceApply = 7;
+/** RFC 5263: a watcher that takes partial PIDF lists application/pidf-diff+xml (before the package's own types). */
+const PARTIAL_PIDF_ACCEPT = 'application/pidf-diff+xml, ';
 const NO_NOTIFIER = uaError('local', 'notifier-not-enabled', 'the notifier role is off: call enableNotifier(notifierModule) first');
 const NO_CHAT = uaError('local', 'chat-not-enabled', 'session-mode IM is off: call enableChat(chatModule, options) first');
 
@@ -83,13 +96,26 @@ const NO_DEADLINE = Number.POSITIVE_INFINITY;
 /** Outgoing.token of a response: SERVER_TOKEN_BASE - server transaction id (≤ -2); -1 is "no transaction", ≥ 0 a client transaction. */
 const SERVER_TOKEN_BASE = -2;
 
-const STREAM_BUFFER_BYTES = 16384;
 /** Bytes an Authorization header with qop=auth takes (MD5: ~280; SHA-256 adds 32). */
 const AUTHORIZATION_ROOM = 360;
 /** Bytes a relaying proxy adds (its Via, Record-Route): the datagram it forwards must fit too. */
 const PROXY_ROOM = 128;
 /** Event packages published at once (presence, dialog, message-summary): each is a Publication with its own entity-tag. */
 export const MAX_PUBLICATIONS = 3;
+
+/**
+ * Optional parts of the UA an application passes in (`new UserAgent(config, modules)`), so a phone
+ * that does not use them does not carry them. A config that needs a missing one is refused at
+ * construction.
+ */
+export interface UaModules {
+  /** TCP/TLS flows: `streamModule` from core/ua/stream-flows.js (tcp/tls accounts, largeRequestsOverTcp). */
+  readonly streams?: StreamModule;
+  /** NAT keep-alives (config.keepalive.mode other than 'off'): `keepaliveModule` from core/transport/keepalive.js. */
+  readonly keepalive?: KeepaliveModule;
+  /** SHA-256 digest (RFC 8760): `sha256Module` from core/bytes/sha256.js. Without it only MD5 challenges are answered. */
+  readonly sha256?: () => Hasher;
+}
 /** Statuses RFC 3261 §20.33 lets carry Retry-After. */
 const RETRY_AFTER_STATUSES: readonly number[] = [404, 413, 480, 486, 500, 503, 600, 603];
 
@@ -138,8 +164,8 @@ export class UserAgent {
   private readonly registry = new EventPackageRegistry();
   /** The registry's package names, lower case, so a NOTIFY's Event is matched without a string. */
   private readonly packageNames: readonly string[] = this.registry.allowEvents().split(', ');
-  private readonly registrarAuth: DigestClient | null;
-  private readonly requestAuth: DigestClient | null;
+  private readonly registrarAuth: DigestClientBase | null;
+  private readonly requestAuth: DigestClientBase | null;
   private readonly registration: RegistrationMachine | null;
   private readonly registerSpec = new RequestSpec();
   private readonly registrarParts: SipUriParts | null;
@@ -160,7 +186,8 @@ export class UserAgent {
   private readonly publicationEvents: string[] = new Array<string>(MAX_PUBLICATIONS).fill('');
   private readonly pending: PendingMessage[];
   private readonly keepalive: FlowKeepalive | null;
-  private readonly flows: (StreamFlow | null)[];
+  /** TCP/TLS flows, present when UaModules.streams was passed (stream-flows.ts). */
+  private readonly streams: StreamFlows | null;
   private readonly subState: DecodedSubscriptionState = { state: 'active', expires: -1, reason: '', retryAfter: -1 };
   private nextId = 1;
   private readonly localTag: string;
@@ -176,8 +203,9 @@ export class UserAgent {
   /** Presence state per `presence` subscription, once trackPresence() gave a table. */
   private presence: PresenceStates | null = null;
 
-  constructor(input: UaConfig) {
-    const c = resolveUaConfig(input);
+  constructor(input: UaConfig, modules: UaModules = {}) {
+    // §18.1.1 over TCP needs TCP flows: without the stream module the default is off.
+    const c = resolveUaConfig(input.largeRequestsOverTcp === undefined && modules.streams === undefined ? { ...input, largeRequestsOverTcp: false } : input);
     this.config = c;
     const caps = c.capacities;
     const aor = parseSipUri(c.aor);
@@ -188,6 +216,12 @@ export class UserAgent {
     const proxy = c.outboundProxy !== null ? parseSipUri(c.outboundProxy) : this.registrarParts;
     if (c.outboundProxy !== null && proxy === null) throw new RangeError(`ua config: outboundProxy is not a sip: URI: ${c.outboundProxy}`);
     this.proxyEndpoint = proxy !== null ? endpointOf(proxy, c.transport) : null;
+    if (modules.streams === undefined) {
+      const needsStreams = isStream(c.transport) ? `transport '${c.transport}'`
+        : this.proxyEndpoint !== null && isStream(this.proxyEndpoint.transport) ? `a ${this.proxyEndpoint.transport} registrar/outbound proxy`
+        : c.largeRequestsOverTcp ? 'largeRequestsOverTcp' : '';
+      if (needsStreams !== '') throw new RangeError(`ua config: ${needsStreams} needs the stream module (TCP/TLS flows): new UserAgent(config, { streams: streamModule }), streamModule from core/ua/stream-flows.js`);
+    }
 
     const timerD = c.transport === 'udp' ? 64 * c.t1 : 0;
     const timers = { t1: c.t1, t2: Math.max(c.t1, 8 * c.t1), t4: 10 * c.t1, timerD, maxTransactions: caps.maxTransactions };
@@ -217,14 +251,21 @@ export class UserAgent {
     this.dialogs = new DialogTable(caps.maxDialogs);
     this.pending = [];
     for (let i = 0; i < caps.maxPendingMessages; i++) this.pending.push(new PendingMessage(caps.responseBufferBytes));
-    this.flows = new Array<StreamFlow | null>(caps.maxFlows).fill(null);
+    this.streams = modules.streams !== undefined ? modules.streams({
+      view: this.view,
+      message: (flow, now) => this.handleMessage(this.view.buf, this.view.messageOff, this.view.messageLen, flow, true, now),
+      // RFC 5626 §4.4.1: a lone CRLF between messages is the pong to our double-CRLF ping.
+      pong: (now) => this.keepalive?.onStreamPong(now),
+      drop: (now, code, message) => this.drop(now, code, message),
+    }, caps.maxFlows) : null;
 
     if (c.hasCredentials) {
       const store = new CredentialStore().set(null, c.username, c.password);
       // Each client keeps its own cached challenges; the per-call scratch is shared (single-threaded).
-      const workspace = new DigestWorkspace();
-      this.registrarAuth = new DigestClient({ random: { random: c.random }, credentials: store, workspace });
-      this.requestAuth = new DigestClient({ random: { random: c.random }, credentials: store, workspace });
+      // MD5 always; SHA-256 (RFC 8760) only with UaModules.sha256, so a phone without it carries none.
+      const workspace = new DigestWorkspaceBase(new DigestComputerBase(modules.sha256 !== undefined ? modules.sha256() : null));
+      this.registrarAuth = new DigestClientBase({ random: { random: c.random }, credentials: store, workspace });
+      this.requestAuth = new DigestClientBase({ random: { random: c.random }, credentials: store, workspace });
     } else {
       this.registrarAuth = null;
       this.requestAuth = null;
@@ -252,8 +293,11 @@ export class UserAgent {
     if (c.keepalive.mode !== 'off' && (flowKind === 'ws' || flowKind === 'wss')) {
       throw new RangeError(`ua config: keepalive mode '${c.keepalive.mode}' does not exist on WebSocket flows (RFC 7118); use 'off' and the host's WebSocket pings (NodeUaHost webSocketPingIntervalMs)`);
     }
-    this.keepalive = c.keepalive.mode !== 'off' && this.proxyEndpoint !== null
-      ? new FlowKeepalive({ mode: c.keepalive.mode, intervalMs: c.keepalive.intervalMs, answerTimeoutMs: c.keepalive.answerTimeoutMs, random: c.random })
+    if (c.keepalive.mode !== 'off' && this.proxyEndpoint !== null && modules.keepalive === undefined) {
+      throw new RangeError(`ua config: keepalive mode '${c.keepalive.mode}' needs the keep-alive module: new UserAgent(config, { keepalive: keepaliveModule }), keepaliveModule from core/transport/keepalive.js`);
+    }
+    this.keepalive = c.keepalive.mode !== 'off' && this.proxyEndpoint !== null && modules.keepalive !== undefined
+      ? modules.keepalive({ mode: c.keepalive.mode, intervalMs: c.keepalive.intervalMs, answerTimeoutMs: c.keepalive.answerTimeoutMs, random: c.random })
       : null;
     this.responseWriter.contact = this.requestWriter.contactValue;
   }
@@ -314,7 +358,7 @@ export class UserAgent {
     this.pump(now);
   }
 
-  /** Bytes read from a TCP/TLS flow. One framer per flow, at most capacities.maxFlows flows. */
+  /** Bytes read from a TCP/TLS flow: needs UaModules.streams (one framer per flow, at most capacities.maxFlows flows). */
   handleStream(flow: Endpoint, buf: Uint8Array, off: number, len: number, now: number): void {
     try {
       this.streamIn(flow, buf, off, len, now);
@@ -324,32 +368,11 @@ export class UserAgent {
   }
 
   private streamIn(flow: Endpoint, buf: Uint8Array, off: number, len: number, now: number): void {
-    let f = this.flowOf(flow, true);
-    if (f === null) {
-      this.drop(now, 'too-many-flows', `no room for another stream flow (${flow.address}:${flow.port}); raise capacities.maxFlows`);
+    if (this.streams === null) {
+      this.drop(now, 'no-stream-module', `bytes from ${flow.transport}:${flow.address}:${flow.port} dropped: a stream flow needs the stream module (UaModules.streams)`);
       return;
     }
-    let at = off;
-    let left = len;
-    while (left > 0) {
-      const before = f.framer.keepAliveCrlfs;
-      const pushed = f.framer.push(buf, at, left);
-      at += pushed;
-      left -= pushed;
-      for (;;) {
-        const r = f.framer.next(this.view);
-        if (r === 0) break;
-        if (r < 0) { this.drop(now, 'malformed', `bad message on stream ${flow.address}:${flow.port} (code ${r})`); continue; }
-        this.handleMessage(this.view.buf, this.view.messageOff, this.view.messageLen, flow, true, now);
-      }
-      // RFC 5626 §4.4.1: a lone CRLF between messages is the pong to our double-CRLF ping.
-      if (f.framer.keepAliveCrlfs !== before && this.keepalive !== null) this.keepalive.onStreamPong(now);
-      if (pushed === 0) {
-        this.drop(now, 'stream-overflow', `stream buffer full on ${flow.address}:${flow.port}`);
-        f.framer.clear();
-        break;
-      }
-    }
+    this.streams.push(flow, buf, off, len, now);
     this.pump(now);
   }
 
@@ -363,10 +386,7 @@ export class UserAgent {
   }
 
   private flowClosed(flow: Endpoint, now: number): void {
-    for (let i = 0; i < this.flows.length; i++) {
-      const f = this.flows[i];
-      if (f !== null && sameEndpoint(f.endpoint, flow)) this.flows[i] = null;
-    }
+    this.streams?.closed(flow);
     for (let i = 0; i < this.txCapacity; i++) {
       const r = this.clientRecords[i];
       if (r === null || r.done) continue;
@@ -547,6 +567,9 @@ export class UserAgent {
    * `states` should hold capacities.maxSubscriptions states (beyond that: `notify` events).
    * The PIDFs of a forked subscription's extra dialogs (RFC 6665 §4.1.2.4) count too: the state
    * shown composes every live dialog's document (presence-states.ts).
+   * With partial PIDF on in `states` (partialDocumentBytes > 0), presence SUBSCRIBEs made from
+   * then on also accept application/pidf-diff+xml (RFC 5263); a diff that cannot be applied makes
+   * the UA refresh the subscription for full state.
    */
   trackPresence(states: PresenceStates): void {
     this.presence = states;
@@ -605,6 +628,8 @@ export class UserAgent {
     rec.spec.methodId = M.SUBSCRIBE;
     rec.spec.event = pkg.name;
     rec.spec.accept = this.registry.acceptFor(pkg.name);
+    // Partial PIDF only when the tracked presence state can apply diffs (presence-states.ts).
+    if (pkg.name === 'presence' && this.presence !== null && this.presence.partialPidf) rec.spec.accept = PARTIAL_PIDF_ACCEPT + rec.spec.accept;
     if (opts?.eventlist === true) {
       rec.spec.supported = 'eventlist';
       rec.spec.accept = withListTypes(pkg.accept);
@@ -712,7 +737,7 @@ export class UserAgent {
     const authRoom = this.requestAuth !== null ? this.requestAuth.activeRealms * AUTHORIZATION_ROOM : 0;
     const verdict = n > 0 ? sizeRule(n + authRoom + PROXY_ROOM, spec.destination.transport, this.config.largeRequestsOverTcp, this.config.pathMtu) : 'too-big';
     if (verdict === 'too-big') {
-      return Err(uaError('local', 'too-big', `a ${body.length}-byte MESSAGE does not fit a UDP datagram under the path MTU (RFC 3261 §18.1.1); use a TCP account or largeRequestsOverTcp`));
+      return Err(uaError('local', 'too-big', `a ${body.length}-byte MESSAGE does not fit a UDP datagram under the path MTU (RFC 3261 §18.1.1); use a TCP account or largeRequestsOverTcp (both need the stream module, UaModules.streams)`));
     }
     if (verdict === 'switch-to-stream') spec.destination = { transport: 'tcp', address: spec.destination.address, port: spec.destination.port };
     const id = this.nextId++;
@@ -927,6 +952,28 @@ export class UserAgent {
 
   get queuedRequests(): number {
     return this.queue.length;
+  }
+
+  /** What the UA holds right now (occupancy.ts): for diagnostics and the leak soak (test/soak/). Fills `into`. */
+  occupancy(into: UaOccupancy): UaOccupancy {
+    into.clientTransactions = this.clients.liveCount;
+    into.serverTransactions = this.servers.liveCount;
+    into.transactionTimers = this.clients.liveTimers + this.servers.liveTimers;
+    into.requestBuffersInUse = this.requestPool.count - this.requestPool.available;
+    into.responseBuffersInUse = this.responsePool.count - this.responsePool.available;
+    into.queuedRequests = this.queue.length;
+    into.queuedEvents = this.events.length;
+    into.queuedTransmits = this.extraTransmits.length;
+    into.subscriptions = this.subscriptionIds.size;
+    into.dialogs = this.dialogs.size;
+    into.knownPeers = this.knownPeers.size;
+    into.watchers = this.notifier?.size ?? 0;
+    let pending = 0;
+    for (let i = 0; i < this.pending.length; i++) if (this.pending[i]!.id >= 0) pending++;
+    into.pendingMessages = pending;
+    into.endpointsInUse = this.endpoints.inUse;
+    into.chats = this.chats?.size ?? 0;
+    return into;
   }
 
   // =====================================================================================
@@ -1228,6 +1275,12 @@ export class UserAgent {
     if (r === PRESENCE_WRONG_TYPE || r === PRESENCE_NO_ROOM) return false;
     if (r === PRESENCE_CHANGED) this.queuePresence(rec);
     else if (r === PRESENCE_BAD_BODY) this.warn(now, 'bad-presence-document', `unreadable PIDF in a NOTIFY of subscription ${rec.id}${fork > 0 ? ` (fork ${fork})` : ''} (error ${this.presence!.lastBodyError}); its state is unchanged`);
+    else if (r === PRESENCE_NEED_FULL_STATE) {
+      // RFC 5263: a diff we cannot apply (version gap, failed patch): the refresh's NOTIFY brings full state.
+      // A SUBSCRIBE already in flight brings it anyway (refreshForFullState is then false).
+      this.warn(now, 'presence-partial-gap', `partial PIDF of subscription ${rec.id}${fork > 0 ? ` (fork ${fork})` : ''} not applied (error ${this.presence!.lastPartialError}): refreshing for full state (RFC 5263)`);
+      this.refreshForFullState(rec, now);
+    } else if (r === PRESENCE_TOO_LARGE) this.warn(now, 'presence-partial-too-large', `partial PIDF of subscription ${rec.id} outgrew the kept document; raise partialDocumentBytes`);
     return true;
   }
 
@@ -1291,10 +1344,19 @@ export class UserAgent {
       return;
     }
     const idx = txId % this.txCapacity;
-    if (this.serverTxId[idx] === txId) this.serverResponseSlot[idx] = slot;
+    const mine = this.serverTxId[idx] === txId;
+    // A second response of one transaction (a chat INVITE's 180, then 486/480/487) replaces the
+    // first in the engine, which never sends the replaced one again (§17.2.1): its buffer
+    // returns now. Before, only the last response's slot was recorded and the 180's was lost
+    // for good: every refused, unanswered or cancelled chat took a response buffer, until none
+    // were left and every request was dropped (found by test/soak/).
+    const previous = mine ? this.serverResponseSlot[idx]! : -1;
+    if (mine) this.serverResponseSlot[idx] = slot;
     if (this.servers.respond(txId, status, pool.storage, off, n, now) !== 0) {
       pool.release(slot);
-      if (this.serverTxId[idx] === txId) this.serverResponseSlot[idx] = -1;
+      if (mine) this.serverResponseSlot[idx] = previous;
+    } else if (previous >= 0) {
+      pool.release(previous);
     }
   }
 
@@ -1339,6 +1401,10 @@ export class UserAgent {
 
   private sendInSlot(slot: number, spec: RequestSpec, owner: Owner, ownerId: number, authTries: number, now: number, failover: FailoverMark = NO_FAILOVER): UaError | null {
     const pool = this.requestPool;
+    if (this.streams === null && isStream(spec.destination.transport)) {
+      pool.release(slot);
+      return uaError('local', 'no-stream-module', `a ${spec.method} to ${spec.destination.transport}:${spec.destination.address}:${spec.destination.port} needs the stream module (UaModules.streams)`);
+    }
     const destId = this.endpoints.acquire(spec.destination);
     if (destId < 0) {
       pool.release(slot);
@@ -1403,7 +1469,7 @@ export class UserAgent {
     const rec = this.clientRecords[idx];
     if (rec === null || rec === undefined || rec.txId !== txId) return;
     this.clientRecords[idx] = null;
-    this.releaseRequestSlot(rec);
+    this.releaseRequestSlot(rec, true);
     this.endpoints.release(rec.destId);
     if (!rec.done) { rec.done = true; this.onFailure(rec, 408, now); }
     rec.spec = EMPTY_SPEC;
@@ -1431,10 +1497,13 @@ export class UserAgent {
    * A non-INVITE client transaction never sends its request again once a final response (or a
    * timeout / transport error) ended its Trying/Proceeding states (§17.1.2.2: Completed only
    * absorbs retransmitted responses), so its buffer returns now rather than T4 later at
-   * EVENT_TERMINATED. The UA sends no INVITE, whose ACK would still need the request (§17.1.1.3).
+   * EVENT_TERMINATED. An INVITE (a chat's, invite-sessions.ts) keeps its buffer until then: the
+   * ACK for a non-2xx is built from it (§17.1.1.3). `terminated`: the transaction is over, every
+   * buffer returns — before, an INVITE's never did, and each chat took one of the phone's
+   * request buffers for good: after 16 chats nothing could be sent (found by test/soak/).
    */
-  private releaseRequestSlot(rec: ClientRecord): void {
-    if (rec.slot < 0 || rec.spec.methodId === M.INVITE) return;
+  private releaseRequestSlot(rec: ClientRecord, terminated = false): void {
+    if (rec.slot < 0 || (rec.spec.methodId === M.INVITE && !terminated)) return;
     this.requestPool.release(rec.slot);
     rec.slot = -1;
   }
@@ -1470,6 +1539,8 @@ export class UserAgent {
         const err = this.send(spec, rec.owner, rec.ownerId, rec.authTries + 1, now, authRetryMark(rec.txId, rec.failover));
         if (err === null) return;
         this.warn(now, err.code, `${spec.method} retry with credentials not sent: ${err.message}`);
+      } else if (auth !== null && auth.lastError === E_AUTH_UNSUPPORTED_ALGORITHM && !auth.computer.supports(ALG_SHA256)) {
+        this.warn(now, 'digest-algorithm-unsupported', `${rec.spec.method} challenged (${status}) with no algorithm this UA answers: MD5, and SHA-256 only with the sha256 module (UaModules.sha256)`);
       }
     }
     switch (rec.owner) {
@@ -1903,19 +1974,6 @@ export class UserAgent {
   }
 
   // ---- misc ----
-
-  private flowOf(flow: Endpoint, create: boolean): StreamFlow | null {
-    let free = -1;
-    for (let i = 0; i < this.flows.length; i++) {
-      const f = this.flows[i];
-      if (f === null) { if (free < 0) free = i; continue; }
-      if (sameEndpoint(f.endpoint, flow)) return f;
-    }
-    if (!create || free < 0 || !isStream(flow.transport)) return null;
-    const f = new StreamFlow(flow, new Uint8Array(STREAM_BUFFER_BYTES));
-    this.flows[free] = f;
-    return f;
-  }
 
   /**
    * The last line of defence of "never throw on input from the network": a machine refusing an

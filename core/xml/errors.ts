@@ -33,9 +33,10 @@ export const XmlError = {
 } as const;
 export type XmlError = typeof XmlError[keyof typeof XmlError];
 
-const NAMES: readonly string[] = Object.keys(XmlError);
-
 /** Name of an error code, for logs and test messages. */
 export function xmlErrorName(code: number): string {
-  return NAMES[code] ?? `XmlError(${code})`;
+  // Looked up here, not kept in a module-level Object.keys(XmlError): such a call would keep the
+  // whole table (and every XmlError.X read) in bundles that never ask for a name, where the
+  // minifier otherwise folds each code to its number.
+  return Object.keys(XmlError)[code] ?? `XmlError(${code})`;
 }

@@ -29,6 +29,9 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { randomInt } from 'node:crypto';
 import { UserAgent, Outgoing, type Endpoint, type UaConfig, type UaEvent } from '../../core/ua/index.js';
+import { streamModule } from '../../core/ua/stream-flows.js';
+import { keepaliveModule } from '../../core/transport/keepalive.js';
+import { sha256Module } from '../../core/bytes/sha256.js';
 import { TargetResolver, type Target, type TargetRequest } from '../../core/transport/targets.js';
 import { defaultPort } from '../../core/transport/kinds.js';
 import type { DnsResolver } from '../host/socket.js';
@@ -173,14 +176,31 @@ export class NodeUaHost {
   /** Binds the sockets, then builds the UA with our port filled in. */
   static async start(options: NodeUaHostOptions, config: (local: { address: string; port: number }) => Omit<UaConfig, 'random'>): Promise<NodeUaHost> {
     const host = new NodeUaHost(options);
-    const udp = createSocket(host.address.includes(':') ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve, reject) => { udp.once('error', reject); udp.bind(options.port ?? 0, host.address, () => resolve()); });
-    host.udp = udp;
-    host.port = udp.address().port;
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(host.port, host.address, () => resolve()); });
-    host.server = server;
-    host.ua = new UserAgent({ random: () => randomInt(0, 1 << 30) / (1 << 30), ...config({ address: host.address, port: host.port }) });
+    // UDP and TCP share the port number (RFC 3261 §18: one sent-by for both). An ephemeral UDP port
+    // can be a TCP port some connection already holds: then both are bound again on another
+    // port (bounded; a fixed options.port gets no second try).
+    for (let attempt = 0; ; attempt++) {
+      const udp = createSocket(host.address.includes(':') ? 'udp6' : 'udp4');
+      await new Promise<void>((resolve, reject) => { udp.once('error', reject); udp.bind(options.port ?? 0, host.address, () => resolve()); });
+      const server = createServer();
+      try {
+        await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(udp.address().port, host.address, () => resolve()); });
+      } catch (e) {
+        udp.close();
+        if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE' && options.port === undefined && attempt < 20) continue;
+        throw e;
+      }
+      host.udp = udp;
+      host.port = udp.address().port;
+      host.server = server;
+      break;
+    }
+    const udp = host.udp!;
+    const server = host.server!;
+    // This host opens TCP/TLS flows (and listens for them), keeps NAT bindings alive when the
+    // account asks and answers SHA-256 digest challenges: the UA gets every optional module (a
+    // UDP-only phone's firmware need pass none of them).
+    host.ua = new UserAgent({ random: () => randomInt(0, 1 << 30) / (1 << 30), ...config({ address: host.address, port: host.port }) }, { streams: streamModule, keepalive: keepaliveModule, sha256: sha256Module });
     udp.on('message', (msg, rinfo) => {
       if (host.closed) return;
       options.onWire?.('<<', firstLine(msg));

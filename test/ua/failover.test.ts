@@ -9,6 +9,7 @@ import { UserAgent, Outgoing, type Endpoint, type UaConfig } from '../../core/ua
 import { MAX_FAILOVER_ATTEMPTS } from '../../core/ua/failover.js';
 import { H } from '../../core/sip/header-ids.js';
 import { MemoryNet, UaNode, dec, enc, seededRandom, type FakePeer } from './memory-net.js';
+import { streamModule } from '../../core/ua/stream-flows.js';
 
 const NAME = 'registrar.test';
 
@@ -333,7 +334,7 @@ test('§18.2.2: a request over a WebSocket flow (handed in as a datagram) is ans
 });
 
 test('§18.2.2 stream: the connection closed before the answer → a new connection to the source address at the sent-by port', () => {
-  const ua = new UserAgent({ aor: 'sip:alice@10.0.0.1', registrar: null, localAddress: '10.0.0.1', localPort: 5060, transport: 'tcp', random: seededRandom(3), inboundMessagePolicy: 'open', messageResponseDeadlineMs: 5000 });
+  const ua = new UserAgent({ aor: 'sip:alice@10.0.0.1', registrar: null, localAddress: '10.0.0.1', localPort: 5060, transport: 'tcp', random: seededRandom(3), inboundMessagePolicy: 'open', messageResponseDeadlineMs: 5000 }, { streams: streamModule });
   const flow: Endpoint = { transport: 'tcp', address: '10.0.0.9', port: 40123 };
   const body = 'hello';
   const req = enc([

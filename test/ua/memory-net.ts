@@ -2,6 +2,7 @@
 // virtual clock, a fixed one-way latency and optional drop rules. The loop is the host contract
 // of core/ua/README.md: after every input, drain pollTransmit, read pollTimeout, drain pollEvent.
 import { UserAgent, Outgoing, type Endpoint, type UaConfig, type UaEvent } from '../../core/ua/index.js';
+import { streamModule } from '../../core/ua/stream-flows.js';
 import { SipMessageView } from '../../core/sip/view.js';
 import { parse, createParseOptions } from '../../core/sip/parser.js';
 import { SipWriter } from '../../core/sip/writer.js';
@@ -119,7 +120,9 @@ export class MemoryNet {
   private readonly packets: Packet[] = [];
 
   addUa(config: Omit<UaConfig, 'random'> & { random?: () => number }, seed = 1): UaNode {
-    const ua = new UserAgent({ random: seededRandom(seed), ...config });
+    // The in-memory net carries TCP too (a MESSAGE too big for UDP switches to it, RFC 3261 §18.1.1),
+    // so its phones get the stream module, as a host with TCP sockets gives it.
+    const ua = new UserAgent({ random: seededRandom(seed), ...config }, { streams: streamModule });
     const ep: Endpoint = { transport: 'udp', address: config.localAddress, port: config.localPort };
     const node = new UaNode(this, ua, ep);
     this.nodes.set(key(ep), node);

@@ -10,6 +10,8 @@ import { parse, createParseOptions } from '../../core/sip/parser.js';
 import { H } from '../../core/sip/header-ids.js';
 import { STUN_MAGIC_COOKIE } from '../../core/stun/binding.js';
 import { enc, dec, seededRandom } from './memory-net.js';
+import { streamModule } from '../../core/ua/stream-flows.js';
+import { keepaliveModule } from '../../core/transport/keepalive.js';
 
 const REGISTRAR_TCP: Endpoint = { transport: 'tcp', address: '10.0.0.100', port: 5060 };
 
@@ -19,7 +21,8 @@ class Driver {
   readonly events: UaEvent[] = [];
   now = 0;
   constructor(config: Omit<UaConfig, 'random'>) {
-    this.ua = new UserAgent({ random: seededRandom(9), ...config });
+    // A host with TCP sockets and NAT keep-alives: both optional modules, as NodeUaHost passes them.
+    this.ua = new UserAgent({ random: seededRandom(9), ...config }, { streams: streamModule, keepalive: keepaliveModule });
   }
   drain(): { text: string; bytes: Uint8Array; endpoint: Endpoint; token: number }[] {
     const sent = [];

@@ -10,15 +10,18 @@ import type { Metafile } from 'esbuild';
 export const BUDGET_GZIP_BYTES = 60 * 1024;
 
 /**
- * The 60 KiB target is not met: 66,122 B (64.6 KiB) at 02:47 UTC on 2026-11-26, with terser after
- * esbuild (terser-pass.ts takes ~4.4 KB off: esbuild alone gives 70,503 B). The user agent alone
- * is 59 KB esbuild-minified, after the notifier role, the INVITE ACK builder and resource lists
- * became opt-in modules and private member names are renamed; it was growing while this was
- * measured (64,251 B at 02:26 UTC). Until the target is met, the size may not grow past this
- * ceiling — a regression guard with about 1.5 KB of headroom, not the target: the build still
- * prints FAIL against the target, and --check-budget still fails on it.
+ * The 60 KiB target is not met: 63,944 B (62.4 KiB, over by 2,504 B) on 2026-11-26
+ * (`npx hardphone build --board all --engine quickjs`), down from 66,960 B after TCP/TLS flows
+ * (core/ua/stream-flows.ts with the SIP framer), NAT keep-alives with the STUN client and SHA-256
+ * digest became opt-in UA modules (UaModules: streams, keepalive, sha256; a phone that passes
+ * none carries none), MD5's T table is computed at load and XmlError no longer stays whole as a
+ * table. ts-results, the Result library the project chose, costs ~830 B of it (its Ok/Err bring
+ * its Option along); a hand-written Result would have saved that and was not kept. Terser after
+ * esbuild (terser-pass.ts) is part of the figure. Until the target is met, the size may not grow
+ * past this ceiling — a regression guard with about 1 KB of headroom, not the target: the build
+ * still prints FAIL against the target, and --check-budget still fails on it.
  */
-export const SIZE_CEILING_GZIP_BYTES = 67_600;
+export const SIZE_CEILING_GZIP_BYTES = 65_000;
 
 export interface BudgetCheck {
   readonly gzipBytes: number;

@@ -10,7 +10,7 @@ import type { Board } from '../../boards/index.js';
 export type ModuleGroup =
   | 'core' | 'presence' | 'page-im'
   | 'blf' | 'mwi' | 'lamps' | 'display' | 'keys'
-  | 'msrp' | 'rls' | 'imdn';
+  | 'msrp' | 'rls' | 'imdn' | 'streams';
 
 export interface CoreModule {
   /** Property of `hardphone` the module's namespace is exposed as. */
@@ -39,6 +39,8 @@ export const GROUP_RULES: readonly GroupRule[] = [
   { group: 'msrp', budget: false, wanted: (b) => b.capabilities.modules.msrp, why: 'capabilities.modules.msrp' },
   { group: 'rls', budget: false, wanted: (b) => b.capabilities.modules.rls, why: 'capabilities.modules.rls' },
   { group: 'imdn', budget: false, wanted: (b) => b.capabilities.modules.imdn, why: 'capabilities.modules.imdn' },
+  // WebSocket messages arrive whole (RFC 7118), so ws/wss need no stream framer.
+  { group: 'streams', budget: false, wanted: (b) => b.capabilities.transports.some((t) => t === 'tcp' || t === 'tls'), why: 'capabilities.transports lists tcp or tls' },
 ];
 
 export const CORE_MODULES: readonly CoreModule[] = [
@@ -72,6 +74,9 @@ export const CORE_MODULES: readonly CoreModule[] = [
   { name: 'rls', path: 'core/presence/rls/index.js', group: 'rls' },
   // RFC 5438 delivery and display notifications.
   { name: 'imdn', path: 'core/im/imdn.js', group: 'imdn' },
+  // SIP over TCP/TLS: new UserAgent(config, { streams: streamModule }); a UDP-only phone leaves the
+  // framer out (the UA refuses a tcp/tls account without it).
+  { name: 'streams', path: 'core/ua/stream-flows.js', group: 'streams' },
 ];
 
 export interface ModuleSelection {

@@ -9,6 +9,7 @@
 //                                  server (Kamailio's presence module notifies). The UA publishes
 //                                  presence only, so a call shows as the RPID on-the-phone activity.
 import { UserAgent, Outgoing, notifierModule } from '../../core/ua/index.js';
+import { sha256Module } from '../../core/bytes/sha256.js';
 import type { Endpoint, UaConfig } from '../../core/ua/index.js';
 import type { UaEvent } from '../../core/ua/events.js';
 import type { RegistrationState as IndicatorRegistration } from '../../core/indicators/input.js';
@@ -214,7 +215,8 @@ export class UaLink implements PhoneLink {
       inboundMessagePolicy: o.registrar === null ? 'open' : 'known-peers',
       userAgent: 'hardphone-sim/0.1',
     };
-    this.ua = new UserAgent(config);
+    // A laptop carries every digest algorithm (RFC 8760 SHA-256 too); the sim has one UDP socket, so no stream module.
+    this.ua = new UserAgent(config, { sha256: sha256Module });
     if (o.registrar === null) {
       // Peer to peer there is no presence server: each phone answers SUBSCRIBEs for its own
       // presence and dialog state (RFC 3856 §5); the colleague's phone is the only watcher there is.

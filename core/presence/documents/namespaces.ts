@@ -7,8 +7,9 @@ export const NS_RPID = ascii('urn:ietf:params:xml:ns:pidf:rpid');       // RFC 4
 export const NS_CIPID = ascii('urn:ietf:params:xml:ns:pidf:cipid');     // RFC 4482
 export const NS_DATA_MODEL = ascii('urn:ietf:params:xml:ns:pidf:data-model'); // RFC 4479
 export const NS_PIDF_IM = ascii('urn:ietf:params:xml:ns:pidf:im');      // RFC 3863 §4.3.1 example
-export const NS_DIALOG_INFO = ascii('urn:ietf:params:xml:ns:dialog-info'); // RFC 4235
-export const NS_WATCHERINFO = ascii('urn:ietf:params:xml:ns:watcherinfo'); // RFC 3858
+// Pure: the presence documents carried by every phone do not read these two (issue #7's budget).
+export const NS_DIALOG_INFO = /* @__PURE__ */ ascii('urn:ietf:params:xml:ns:dialog-info'); // RFC 4235
+export const NS_WATCHERINFO = /* @__PURE__ */ ascii('urn:ietf:params:xml:ns:watcherinfo'); // RFC 3858
 
 /** Small codes for the namespaces the presence readers switch on. */
 export const Ns = { Other: 0, Pidf: 1, Rpid: 2, Cipid: 3, DataModel: 4, PidfIm: 5 } as const;

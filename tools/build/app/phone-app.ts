@@ -6,6 +6,8 @@
 // (platform/quickjs) and under Node (platform/node). Board data arrives pre-decoded (an
 // IndicatorLayout), which keeps io-ts off the device.
 import { UserAgent, Outgoing, type UaConfig, type UaEvent } from '../../../core/ua/index.js';
+import { keepaliveModule } from '../../../core/transport/keepalive.js';
+import { sha256Module } from '../../../core/bytes/sha256.js';
 import { PhoneState } from '../../../core/app/phone-state.js';
 import { PresenceStates } from '../../../core/presence/presence-states.js';
 import { IndicatorEngine, type IndicatorLayout } from '../../../core/indicators/engine.js';
@@ -201,7 +203,10 @@ export class PhoneApp {
   /** The socket is bound: now the UA can write our port into Via and Contact. */
   private onBound(): void {
     if (this.ua !== null || this.closed) return;
-    this.ua = new UserAgent({ ...this.config.ua, localPort: this.udp.port, random: Math.random });
+    // One UDP socket: no stream module (a tcp/tls account is refused at construction, and a
+    // MESSAGE too big for UDP is refused rather than sent over a TCP flow this app cannot open).
+    // NAT keep-alives and SHA-256 digest work as the account asks, as before the UA made them optional.
+    this.ua = new UserAgent({ ...this.config.ua, localPort: this.udp.port, random: Math.random }, { keepalive: keepaliveModule, sha256: sha256Module });
     // Presence NOTIFYs become state inside the UA (no body copy, no event per NOTIFY): the
     // buddy table reads it from there on `presence` events.
     const states = new PresenceStates({ maxStates: Math.max(1, this.buddySlots.length), scratch: this.scratch });

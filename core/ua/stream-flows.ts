@@ -1,0 +1,108 @@
+// SIP over TCP/TLS flows (RFC 3261 §18.3) for the user agent: one SipStreamFramer per flow in a
+// bounded table, cutting the bytes a host reads into messages by Content-Length.
+//
+// Opt-in, like the chat, notifier and resource-list modules: a phone whose host has only a UDP
+// socket never passes `streamModule`, and esbuild leaves the framer out of its bundle. The UA
+// reaches it only through StreamFlows, and the module reaches the UA only through StreamPort.
+// WebSocket flows (RFC 7118) need none of this: each message arrives whole (handleDatagram).
+import { SipStreamFramer } from '../sip/framer.js';
+import { isStream } from '../transport/kinds.js';
+import type { SipMessageView } from '../sip/view.js';
+import type { Endpoint } from './config.js';
+import { sameEndpoint } from './uri-target.js';
+
+/** Bytes buffered per flow: the largest message a stream may carry, plus what arrives behind it. */
+export const STREAM_BUFFER_BYTES = 16384;
+
+/** What the stream module may ask of the UA (its only way in). */
+export interface StreamPort {
+  /** The UA's reusable view: the framer parses each message into it. */
+  readonly view: SipMessageView;
+  /** A whole message is in `view` (at view.messageOff, view.messageLen), read from `flow`. */
+  message(flow: Endpoint, now: number): void;
+  /** RFC 5626 §4.4.1: a lone CRLF between messages, the pong to our double-CRLF ping. */
+  pong(now: number): void;
+  /** Input that had to be dropped: counted and reported as a warning. */
+  drop(now: number, code: string, message: string): void;
+}
+
+/** The UA's side of the module. */
+export interface StreamFlows {
+  /** Bytes read from `flow`; every whole message goes to StreamPort.message. */
+  push(flow: Endpoint, buf: Uint8Array, off: number, len: number, now: number): void;
+  /** The flow is gone: its buffered bytes with it. */
+  closed(flow: Endpoint): void;
+}
+
+export type StreamModule = (port: StreamPort, maxFlows: number) => StreamFlows;
+
+class StreamFlow {
+  readonly framer: SipStreamFramer;
+  constructor(readonly endpoint: Endpoint, storage: Uint8Array) {
+    this.framer = new SipStreamFramer(storage);
+  }
+}
+
+class StreamFlowTable implements StreamFlows {
+  private readonly flows: (StreamFlow | null)[];
+
+  constructor(private readonly port: StreamPort, maxFlows: number) {
+    this.flows = new Array<StreamFlow | null>(maxFlows).fill(null);
+  }
+
+  push(flow: Endpoint, buf: Uint8Array, off: number, len: number, now: number): void {
+    const port = this.port;
+    const f = this.flowOf(flow);
+    if (f === null) {
+      port.drop(now, 'too-many-flows', `no room for another stream flow (${flow.address}:${flow.port}); raise capacities.maxFlows`);
+      return;
+    }
+    let at = off;
+    let left = len;
+    while (left > 0) {
+      const before = f.framer.keepAliveCrlfs;
+      const pushed = f.framer.push(buf, at, left);
+      at += pushed;
+      left -= pushed;
+      for (;;) {
+        const r = f.framer.next(port.view);
+        if (r === 0) break;
+        if (r < 0) { port.drop(now, 'malformed', `bad message on stream ${flow.address}:${flow.port} (code ${r})`); continue; }
+        port.message(flow, now);
+      }
+      if (f.framer.keepAliveCrlfs !== before) port.pong(now);
+      if (pushed === 0) {
+        port.drop(now, 'stream-overflow', `stream buffer full on ${flow.address}:${flow.port}`);
+        f.framer.clear();
+        break;
+      }
+    }
+  }
+
+  closed(flow: Endpoint): void {
+    for (let i = 0; i < this.flows.length; i++) {
+      const f = this.flows[i];
+      if (f !== null && sameEndpoint(f.endpoint, flow)) this.flows[i] = null;
+    }
+  }
+
+  private flowOf(flow: Endpoint): StreamFlow | null {
+    let free = -1;
+    for (let i = 0; i < this.flows.length; i++) {
+      const f = this.flows[i];
+      if (f === null) { if (free < 0) free = i; continue; }
+      if (sameEndpoint(f.endpoint, flow)) return f;
+    }
+    if (free < 0 || !isStream(flow.transport)) return null;
+    const f = new StreamFlow(flow, new Uint8Array(STREAM_BUFFER_BYTES));
+    this.flows[free] = f;
+    return f;
+  }
+}
+
+/**
+ * TCP/TLS flows for UserAgent: `new UserAgent(config, { streams: streamModule })`. Needed for a
+ * tcp/tls account or outbound proxy, for `largeRequestsOverTcp` (RFC 3261 §18.1.1) and for
+ * requests to targets whose URI says transport=tcp/tls; NodeUaHost passes it.
+ */
+export const streamModule: StreamModule = (port, maxFlows) => new StreamFlowTable(port, maxFlows);

@@ -1,0 +1,76 @@
+// `npm run soak` — the full leak soak: 24 virtual hours (or `-- --hours N`; `--seed N` for another
+// schedule than the default 2026) of the churn of
+// soak-scenario.ts on Node (a child with --expose-gc: heap after gc per hour, program data in
+// heap snapshots at the warm-up hour and the last) and inside QuickJS (memory_used_size per
+// hour), printed as one table with a verdict. Exit code 1 when a verdict fails.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { NodeSoakResult } from './soak-node-child.js';
+import { flatness, startQuickJsSoak, type QuickJsSlice } from './quickjs-soak.js';
+import { occupancyLine } from './soak-scenario.js';
+
+const args = process.argv.slice(2);
+const hoursAt = args.indexOf('--hours');
+const hours = hoursAt >= 0 ? Number(args[hoursAt + 1]) : 24;
+const seedAt = args.indexOf('--seed');
+const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 2026;
+const WARMUP = 2;
+/** QuickJS: at most this above the warm-up hour's figure (soak-quickjs.test.ts). */
+const QUICKJS_FLAT = 16 * 1024;
+if (!(hours >= WARMUP + 1)) throw new Error(`--hours must be at least ${WARMUP + 1}`);
+const kib = (n: number) => (n / 1024).toFixed(1);
+
+process.stdout.write(`soak: ${hours} virtual hours (seed ${seed}) on Node (child with --expose-gc)…\n`);
+const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./soak-node-child.ts', import.meta.url)), '--hours', String(hours), '--warmup', String(WARMUP), '--seed', String(seed)],
+  { encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 64 << 20 });
+if (child.status !== 0) throw new Error(`node soak child failed: ${child.stderr}`);
+const node = JSON.parse(child.stdout.trim().split('\n').pop()!) as NodeSoakResult;
+
+process.stdout.write(`soak: ${hours} virtual hours inside QuickJS…\n`);
+const qjs = await startQuickJsSoak({ seed });
+const slices: QuickJsSlice[] = [];
+for (let h = 1; h <= hours; h++) slices.push(qjs.run(1));
+const quiet = qjs.run(0.25, 'quiesce');
+const down = qjs.run(5 / 60, 'shutdown');
+const qjsBaseline = qjs.baseline;
+qjs.dispose();
+
+const rows: string[][] = [['hour', 'requests', 'node wall s', 'node heapUsed KiB', 'qjs wall s', 'qjs memory_used B', 'qjs objects', 'occupancy (QuickJS; Node is the same)']];
+for (let h = 1; h <= hours; h++) {
+  const n = node.hours[h - 1]!;
+  const q = slices[h - 1]!;
+  rows.push([String(h), String(n.requests), (n.wallMs / 1000).toFixed(1), kib(n.heap), (q.wallMs / 1000).toFixed(1), String(q.memory), String(q.objects), occupancyLine(q.occupancy)]);
+}
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+for (const r of rows) process.stdout.write(`${r.map((c, i) => (i === r.length - 1 ? c : c.padStart(widths[i]!))).join('  ')}\n`);
+
+const c = node.counters;
+process.stdout.write(`\nchurn: ${c.requestsSent} requests (${c.subscribes} SUBSCRIBE, ${c.notifies} NOTIFY, ${c.messages} MESSAGE, ${c.registers} REGISTER, ${c.publishes} PUBLISH, ${c.options} OPTIONS), `
+  + `${c.retransmissions} retransmissions, ${c.packetsDropped} packets dropped in ${c.lossPeriods} loss periods and ${c.outages} outages, ${c.refreshes} refreshes, `
+  + `${c.unsubscribes} unsubscribe/resubscribe cycles, ${c.subscriptionFailures} subscription failures / ${c.subscriptionRecoveries} recoveries, ${c.challenges} digest challenges, `
+  + `MESSAGE outcomes ${c.messageAccepted} accepted / ${c.messageRefused} refused / ${c.messageTimeout} timed out, ${c.answeredTooLate} answered after the UA's deadline, `
+  + `${c.chatsStarted} chats (${c.chatsConnected} connected, ${c.chatsRejected} refused, ${c.chatsLeftUnanswered} left to the 480, ${c.chatsCancelled} cancelled), `
+  + `${c.cleanRestarts} clean restarts and ${c.powerCuts} power cuts\n`);
+
+const perRequest = (node.hours[hours - 1]!.requests - node.warmupRequests) * 50;
+const nodeBound = perRequest / 10;
+const nodeGrowth = node.dataAtEnd - node.dataAtWarmup;
+const flat = flatness(slices, WARMUP);
+const qjsWorst = flat.worst;
+const qjsGrowth = flat.last.memory - flat.base.memory;
+const zero = (o: object) => Object.values(o).every((v) => v === 0);
+const verdicts: [string, boolean][] = [
+  [`Node program data, hour ${WARMUP} → ${hours}: ${nodeGrowth >= 0 ? '+' : ''}${nodeGrowth} B (bound ${kib(nodeBound)} KiB = 5 B per request; heapUsed ${kib(node.hours[WARMUP - 1]!.heap)} → ${kib(node.hours[hours - 1]!.heap)} KiB, the difference being JIT code and feedback: ${kib(node.otherAtWarmup)} → ${kib(node.otherAtEnd)} KiB)`, nodeGrowth < nodeBound],
+  [`QuickJS memory_used_size, hour ${flat.base.now / 3_600_000} → ${flat.last.now / 3_600_000}: ${qjsGrowth >= 0 ? '+' : ''}${qjsGrowth} B, worst of ${flat.comparable} hours without a live chat +${qjsWorst} B (bound ${kib(QUICKJS_FLAT)} KiB)`, qjsWorst < QUICKJS_FLAT && flat.comparable >= (hours - WARMUP) / 2],
+  [`occupancy after shutdown equals a fresh UA's (Node and QuickJS)`, zero(node.afterShutdown) && zero(down.occupancy) && zero(qjsBaseline)],
+  [`quiet: ${node.activeSubscriptions}/8 subscriptions active on Node, ${quiet.activeSubscriptions}/8 in QuickJS`, node.activeSubscriptions === 8 && quiet.activeSubscriptions === 8],
+  [`no host busy loop (handleTimeout always moved pollTimeout on): ${c.stuckDeadlines} stuck`, c.stuckDeadlines === 0],
+  [`buffers held only by live transactions at every hour (Node and QuickJS)`, [...node.hours.map((h) => h.occupancy), ...slices.map((q) => q.occupancy)].every((o) => o.requestBuffersInUse <= o.clientTransactions && o.responseBuffersInUse <= o.serverTransactions)],
+  [`the same run in both engines (requests sent equal at every hour)`, slices.every((q, i) => q.counters.requestsSent === node.hours[i]!.requests)],
+  [`harness faults: ${c.harnessFaults}`, c.harnessFaults === 0],
+];
+process.stdout.write('\n');
+for (const [text, ok] of verdicts) process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${text}\n`);
+const failed = verdicts.filter(([, ok]) => !ok).length;
+process.stdout.write(`\nverdict: ${failed === 0 ? 'no leak' : `${failed} check(s) failed`} (Node ${(node.wallMs / 1000).toFixed(1)} s, QuickJS ${(slices[hours - 1]!.wallMs / 1000).toFixed(1)} s wall for ${hours} virtual hours)\n`);
+process.exitCode = failed === 0 ? 0 : 1;

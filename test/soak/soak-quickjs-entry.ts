@@ -1,0 +1,28 @@
+// Runs inside QuickJS (bundled by soak-quickjs.test.ts / run-soak.ts with test/support/quickjs.ts):
+// the soak scenario, driven one slice at a time from the host through three globals, so the host
+// can read the engine's memory between slices. Figures go out as JSON strings (no objects cross).
+import { SoakScenario } from './soak-scenario.js';
+
+let soak: SoakScenario | null = null;
+const g = globalThis as unknown as Record<string, unknown>;
+
+/** `{ seed?, leak? }` → starts the phones. */
+g.__soakStart = (input: string): string => {
+  const opts = JSON.parse(input) as { seed?: number; leak?: boolean };
+  soak = new SoakScenario(opts);
+  const baseline = soak.occupancy();
+  soak.start();
+  return JSON.stringify({ baseline });
+};
+
+/** Runs `hours` more virtual hours; `phase` 'quiesce' / 'shutdown' first ends the churn / shuts the phones down. */
+g.__soakRun = (hours: number, phase: string): string => {
+  const s = soak!;
+  if (phase === 'quiesce') s.quiesce();
+  if (phase === 'shutdown') s.shutdown();
+  s.run(hours);
+  return JSON.stringify({
+    now: s.now, counters: s.counters, occupancy: s.occupancy(),
+    intendedSubscriptions: s.intendedSubscriptions, activeSubscriptions: s.activeSubscriptions, leakedObjects: s.leakedObjects,
+  });
+};
