@@ -8,17 +8,12 @@ import { PatchSelector, SelectorError } from '../../core/presence/partial/patch-
 import { PresenceStates, PresenceApply } from '../../core/presence/index.js';
 import { corpusText, dec, enc } from './helpers.js';
 import { partialPidfModule } from '../../core/presence/partial/partial-pidf.js';
+import { Prng } from '../support/virtual-link.js';
 
+/** The seeded mulberry32 of the two-party harness, as a function. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 const XML_BYTES = enc(`<>/="' :[]@*()&;#x0123456789abcdefnpstu\n\t`);

@@ -8,6 +8,7 @@ import { PartialPidf, partialErrorName } from '../../core/presence/partial/parti
 import { patchErrorName } from '../../core/presence/partial/xml-patch.js';
 import { PidfReader } from '../../core/presence/documents/pidf-reader.js';
 import { dec, enc } from './helpers.js';
+import { Prng } from '../support/virtual-link.js';
 
 const ROOT = '<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="sip:alice@example.com">';
 const doc = (children: string): string => `<?xml version="1.0" encoding="UTF-8"?>\n${ROOT}${children}</presence>`;
@@ -76,15 +77,10 @@ test('writeDiff answers -1 (send full state) for what it does not express', () =
   assert.is(diff('<presence', a, 2), null);
 });
 
+/** The seeded mulberry32 of the two-party harness, as a function. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 test('round trip: random presence sequences, written as full then diffs, read back equal to each next PIDF', () => {

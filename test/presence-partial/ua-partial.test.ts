@@ -5,12 +5,11 @@
 // state of the refresh's NOTIFY restores it. With partial PIDF off nothing changes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UserAgent, Outgoing, type Endpoint, type UaEvent } from '../../core/ua/index.js';
+import type { UaEvent } from '../../core/ua/index.js';
 import { PresenceStates, PresenceDisplay, activityNames } from '../../core/presence/index.js';
-import { enc, dec, seededRandom } from '../ua/memory-net.js';
+import { ScriptedWatcher, headerOf } from '../ua/scripted-watcher.js';
 import { partialPidfModule } from '../../core/presence/partial/partial-pidf.js';
 
-const PROXY: Endpoint = { transport: 'udp', address: '10.0.0.100', port: 5060 };
 const NS = 'xmlns="urn:ietf:params:xml:ns:pidf" xmlns:p="urn:ietf:params:xml:ns:pidf-diff" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid"';
 const PERSON = (activity: string) => `<dm:person id="p"><rpid:activities><rpid:${activity}/></rpid:activities></dm:person>`;
 const full = (version: number, basic: string, activity?: string): string =>
@@ -23,73 +22,19 @@ const ON_THE_PHONE = '<p:replace sel="*/dm:person/rpid:activities"><rpid:activit
 const DIFF_TYPE = 'application/pidf-diff+xml';
 
 /** Bob's phone subscribed to alice's presence through a proxy; the test plays alice's presence server. */
-class Watcher {
-  readonly ua: UserAgent;
-  readonly sent: string[] = [];
-  readonly events: UaEvent[] = [];
-  private readonly out = new Outgoing();
-  private cseq = 0;
-  private branch = 0;
-  callId = '';
-  ourTag = '';
-  id = -1;
-  now = 1000;
+class Watcher extends ScriptedWatcher {
+  declare readonly states: PresenceStates;
 
-  constructor(readonly states: PresenceStates) {
-    this.ua = new UserAgent({
-      aor: 'sip:bob@10.0.0.100', registrar: null, outboundProxy: 'sip:10.0.0.100:5060', localAddress: '10.0.0.2', localPort: 5070,
-      random: seededRandom(7), capacities: { maxSubscriptions: 4, maxDialogs: 8 },
-    });
-    this.ua.trackPresence(states);
-  }
-
-  drain(): void {
-    while (this.ua.pollTransmit(this.out)) this.sent.push(dec(this.out.bytes, this.out.off, this.out.len));
-    let e: UaEvent | undefined;
-    while ((e = this.ua.pollEvent()) !== undefined) this.events.push(e);
-  }
-
-  take(): UaEvent[] {
-    this.drain();
-    return this.events.splice(0);
-  }
-
-  /** What the UA sent since the last call: requests whole, responses as their status line. */
-  output(): string[] {
-    this.drain();
-    return this.sent.splice(0);
-  }
-
-  feed(text: string): void {
-    const b = enc(text);
-    this.ua.handleDatagram(b, 0, b.length, PROXY, this.now);
-  }
-
-  /** The server's 200 to a SUBSCRIBE the UA sent. */
-  accept(sub: string, expires = 3600): void {
-    const h = (name: string) => new RegExp(`\\r\\n${name}: ([^\\r\\n]*)`).exec(sub)![1]!;
-    const to = h('To');
-    this.feed(`SIP/2.0 200 OK\r\nVia: ${h('Via')}\r\nFrom: ${h('From')}\r\nTo: ${to.includes('tag=') ? to : `${to};tag=srv`}\r\nCall-ID: ${h('Call-ID')}\r\n` +
-      `CSeq: ${h('CSeq')}\r\nExpires: ${expires}\r\nContact: <sip:ps@10.0.0.100:5060>\r\nContent-Length: 0\r\n\r\n`);
+  constructor(states: PresenceStates) {
+    super(states, 7);
   }
 
   subscribe(): string {
-    this.id = this.ua.subscribe('sip:alice@10.0.0.100', 'presence', this.now).unwrap();
-    const sub = this.output().find((s) => s.startsWith('SUBSCRIBE '))!;
-    this.callId = /\r\nCall-ID: ([^\r\n]*)/.exec(sub)![1]!;
-    this.ourTag = /\r\nFrom: [^\r\n]*tag=([^;>\s\r]+)/.exec(sub)![1]!;
-    this.accept(sub);
-    this.take();
-    this.output();
-    return sub;
+    return this.subscribeAccepted();
   }
 
   notify(body: string, type = DIFF_TYPE): void {
-    const b = enc(body);
-    this.feed(`NOTIFY sip:bob@10.0.0.2:5070 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.100:5060;branch=z9hG4bKps${this.branch++}\r\n` +
-      `From: <sip:alice@10.0.0.100>;tag=srv\r\nTo: <sip:bob@10.0.0.100>;tag=${this.ourTag}\r\nCall-ID: ${this.callId}\r\n` +
-      `CSeq: ${++this.cseq} NOTIFY\r\nMax-Forwards: 70\r\nContact: <sip:ps@10.0.0.100:5060>\r\nEvent: presence\r\n` +
-      `Subscription-State: active;expires=3600\r\nContent-Type: ${type}\r\nContent-Length: ${b.length}\r\n\r\n${body}`);
+    this.notifyFrom('srv', body, { type });
   }
 
   shown() {
@@ -102,7 +47,7 @@ const kinds = (events: UaEvent[]) => events.map((e) => e.kind);
 /** First lines of what was sent, sorted (the UA may send the refresh before the NOTIFY's 200). */
 const statusLines = (out: string[]) => out.map((s) => s.slice(0, s.indexOf('\r\n'))).sort();
 const subscribeIn = (out: string[]) => out.find((s) => s.startsWith('SUBSCRIBE '))!;
-const header = (msg: string, name: string) => new RegExp(`\\r\\n${name}: ([^\\r\\n]*)`).exec(msg)?.[1];
+const header = headerOf;
 
 test('Accept: application/pidf-diff+xml only when the tracked state takes partial PIDF (RFC 5263)', () => {
   const on = new Watcher(new PresenceStates({ maxStates: 4, partialDocumentBytes: 2048, partialPidf: partialPidfModule }));

@@ -4,11 +4,10 @@
 // as `notify` events; a subscription that stops delivering shows Unknown, never the last state.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UserAgent, Outgoing, type Endpoint, type UaEvent } from '../../core/ua/index.js';
+import type { UaEvent } from '../../core/ua/index.js';
 import { PresenceStates, PresenceDisplay, activityBit, activityNames } from '../../core/presence/index.js';
-import { enc, dec, seededRandom } from './memory-net.js';
-
-const SERVER: Endpoint = { transport: 'udp', address: '10.0.0.100', port: 5060 };
+import { dec } from './memory-net.js';
+import { ScriptedWatcher } from './scripted-watcher.js';
 
 function pidf(opts: { basic?: string; activity?: string; note?: string; until?: string } = {}): string {
   const until = opts.until !== undefined ? ` until="${opts.until}"` : '';
@@ -22,72 +21,28 @@ function pidf(opts: { basic?: string; activity?: string; note?: string; until?: 
     '</dm:person>\n</presence>\n';
 }
 
-class Phone {
-  readonly ua: UserAgent;
-  readonly states = new PresenceStates({ maxStates: 8 });
-  readonly sent: string[] = [];
-  readonly events: UaEvent[] = [];
-  private readonly out = new Outgoing();
-  private cseq = 1;
-  private branch = 0;
-  dialog = { callId: '', ourTag: '' };
-  now = 1000;
+class Phone extends ScriptedWatcher {
+  declare readonly states: PresenceStates;
 
   constructor(track = true) {
-    this.ua = new UserAgent({
-      aor: 'sip:bob@10.0.0.100', registrar: null, outboundProxy: 'sip:10.0.0.100:5060', localAddress: '10.0.0.2', localPort: 5070,
-      random: seededRandom(3), capacities: { maxSubscriptions: 8, maxDialogs: 8 },
-    });
-    if (track) this.ua.trackPresence(this.states);
-  }
-
-  drain(): void {
-    while (this.ua.pollTransmit(this.out)) this.sent.push(dec(this.out.bytes, this.out.off, this.out.len));
-    let e: UaEvent | undefined;
-    while ((e = this.ua.pollEvent()) !== undefined) this.events.push(e);
+    super(new PresenceStates({ maxStates: 8 }), 3, 8, track);
   }
 
   /** Events since the last take (transmissions are drained and forgotten: answers() reads them first). */
-  take(): UaEvent[] {
-    this.drain();
+  override take(): UaEvent[] {
+    const events = super.take();
     this.sent.length = 0;
-    return this.events.splice(0);
-  }
-
-  feed(text: string): void {
-    const b = enc(text);
-    this.ua.handleDatagram(b, 0, b.length, SERVER, this.now);
+    return events;
   }
 
   /** subscribe → 200 (with To tag); returns the subscription id. */
   subscribe(): number {
-    const id = this.ua.subscribe('sip:alice@10.0.0.100', 'presence', this.now).unwrap();
-    this.drain();
-    const sub = this.sent.find((s) => s.startsWith('SUBSCRIBE '))!;
-    const h = (name: string) => new RegExp(`\\r\\n${name}: ([^\\r\\n]*)`).exec(sub)![1]!;
-    this.dialog = { callId: h('Call-ID'), ourTag: /tag=([^;>\s]+)/.exec(h('From'))![1]! };
-    this.feed(`SIP/2.0 200 OK\r\nVia: ${h('Via')}\r\nFrom: ${h('From')}\r\nTo: ${h('To')};tag=srv1\r\nCall-ID: ${h('Call-ID')}\r\n` +
-      `CSeq: ${h('CSeq')}\r\nExpires: 3600\r\nContact: <sip:10.0.0.100:5060>\r\nContent-Length: 0\r\n\r\n`);
-    this.take();
-    this.sent.length = 0;
-    return id;
+    this.subscribeAccepted({ tag: 'srv1', contact: 'sip:10.0.0.100:5060' });
+    return this.id;
   }
 
   notify(body: string, opts: { type?: string; state?: string } = {}): void {
-    const type = opts.type ?? 'application/pidf+xml';
-    const b = enc(body);
-    this.feed(`NOTIFY sip:bob@10.0.0.2:5070 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.100:5060;branch=z9hG4bKps${this.branch++}\r\n` +
-      `From: <sip:alice@10.0.0.100>;tag=srv1\r\nTo: <sip:bob@10.0.0.100>;tag=${this.dialog.ourTag}\r\nCall-ID: ${this.dialog.callId}\r\n` +
-      `CSeq: ${this.cseq++} NOTIFY\r\nMax-Forwards: 70\r\nContact: <sip:10.0.0.100:5060>\r\nEvent: presence\r\n` +
-      `Subscription-State: ${opts.state ?? 'active;expires=3600'}\r\n` + (b.length > 0 ? `Content-Type: ${type}\r\n` : '') +
-      `Content-Length: ${b.length}\r\n\r\n${body}`);
-  }
-
-  answers(): string[] {
-    this.drain();
-    const out = this.sent.map((s) => s.slice(0, s.indexOf('\r\n')));
-    this.sent.length = 0;
-    return out;
+    this.notifyFrom('srv1', body, { ...opts, contact: 'sip:10.0.0.100:5060' });
   }
 }
 

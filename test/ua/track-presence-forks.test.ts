@@ -6,11 +6,10 @@
 // refused) takes its contribution with it; an unreadable PIDF from one fork leaves the others'.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UserAgent, Outgoing, MAX_EXTRA_FORKS, type Endpoint, type UaEvent } from '../../core/ua/index.js';
+import { MAX_EXTRA_FORKS, type UaEvent } from '../../core/ua/index.js';
 import { PresenceStates, PresenceApply, PresenceDisplay, DEFAULT_SOURCES_PER_STATE, activityNames, MOOD_NAMES } from '../../core/presence/index.js';
-import { enc, dec, seededRandom } from './memory-net.js';
-
-const PROXY: Endpoint = { transport: 'udp', address: '10.0.0.100', port: 5060 };
+import { ScriptedWatcher } from './scripted-watcher.js';
+import { enc, dec } from './memory-net.js';
 
 interface Doc { basic?: string; activity?: string; note?: string; mood?: string; until?: string; person?: boolean }
 
@@ -35,73 +34,20 @@ type PresenceEvent = Extract<UaEvent, { kind: 'presence' }>;
 type NotifyEvent = Extract<UaEvent, { kind: 'notify' }>;
 
 /** Bob's phone subscribed to alice's AOR through a forking proxy; the devices answer as notifiers with their own From tags. */
-class Watcher {
-  readonly ua: UserAgent;
-  readonly sent: string[] = [];
-  readonly events: UaEvent[] = [];
-  private readonly out = new Outgoing();
-  private readonly cseq = new Map<string, number>();
-  private branch = 0;
-  callId = '';
-  ourTag = '';
-  id = -1;
-  now = 1000;
-
-  constructor(readonly states: PresenceStates | null) {
-    this.ua = new UserAgent({
-      aor: 'sip:bob@10.0.0.100', registrar: null, outboundProxy: 'sip:10.0.0.100:5060', localAddress: '10.0.0.2', localPort: 5070,
-      random: seededRandom(11), capacities: { maxSubscriptions: 4, maxDialogs: 8 },
-    });
-    if (states !== null) this.ua.trackPresence(states);
-  }
-
-  drain(): void {
-    while (this.ua.pollTransmit(this.out)) this.sent.push(dec(this.out.bytes, this.out.off, this.out.len));
-    let e: UaEvent | undefined;
-    while ((e = this.ua.pollEvent()) !== undefined) this.events.push(e);
-  }
-
-  take(): UaEvent[] {
-    this.drain();
-    return this.events.splice(0);
-  }
-
-  /** Status lines of what the UA sent since the last call. */
-  answers(): string[] {
-    this.drain();
-    return this.sent.splice(0).map((s) => s.slice(0, s.indexOf('\r\n')));
-  }
-
-  feed(text: string): void {
-    const b = enc(text);
-    this.ua.handleDatagram(b, 0, b.length, PROXY, this.now);
+class Watcher extends ScriptedWatcher {
+  constructor(states: PresenceStates | null) {
+    super(states, 11);
   }
 
   /** SUBSCRIBE → 200 from the first device (`desk`), Expires as given. */
   subscribe(expires = 3600): number {
-    this.id = this.ua.subscribe('sip:alice@10.0.0.100', 'presence', this.now, { expires }).unwrap();
-    this.drain();
-    const sub = this.sent.splice(0).find((s) => s.startsWith('SUBSCRIBE '))!;
-    const h = (name: string) => new RegExp(`\\r\\n${name}: ([^\\r\\n]*)`).exec(sub)![1]!;
-    this.callId = h('Call-ID');
-    this.ourTag = /tag=([^;>\s]+)/.exec(h('From'))![1]!;
-    this.feed(`SIP/2.0 200 OK\r\nVia: ${h('Via')}\r\nFrom: ${h('From')}\r\nTo: ${h('To')};tag=desk\r\nCall-ID: ${h('Call-ID')}\r\n` +
-      `CSeq: ${h('CSeq')}\r\nExpires: ${expires}\r\nContact: <sip:desk@10.0.0.100:5060>\r\nContent-Length: 0\r\n\r\n`);
-    this.take();
-    this.sent.length = 0;
+    this.subscribeAccepted({ tag: 'desk', expires, contact: 'sip:desk@10.0.0.100:5060' });
     return this.id;
   }
 
   /** A NOTIFY from the device whose dialog tag is `device`. */
   notify(device: string, body: string, opts: { state?: string; type?: string } = {}): void {
-    const cseq = (this.cseq.get(device) ?? 0) + 1;
-    this.cseq.set(device, cseq);
-    const b = enc(body);
-    this.feed(`NOTIFY sip:bob@10.0.0.2:5070 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.100:5060;branch=z9hG4bKtf${this.branch++}\r\n` +
-      `From: <sip:alice@10.0.0.100>;tag=${device}\r\nTo: <sip:bob@10.0.0.100>;tag=${this.ourTag}\r\nCall-ID: ${this.callId}\r\n` +
-      `CSeq: ${cseq} NOTIFY\r\nMax-Forwards: 70\r\nContact: <sip:${device}@10.0.0.100:5060>\r\nEvent: presence\r\n` +
-      `Subscription-State: ${opts.state ?? 'active;expires=3600'}\r\n` + (b.length > 0 ? `Content-Type: ${opts.type ?? 'application/pidf+xml'}\r\n` : '') +
-      `Content-Length: ${b.length}\r\n\r\n${body}`);
+    this.notifyFrom(device, body, { ...opts, contact: `sip:${device}@10.0.0.100:5060` });
   }
 
   shown() {
