@@ -2,6 +2,7 @@
 // All typed arrays are allocated once, in the constructor, sized by the limits; parse() only
 // writes numbers into them. Strings exist only when a caller asks for one through a getter.
 import { CR, LF, SP, HTAB } from '../bytes/chars.js';
+import { utf8Decode } from '../bytes/utf8.js';
 
 export interface ParseLimits {
   /** Largest message (start line + headers + body) accepted. */
@@ -200,39 +201,13 @@ export function unfoldText(buf: Uint8Array, off: number, len: number): string {
   return decodeText(out, 0, n);
 }
 
-/** UTF-8 to string without TextDecoder (core/ runs where it does not exist). Malformed sequences
- *  become U+FFFD, so any bytes give a string. */
+/**
+ * UTF-8 to string without TextDecoder (core/ runs where it does not exist); ill-formed parts
+ * become U+FFFD (the maximal-subpart rule of core/bytes/utf8.ts), so any bytes give a string.
+ * This had its own decoder that appended a character at a time: one intermediate string per
+ * character, which V8 keeps as a chain of ~32-byte nodes in any string stored for long (a
+ * dialog's Call-ID, a contact) — the soak saw it. utf8Decode makes one string per 1 KiB.
+ */
 export function decodeText(buf: Uint8Array, off: number, len: number): string {
-  let s = '';
-  const end = off + len;
-  let i = off;
-  while (i < end) {
-    const b = buf[i];
-    if (b < 0x80) {
-      s += String.fromCharCode(b);
-      i++;
-      continue;
-    }
-    let need = 0;
-    let cp = 0;
-    let min = 0;
-    if (b >= 0xc2 && b <= 0xdf) { need = 1; cp = b & 0x1f; min = 0x80; }
-    else if (b >= 0xe0 && b <= 0xef) { need = 2; cp = b & 0x0f; min = 0x800; }
-    else if (b >= 0xf0 && b <= 0xf4) { need = 3; cp = b & 0x07; min = 0x10000; }
-    else { s += '\ufffd'; i++; continue; }
-    let k = 1;
-    for (; k <= need; k++) {
-      const c = i + k < end ? buf[i + k] : 0;
-      if ((c & 0xc0) !== 0x80) break;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (k <= need || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      s += '\ufffd';
-      i++;
-      continue;
-    }
-    s += String.fromCodePoint(cp);
-    i += need + 1;
-  }
-  return s;
+  return utf8Decode(buf, off, len);
 }
