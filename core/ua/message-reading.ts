@@ -7,6 +7,7 @@ import { HeaderValueCursor } from '../sip/values.js';
 import { type SipMessageView, decodeText, unfoldText } from '../sip/view.js';
 import { NumberValue, decodeExpires, decodeMinExpires } from '../sip/decode/number.js';
 import { RetryAfterValue, decodeRetryAfter } from '../sip/decode/retry-after.js';
+import { PARAMS_HEADER } from '../sip/decode/params.js';
 import { ContactValue, NameAddrValue, decodeContact, decodeNameAddr } from '../sip/decode/name-addr.js';
 import { EventValue, decodeEvent } from '../sip/decode/event.js';
 import { SubscriptionStateValue, SUBSTATE_ACTIVE, SUBSTATE_PENDING, SUBSTATE_TERMINATED, decodeSubscriptionState } from '../sip/decode/subscription-state.js';
@@ -18,6 +19,7 @@ const RAQUOT = 0x3e;
 
 const number = new NumberValue();
 const retryAfter = new RetryAfterValue();
+const NO_BYTES = new Uint8Array(0);
 const nameAddr = new NameAddrValue();
 export const contactValue = new ContactValue();
 const eventValue = new EventValue();
@@ -56,7 +58,13 @@ export function readRetryAfter(view: SipMessageView): number {
   const i = span(view, H.RETRY_AFTER);
   if (i < 0) return -1;
   const off = view.valueOff[i]!;
-  return decodeRetryAfter(view.buf, off, off + view.valueLen[i]!, retryAfter) === 0 ? retryAfter.seconds : -1;
+  const seconds = decodeRetryAfter(view.buf, off, off + view.valueLen[i]!, retryAfter) === 0 ? retryAfter.seconds : -1;
+  // This decoder is module-level, shared by every UserAgent, and read rarely (503s): its cursor
+  // kept the last such message's buffer — a TCP flow's 16 KiB framer buffer — alive after the
+  // UserAgent owning it was gone (the flow soak saw a restarted phone's buffer retained through
+  // it). The seconds are read; the cursor lets go of the bytes.
+  retryAfter.paramCursor.reset(NO_BYTES, 0, 0, PARAMS_HEADER);
+  return seconds;
 }
 
 /** Span of the tag of From or To into view.buf: returns the offset and leaves the length in tagLength; -1 when absent. */

@@ -31,4 +31,8 @@ export class UaOccupancy {
   endpointsInUse = 0;
   /** Session-mode chats held (after enableChat), lingering ones included. */
   chats = 0;
+  /** Extra dialogs of forked subscriptions (RFC 6665 §4.1.2.4; subscription-forks.ts), beyond their first. */
+  forkDialogs = 0;
+  /** TCP/TLS flows holding a framer (with the stream module). */
+  streamFlows = 0;
 }

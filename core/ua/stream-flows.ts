@@ -32,15 +32,21 @@ export interface StreamFlows {
   push(flow: Endpoint, buf: Uint8Array, off: number, len: number, now: number): void;
   /** The flow is gone: its buffered bytes with it. */
   closed(flow: Endpoint): void;
+  /** Flows holding a framer now (UserAgent.occupancy: a closed flow must give its slot back). */
+  readonly open: number;
 }
 
 export type StreamModule = (port: StreamPort, maxFlows: number) => StreamFlows;
 
+/**
+ * One slot of the table. Its framer and 16 KiB buffer are made on the slot's first flow and kept
+ * when that flow closes (endpoint null): a phone whose TCP connection is reopened after every
+ * outage or NAT drop reuses them. (The flow soak, test/soak/soak-flows-scenario.ts, saw a new
+ * 16 KiB buffer per reconnect, and a dead flow's buffer kept by the UA's view as a heap step.)
+ */
 class StreamFlow {
-  readonly framer: SipStreamFramer;
-  constructor(readonly endpoint: Endpoint, storage: Uint8Array) {
-    this.framer = new SipStreamFramer(storage);
-  }
+  endpoint: Endpoint | null = null;
+  readonly framer = new SipStreamFramer(new Uint8Array(STREAM_BUFFER_BYTES));
 }
 
 class StreamFlowTable implements StreamFlows {
@@ -79,10 +85,16 @@ class StreamFlowTable implements StreamFlows {
     }
   }
 
+  get open(): number {
+    let n = 0;
+    for (let i = 0; i < this.flows.length; i++) if (this.flows[i]?.endpoint != null) n++;
+    return n;
+  }
+
   closed(flow: Endpoint): void {
     for (let i = 0; i < this.flows.length; i++) {
       const f = this.flows[i];
-      if (f !== null && sameEndpoint(f.endpoint, flow)) this.flows[i] = null;
+      if (f !== null && f.endpoint !== null && sameEndpoint(f.endpoint, flow)) { f.endpoint = null; f.framer.clear(); }
     }
   }
 
@@ -90,12 +102,13 @@ class StreamFlowTable implements StreamFlows {
     let free = -1;
     for (let i = 0; i < this.flows.length; i++) {
       const f = this.flows[i];
-      if (f === null) { if (free < 0) free = i; continue; }
+      if (f === null || f.endpoint === null) { if (free < 0) free = i; continue; }
       if (sameEndpoint(f.endpoint, flow)) return f;
     }
     if (free < 0 || !isStream(flow.transport)) return null;
-    const f = new StreamFlow(flow, new Uint8Array(STREAM_BUFFER_BYTES));
-    this.flows[free] = f;
+    const f = this.flows[free] ??= new StreamFlow();
+    f.endpoint = flow;
+    f.framer.clear();
     return f;
   }
 }

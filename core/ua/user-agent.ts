@@ -973,6 +973,10 @@ export class UserAgent {
     into.pendingMessages = pending;
     into.endpointsInUse = this.endpoints.inUse;
     into.chats = this.chats?.size ?? 0;
+    let forks = 0;
+    for (let i = 0; i < this.subscriptions.length; i++) forks += this.subscriptions[i]?.forks.size ?? 0;
+    into.forkDialogs = forks;
+    into.streamFlows = this.streams?.open ?? 0;
     return into;
   }
 
@@ -1436,6 +1440,14 @@ export class UserAgent {
       this.endpoints.release(destId);
       return uaError('capacity', 'transactions-full', `no free transaction slot (engine code ${txId})`);
     }
+    // The engine frees a slot when its transaction ends and reports EVENT_TERMINATED after the
+    // TIMEOUT / TRANSPORT_ERROR (or final response, on a stream) queued before it: a request sent
+    // from that handler (RFC 3263 failover after Timer F, failover.ts) can take the same slot, and
+    // the TERMINATED then finds this new record and returned early, keeping the old one's
+    // endpoint reference for ever (the flow soak saw endpointsInUse grow by one per failover).
+    // The old record is finished here instead, as clientTerminated would have.
+    const stale = this.clientRecords[txId % this.txCapacity];
+    if (stale !== null && stale !== undefined && stale.txId !== txId && stale.txId >= 0) this.retireStaleRecord(stale, now);
     const rec = this.spareRecords.pop() ?? new ClientRecord();
     rec.txId = txId;
     rec.owner = owner;
@@ -1476,6 +1488,19 @@ export class UserAgent {
     rec.txId = -1;
     this.spareRecords.push(rec);
     this.flushQueue(now);
+  }
+
+  /**
+   * clientTerminated for a record whose engine slot was reused before its TERMINATED was polled
+   * (sendInSlot). Not recycled into spareRecords: the handler that is sending (failOver) may
+   * still read the old record after this send returns.
+   */
+  private retireStaleRecord(rec: ClientRecord, now: number): void {
+    this.clientRecords[rec.txId % this.txCapacity] = null;
+    this.releaseRequestSlot(rec, true);
+    this.endpoints.release(rec.destId);
+    rec.destId = -1;
+    if (!rec.done) { rec.done = true; this.onFailure(rec, 408, now); }
   }
 
   private serverTerminated(txId: number): void {

@@ -82,7 +82,8 @@ function call(context: QuickJSContext, src: string): string {
   return text;
 }
 
-export async function startQuickJsSoak(options: { seed?: number; leak?: boolean } = {}): Promise<QuickJsSoak> {
+/** `flows`: the second scenario (soak-flows-scenario.ts); its slices carry FlowSoakCounters. */
+export async function startQuickJsSoak(options: { seed?: number; leak?: boolean; flows?: boolean } = {}): Promise<QuickJsSoak> {
   const code = await soakBundle();
   const quickjs = await getQuickJS();
   const runtime = quickjs.newRuntime();

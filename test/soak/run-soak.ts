@@ -2,12 +2,15 @@
 // schedule than the default 2026) of the churn of
 // soak-scenario.ts on Node (a child with --expose-gc: heap after gc per hour, program data in
 // heap snapshots at the warm-up hour and the last) and inside QuickJS (memory_used_size per
-// hour), printed as one table with a verdict. Exit code 1 when a verdict fails.
+// hour), printed as one table with a verdict; then the same for the second scenario
+// (soak-flows-scenario.ts: TCP flows, keep-alives, forked subscriptions, failover). Exit code 1
+// when a verdict fails.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { NodeSoakResult } from './soak-node-child.js';
 import { flatness, startQuickJsSoak, type QuickJsSlice } from './quickjs-soak.js';
 import { occupancyLine } from './soak-scenario.js';
+import { flowOccupancyLine } from './soak-flows-scenario.js';
 
 const args = process.argv.slice(2);
 const hoursAt = args.indexOf('--hours');
@@ -69,6 +72,44 @@ const verdicts: [string, boolean][] = [
   [`the same run in both engines (requests sent equal at every hour)`, slices.every((q, i) => q.counters.requestsSent === node.hours[i]!.requests)],
   [`harness faults: ${c.harnessFaults}`, c.harnessFaults === 0],
 ];
+
+// The second scenario (soak-flows-scenario.ts): TCP flows and keep-alives, forked subscriptions, RFC 3263 failover.
+process.stdout.write(`\nflow soak: ${hours} virtual hours on Node…\n`);
+const flowChild = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./soak-node-child.ts', import.meta.url)), '--flows', '--hours', String(hours), '--warmup', String(WARMUP), '--seed', String(seed)],
+  { encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 64 << 20 });
+if (flowChild.status !== 0) throw new Error(`node flow soak child failed: ${flowChild.stderr}`);
+const fnode = JSON.parse(flowChild.stdout.trim().split('\n').pop()!) as NodeSoakResult;
+process.stdout.write(`flow soak: ${hours} virtual hours inside QuickJS…\n`);
+const fq = await startQuickJsSoak({ seed, flows: true });
+const fslices: QuickJsSlice[] = [];
+for (let h = 1; h <= hours; h++) fslices.push(fq.run(1));
+const fquiet = fq.run(0.25, 'quiesce');
+const fdown = fq.run(5 / 60, 'shutdown');
+fq.dispose();
+const frows: string[][] = [['hour', 'requests', 'node heapUsed KiB', 'qjs memory_used B', 'occupancy (QuickJS)']];
+for (let h = 1; h <= hours; h++) frows.push([String(h), String(fnode.hours[h - 1]!.requests), kib(fnode.hours[h - 1]!.heap), String(fslices[h - 1]!.memory), flowOccupancyLine(fslices[h - 1]!.occupancy)]);
+const fwidths = frows[0]!.map((_, i) => Math.max(...frows.map((r) => r[i]!.length)));
+for (const r of frows) process.stdout.write(`${r.map((x, i) => (i === r.length - 1 ? x : x.padStart(fwidths[i]!))).join('  ')}\n`);
+const fc = fnode.counters;
+process.stdout.write(`\nflow churn: ${fc.requestsSent} requests, ${fc.flowsOpened} TCP flows opened / ${fc.flowsClosed} closed (${fc.flowDrops} NAT drops, ${fc.sendFailures} sends refused), `
+  + `${fc.pings} keep-alive pings / ${fc.pongs} pongs (${fc.registrationLostFlow} registrations lost to a failed flow), ${fc.splitDeliveries} reads cut mid-message, `
+  + `${fc.failovers} failovers (${fc.noNextTarget} with no target left, ${fc.retryAfterHolds} Retry-After holds), `
+  + `${fc.forksCreated} fork dialogs made (${fc.forksTerminated} terminated, ${fc.forksSilenced} silenced, ${fc.forksRefused} refused refreshes), ${fc.presenceEvents} presence events, `
+  + `${fc.listNotifies} list NOTIFYs (${fc.listFullStates} full state, ${fc.listGaps} versions skipped → ${fc.listRefreshing} refreshes for full state), ${fc.listResourceEvents} list-resource events\n`);
+const fGrowth = fnode.dataAtEnd - fnode.dataAtWarmup;
+const fBound = (fnode.hours[hours - 1]!.requests - fnode.warmupRequests) * 5;
+const fflat = fslices.slice(WARMUP - 1);
+let fWorst = 0;
+for (const q of fflat) fWorst = Math.max(fWorst, q.memory - fflat[0]!.memory);
+verdicts.push(
+  [`flow soak, Node program data, hour ${WARMUP} → ${hours}: ${fGrowth >= 0 ? '+' : ''}${fGrowth} B (bound ${kib(fBound)} KiB)`, fGrowth < fBound],
+  [`flow soak, QuickJS memory_used_size above hour ${WARMUP}: worst +${fWorst} B (bound ${kib(QUICKJS_FLAT)} KiB)`, fWorst < QUICKJS_FLAT],
+  [`flow soak: occupancy after shutdown equals a fresh UA's (Node and QuickJS), ${fnode.activeSubscriptions}/6 and ${fquiet.activeSubscriptions}/6 subscriptions active when quiet`,
+    zero(fnode.afterShutdown) && zero(fdown.occupancy) && fnode.activeSubscriptions === 6 && fquiet.activeSubscriptions === 6],
+  [`flow soak: endpoint references only held by live transactions at every hour`, [...fnode.hours.map((h) => h.occupancy), ...fslices.map((q) => q.occupancy)].every((o) => o.endpointsInUse <= o.clientTransactions + o.serverTransactions)],
+  [`flow soak: the same run in both engines, no harness fault (${fc.harnessFaults}), no stuck deadline (${fc.stuckDeadlines})`,
+    fslices.every((q, i) => q.counters.requestsSent === fnode.hours[i]!.requests) && fc.harnessFaults === 0 && fc.stuckDeadlines === 0],
+);
 process.stdout.write('\n');
 for (const [text, ok] of verdicts) process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${text}\n`);
 const failed = verdicts.filter(([, ok]) => !ok).length;

@@ -5,12 +5,14 @@
 // sums the program data in each (heap-snapshot.ts says why heapUsed alone cannot show a leak).
 // `--hours N` (default 24), `--warmup N` (default 2), `--leak` (the control run: one object kept
 // per request sent), `--seed N` (another schedule), `--dir D` (where the snapshots go; default a
-// fresh temp directory, removed).
+// fresh temp directory, removed), `--flows` (the second scenario, soak-flows-scenario.ts: TCP flows,
+// keep-alives, forked subscriptions, RFC 3263 failover).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { SoakScenario } from './soak-scenario.js';
+import { FlowSoakScenario } from './soak-flows-scenario.js';
 import { readHeapData, topGrowth } from './heap-snapshot.js';
 import { UaOccupancy } from '../../core/ua/index.js';
 
@@ -78,7 +80,9 @@ const endSnapshot = join(dir, `end-${process.pid}.heapsnapshot`);
 let warmupRequests = 0;
 
 const t0 = performance.now();
-const s = new SoakScenario(seed === undefined ? { leak } : { leak, seed });
+const flows = args.includes('--flows');
+const options = seed === undefined ? { leak } : { leak, seed };
+const s = flows ? new FlowSoakScenario(options) : new SoakScenario(options);
 const baseline = s.occupancy();
 s.start();
 // The figures of every hour go into records made before the run, so the harness's own table
@@ -105,7 +109,7 @@ s.shutdown();
 s.run(5 / 60);
 const wallMs = Math.round(performance.now() - t0);
 const afterShutdown = s.occupancy();
-const counters = { ...s.counters };
+const counters: Record<string, number> = { ...s.counters };
 const leakedObjects = s.leakedObjects;
 const a = readHeapData(warmupSnapshot);
 const b = readHeapData(endSnapshot);

@@ -98,6 +98,9 @@ test('occupancy: every table and pool back to the fresh UA\'s after shutdown; on
     // NOTIFY to it fails: up to 8 more for a few minutes. The quiet check above says they go.)
     assert.ok(o.subscriptions <= 8 && o.watchers <= 16 && o.dialogs <= 8 && o.queuedEvents === 0 && o.queuedRequests === 0 && o.chats <= 16, `hour ${h.hour}: ${JSON.stringify(o)}`);
     assert.ok(o.requestBuffersInUse <= o.clientTransactions && o.responseBuffersInUse <= o.serverTransactions, `hour ${h.hour}: buffers without a transaction: ${JSON.stringify(o)}`);
+    // Each live transaction holds one endpoint reference (what caught the failover leak, failover-endpoints.test.ts).
+    assert.ok(o.endpointsInUse <= o.clientTransactions + o.serverTransactions, `hour ${h.hour}: endpoints without a transaction: ${JSON.stringify(o)}`);
+    assert.is(o.forkDialogs + o.streamFlows, 0, `hour ${h.hour}: UDP peers that never fork`);
   }
 });
 

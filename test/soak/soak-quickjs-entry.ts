@@ -2,14 +2,15 @@
 // the soak scenario, driven one slice at a time from the host through three globals, so the host
 // can read the engine's memory between slices. Figures go out as JSON strings (no objects cross).
 import { SoakScenario } from './soak-scenario.js';
+import { FlowSoakScenario } from './soak-flows-scenario.js';
 
-let soak: SoakScenario | null = null;
+let soak: SoakScenario | FlowSoakScenario | null = null;
 const g = globalThis as unknown as Record<string, unknown>;
 
-/** `{ seed?, leak? }` → starts the phones. */
+/** `{ seed?, leak?, flows? }` → starts the phones (`flows`: the second scenario, soak-flows-scenario.ts). */
 g.__soakStart = (input: string): string => {
-  const opts = JSON.parse(input) as { seed?: number; leak?: boolean };
-  soak = new SoakScenario(opts);
+  const opts = JSON.parse(input) as { seed?: number; leak?: boolean; flows?: boolean };
+  soak = opts.flows === true ? new FlowSoakScenario(opts) : new SoakScenario(opts);
   const baseline = soak.occupancy();
   soak.start();
   return JSON.stringify({ baseline });

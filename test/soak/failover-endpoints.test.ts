@@ -1,0 +1,78 @@
+// Found by the flow soak (soak-flows-scenario.ts): every RFC 3263 failover after a timeout kept
+// one reference to the named destination in the UA's endpoint table for ever (endpointsInUse
+// never went back to 0, even after shutdown). Cause: the transaction engine frees a slot when
+// Timer F fires and queues EVENT_TERMINATED behind EVENT_TIMEOUT; the UA's TIMEOUT handler sends
+// the failover retry at once, which takes the same slot (and the same record index), so the
+// TERMINATED of the first attempt found the new record and returned without releasing the old
+// one's endpoint. Fixed in UserAgent.sendInSlot (retireStaleRecord).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { UserAgent, Outgoing, UaOccupancy, type Endpoint } from '../../core/ua/index.js';
+import { SipMessageView } from '../../core/sip/view.js';
+import { parse, createParseOptions } from '../../core/sip/parser.js';
+import { H } from '../../core/sip/header-ids.js';
+import { xorshift } from './soak-scenario.js';
+
+const S2: Endpoint = { transport: 'udp', address: '10.0.0.12', port: 5060 };
+
+function ascii(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function text(b: Uint8Array, off: number, len: number): string {
+  let s = '';
+  for (let i = 0; i < len; i++) s += String.fromCharCode(b[off + i]!);
+  return s;
+}
+
+/** 200 OK to the REGISTER in `request`, binding its Contact for 600 s. */
+function okFor(request: string): Uint8Array {
+  const v = new SipMessageView();
+  const b = ascii(request);
+  assert.ok(parse(b, 0, b.length, v, createParseOptions({ datagram: true })) > 0);
+  const h = (id: number) => v.headerText(id)!;
+  return ascii(['SIP/2.0 200 OK', `Via: ${h(H.VIA)}`, `From: ${h(H.FROM)}`, `To: ${h(H.TO)};tag=s2`, `Call-ID: ${h(H.CALL_ID)}`, `CSeq: ${h(H.CSEQ)}`,
+    `Contact: ${h(H.CONTACT)};expires=600`, 'Content-Length: 0', '', ''].join('\r\n'));
+}
+
+test('REGISTER to a name: the first target stays silent (Timer F), the retry succeeds at the second; no endpoint reference is left behind', () => {
+  const ua = new UserAgent({ aor: 'sip:frank@example.test', registrar: 'sip:registrar.test', localAddress: '10.0.0.22', localPort: 5060, expires: 600, random: xorshift(5) });
+  const out = new Outgoing();
+  const occ = new UaOccupancy();
+  let now = 0;
+  const advance = (to: number): string[] => {
+    const sent: string[] = [];
+    for (let guard = 0; guard < 10_000; guard++) {
+      while (ua.pollTransmit(out)) sent.push(text(out.bytes, out.off, out.len));
+      while (ua.pollEvent() !== undefined) { /* drained */ }
+      const t = ua.pollTimeout();
+      if (t > to) break;
+      now = Math.max(now, t);
+      ua.handleTimeout(now);
+    }
+    now = to;
+    return sent;
+  };
+  for (let round = 0; round < 3; round++) {
+    assert.ok((round % 2 === 0 ? ua.register(now) : ua.unregister(now)).ok);
+    // The first attempt: S1 (the host's first target) never answers; Timer F fires at 64·T1.
+    assert.ok(ua.pollTransmit(out) && out.failoverOf === -1 && text(out.bytes, out.off, 9) === 'REGISTER ', `round ${round}: the first attempt`);
+    const sent = advance(now + 40_000);
+    // The last REGISTER sent is the retry (a new branch, §4.3; the ones before are Timer E's copies of the first).
+    const registers = sent.filter((s) => s.startsWith('REGISTER '));
+    const retry = registers[registers.length - 1];
+    assert.ok(retry !== undefined && out.failoverOf >= 0, 'failed over after Timer F');
+    // S2 answers it.
+    const ok = okFor(retry!);
+    ua.handleDatagram(ok, 0, ok.length, S2, now);
+    assert.is(ua.registrationState, round % 2 === 0 ? 'registered' : 'unregistered');
+    advance(now + 60_000); // Timer K and every other timer run out
+    ua.occupancy(occ);
+    assert.is(occ.clientTransactions, 0);
+    assert.is(occ.endpointsInUse, 0, `round ${round}: an endpoint reference outlived its transactions`);
+  }
+});
+
+test.run();
