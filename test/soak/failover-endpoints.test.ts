@@ -8,34 +8,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserAgent, Outgoing, UaOccupancy, type Endpoint } from '../../core/ua/index.js';
-import { SipMessageView } from '../../core/sip/view.js';
-import { parse, createParseOptions } from '../../core/sip/parser.js';
-import { H } from '../../core/sip/header-ids.js';
-import { xorshift } from './soak-scenario.js';
+import { xorshift } from './soak-base.js';
+import { text, okFor } from './register-ok.js';
 
 const S2: Endpoint = { transport: 'udp', address: '10.0.0.12', port: 5060 };
-
-function ascii(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-function text(b: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += String.fromCharCode(b[off + i]!);
-  return s;
-}
-
-/** 200 OK to the REGISTER in `request`, binding its Contact for 600 s. */
-function okFor(request: string): Uint8Array {
-  const v = new SipMessageView();
-  const b = ascii(request);
-  assert.ok(parse(b, 0, b.length, v, createParseOptions({ datagram: true })) > 0);
-  const h = (id: number) => v.headerText(id)!;
-  return ascii(['SIP/2.0 200 OK', `Via: ${h(H.VIA)}`, `From: ${h(H.FROM)}`, `To: ${h(H.TO)};tag=s2`, `Call-ID: ${h(H.CALL_ID)}`, `CSeq: ${h(H.CSEQ)}`,
-    `Contact: ${h(H.CONTACT)};expires=600`, 'Content-Length: 0', '', ''].join('\r\n'));
-}
 
 test('REGISTER to a name: the first target stays silent (Timer F), the retry succeeds at the second; no endpoint reference is left behind', () => {
   const ua = new UserAgent({ aor: 'sip:frank@example.test', registrar: 'sip:registrar.test', localAddress: '10.0.0.22', localPort: 5060, expires: 600, random: xorshift(5) });
@@ -65,7 +41,7 @@ test('REGISTER to a name: the first target stays silent (Timer F), the retry suc
     const retry = registers[registers.length - 1];
     assert.ok(retry !== undefined && out.failoverOf >= 0, 'failed over after Timer F');
     // S2 answers it.
-    const ok = okFor(retry!);
+    const ok = okFor(retry!, 's2');
     ua.handleDatagram(ok, 0, ok.length, S2, now);
     assert.is(ua.registrationState, round % 2 === 0 ? 'registered' : 'unregistered');
     advance(now + 60_000); // Timer K and every other timer run out

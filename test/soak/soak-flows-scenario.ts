@@ -35,12 +35,8 @@ import { PresenceStates } from '../../core/presence/presence-states.js';
 import { SipMessageView } from '../../core/sip/view.js';
 import { parse, createParseOptions } from '../../core/sip/parser.js';
 import { H, M } from '../../core/sip/header-ids.js';
-import { xorshift, HOUR_MS } from './soak-scenario.js';
+import { SoakBase, ascii, xorshift, HOUR_MS, MINUTE_MS, LATENCY_MS, RING_SLOTS, SLOT_BYTES } from './soak-base.js';
 
-const MINUTE_MS = 60_000;
-const LATENCY_MS = 10;
-const RING_SLOTS = 256;
-const SLOT_BYTES = 4096;
 const PHONES = 2;
 const EVE = 0;
 const FRANK = 1;
@@ -59,12 +55,6 @@ const SERVER_SUBS = 48;
 const NOTIFIERS = 3;
 
 const enum Fate { Lives = 0, Terminates = 1, Silent = 2, Refuses = 3 }
-
-function ascii(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0x7f;
-  return out;
-}
 
 const ACTIVITIES = ['', 'busy', 'on-the-phone', 'away', 'meeting'];
 
@@ -177,30 +167,16 @@ class ServerSub {
 
 export interface FlowSoakOptions { readonly seed?: number; readonly leak?: boolean }
 
-export class FlowSoakScenario {
-  now = 0;
-  readonly counters = new FlowSoakCounters();
-  readonly uas: UserAgent[] = [];
-  private readonly deadlines = new Float64Array(PHONES);
-  private readonly out = new Outgoing();
-  private readonly rand: () => number;
+export class FlowSoakScenario extends SoakBase<Sub> {
+  override readonly counters = new FlowSoakCounters();
   private readonly seed: number;
-  private readonly leak: boolean;
-  private readonly leaked: { seq: number; at: number; len: number }[] = [];
   private boots = 0;
   private readonly occ = new UaOccupancy();
 
-  // ---- the packet ring (a tcp flag per slot: eve's bytes go through handleStream) ----
-  private readonly ringBytes = new Uint8Array(RING_SLOTS * SLOT_BYTES);
-  private readonly ringLen = new Int32Array(RING_SLOTS);
-  private readonly ringFrom = new Int8Array(RING_SLOTS);
-  private readonly ringTo = new Int8Array(RING_SLOTS);
+  // ---- per slot of the packet ring: a tcp flag (eve's bytes go through handleStream) ----
   private readonly ringTcp = new Uint8Array(RING_SLOTS);
   /** The flow generation a TCP packet was sent on: bytes in flight die with their connection. */
   private readonly ringGen = new Int32Array(RING_SLOTS);
-  private readonly ringAt = new Float64Array(RING_SLOTS);
-  private ringHead = 0;
-  private ringCount = 0;
   private readonly lastClientTx: Int32Array[];
 
   // ---- eve's TCP flow to S1 ----
@@ -237,7 +213,6 @@ export class FlowSoakScenario {
   private tagSeq = 0;
 
   // ---- the script ----
-  private readonly subs: Sub[] = [];
   private nextChurn = 30 * MINUTE_MS;
   private nextPublish = 4 * MINUTE_MS;
   private nextMessage = 2 * MINUTE_MS;
@@ -246,9 +221,9 @@ export class FlowSoakScenario {
   private quiet = false;
 
   constructor(options: FlowSoakOptions = {}) {
-    this.seed = options.seed ?? 2026;
-    this.rand = xorshift(this.seed ^ 0x5a5a);
-    this.leak = options.leak === true;
+    const seed = options.seed ?? 2026;
+    super(PHONES, xorshift(seed ^ 0x5a5a), options.leak === true, 'flow soak');
+    this.seed = seed;
     for (let i = 0; i < PHONES; i++) { this.uas.push(this.makeUa(i, this.seed * 17 + i)); this.deadlines[i] = Infinity; }
     const n = this.uas[FRANK]!.config.capacities.maxTransactions;
     this.boundToken = new Int32Array(n).fill(-1);
@@ -281,31 +256,6 @@ export class FlowSoakScenario {
     for (const s of this.subs) this.subscribe(s);
   }
 
-  run(hours: number): void {
-    this.runUntil(this.now + hours * HOUR_MS);
-  }
-
-  runUntil(until: number): void {
-    const maxSteps = Math.max(10_000, Math.ceil((until - this.now) / HOUR_MS) * 400_000);
-    for (let step = 0; step < maxSteps; step++) {
-      const packetAt = this.ringCount > 0 ? this.ringAt[this.ringHead]! : Infinity;
-      let timerAt = Infinity;
-      let timerPhone = -1;
-      for (let i = 0; i < PHONES; i++) if (this.deadlines[i]! < timerAt) { timerAt = this.deadlines[i]!; timerPhone = i; }
-      const scriptAt = this.nextScriptAt();
-      const next = Math.min(packetAt, timerAt, scriptAt);
-      if (next > until) { this.now = until; return; }
-      if (next > this.now) this.now = next;
-      if (packetAt <= timerAt && packetAt <= scriptAt) this.deliverHead();
-      else if (timerAt <= scriptAt) {
-        this.uas[timerPhone]!.handleTimeout(this.now);
-        this.drain(timerPhone);
-        if (this.deadlines[timerPhone]! <= this.now) this.counters.stuckDeadlines++;
-      } else this.script();
-    }
-    throw new Error(`flow soak: more than ${maxSteps} steps before ${until} ms (a busy loop?)`);
-  }
-
   quiesce(): void {
     this.quiet = true;
     this.troubleUntil = 0;
@@ -323,38 +273,11 @@ export class FlowSoakScenario {
     this.closeFlowAt = this.now + MINUTE_MS;
   }
 
-  occupancy(into: UaOccupancy = new UaOccupancy()): UaOccupancy {
-    const one = new UaOccupancy();
-    const keys = Object.keys(into) as (keyof UaOccupancy)[];
-    for (const k of keys) into[k] = 0;
-    for (const ua of this.uas) {
-      ua.occupancy(one);
-      for (const k of keys) into[k] += one[k];
-    }
-    return into;
-  }
-
-  get intendedSubscriptions(): number {
-    let n = 0;
-    for (const s of this.subs) if (s.id >= 0) n++;
-    return n;
-  }
-
-  get activeSubscriptions(): number {
-    let n = 0;
-    for (const s of this.subs) if (s.id >= 0 && s.state === 'active') n++;
-    return n;
-  }
-
-  get leakedObjects(): number {
-    return this.leaked.length;
-  }
-
   // =====================================================================================
   // The hosts: eve's TCP flow, frank's resolver with failover
   // =====================================================================================
 
-  private drain(i: number): void {
+  protected override drain(i: number): void {
     const ua = this.uas[i]!;
     const out = this.out;
     for (let guard = 0; guard < 64; guard++) {
@@ -386,7 +309,7 @@ export class FlowSoakScenario {
       const cap = this.lastClientTx[from]!;
       if (t >= 0 && cap[t % cap.length] === t) c.retransmissions++;
       else if (t >= 0) cap[t % cap.length] = t;
-      if (this.leak) this.leaked.push({ seq: c.requestsSent, at: this.now, len: out.len });
+      this.keep(c.requestsSent, out.len);
     }
     const ep = out.endpoint;
     if (ep.transport === 'tcp') {
@@ -473,41 +396,33 @@ export class FlowSoakScenario {
 
   private send(from: number, to: number, bytes: Uint8Array, off: number, len: number, tcp: boolean): void {
     const c = this.counters;
-    if (len > SLOT_BYTES || this.ringCount >= RING_SLOTS - 1) { c.harnessFaults++; return; }
+    if (!this.ring.fits(len)) { c.harnessFaults++; return; }
     // A server that is down hears nothing; UDP loss only (TCP does not lose bytes, it loses flows).
     if (this.now < this.downUntil[to]! || this.now < this.downUntil[from]!) { c.packetsDropped++; return; }
-    let at = this.ringHead + this.ringCount;
-    if (at >= RING_SLOTS) at -= RING_SLOTS;
-    this.ringBytes.set(bytes.subarray(off, off + len), at * SLOT_BYTES);
-    this.ringLen[at] = len;
-    this.ringFrom[at] = from;
-    this.ringTo[at] = to;
+    const at = this.ring.push(from, to, bytes, off, len, this.now + LATENCY_MS);
     this.ringTcp[at] = tcp ? 1 : 0;
     this.ringGen[at] = this.flowGen;
-    this.ringAt[at] = this.now + LATENCY_MS;
-    this.ringCount++;
   }
 
-  private deliverHead(): void {
-    const at = this.ringHead;
-    this.ringHead = at + 1 === RING_SLOTS ? 0 : at + 1;
-    this.ringCount--;
-    const to = this.ringTo[at]!;
-    const from = this.ringFrom[at]!;
+  protected override deliverHead(): void {
+    const ring = this.ring;
+    const at = ring.shift();
+    const to = ring.to[at]!;
+    const from = ring.from[at]!;
     const off = at * SLOT_BYTES;
-    const len = this.ringLen[at]!;
+    const len = ring.len[at]!;
     const tcp = this.ringTcp[at] === 1;
     if (tcp && (!this.flowOpen || this.ringGen[at] !== this.flowGen)) { this.counters.packetsDropped++; return; }
-    if (to >= PHONES) { this.serverReceive(to, from, this.ringBytes, off, len, tcp); return; }
+    if (to >= PHONES) { this.serverReceive(to, from, ring.bytes, off, len, tcp); return; }
     const ua = this.uas[to]!;
     if (tcp) {
       // TCP delivers bytes, not messages: half the time in two reads cut anywhere.
       const cut = this.rand() < 0.5 ? 1 + Math.floor(this.rand() * (len - 1)) : len;
       if (cut < len) this.counters.splitDeliveries++;
-      ua.handleStream(this.s1Flow, this.ringBytes, off, cut, this.now);
-      if (cut < len) ua.handleStream(this.s1Flow, this.ringBytes, off + cut, len - cut, this.now);
+      ua.handleStream(this.s1Flow, ring.bytes, off, cut, this.now);
+      if (cut < len) ua.handleStream(this.s1Flow, ring.bytes, off + cut, len - cut, this.now);
     } else {
-      ua.handleDatagram(this.ringBytes, off, len, { transport: 'udp', address: ADDRESSES[from]!, port: 5060 }, this.now);
+      ua.handleDatagram(ring.bytes, off, len, { transport: 'udp', address: ADDRESSES[from]!, port: 5060 }, this.now);
     }
     this.drain(to);
   }
@@ -522,9 +437,7 @@ export class FlowSoakScenario {
       case 'subscription': {
         const s = this.subById(phone, e.id);
         if (s === null) return;
-        if (e.state === 'refreshing') c.refreshes++;
-        if (e.state === 'backing-off' || e.state === 'failed') { c.subscriptionFailures++; s.failed = true; }
-        if (e.state === 'active' && s.failed) { c.subscriptionRecoveries++; s.failed = false; }
+        this.countSubscriptionState(s, e.state);
         // A subscription the UA gave up on is subscribed again a little later (as an application would).
         if (e.state === 'failed' || e.state === 'terminated') { s.id = -1; s.resubscribeAt = this.now + 30_000; }
         s.state = e.state;
@@ -549,7 +462,7 @@ export class FlowSoakScenario {
   // The script
   // =====================================================================================
 
-  private nextScriptAt(): number {
+  protected override nextScriptAt(): number {
     let t = this.closeFlowAt;
     for (const s of this.subs) if (s.resubscribeAt < t) t = s.resubscribeAt;
     for (const r of this.serverSubs) {
@@ -562,7 +475,7 @@ export class FlowSoakScenario {
     return Math.min(t, this.nextChurn, this.nextPublish, this.nextMessage, this.nextRestart, this.nextTrouble, this.nextS1Outage, this.nextS2Outage, this.nextPongSpell, this.nextFlowDrop);
   }
 
-  private script(): void {
+  protected override script(): void {
     const now = this.now;
     const c = this.counters;
     if (this.closeFlowAt <= now) { this.closeFlowAt = Infinity; this.closeFlow(); this.drain(EVE); return; }
@@ -673,14 +586,6 @@ export class FlowSoakScenario {
   private subById(phone: number, id: number): Sub | null {
     for (const s of this.subs) if (s.phone === phone && s.id === id) return s;
     return null;
-  }
-
-  private uniform(lo: number, hi: number): number {
-    return lo + Math.floor(this.rand() * (hi - lo));
-  }
-
-  private check(ok: boolean): void {
-    if (!ok) this.counters.harnessFaults++;
   }
 
   // =====================================================================================

@@ -36,31 +36,14 @@ import { SipMessageView } from '../../core/sip/view.js';
 import { parse, createParseOptions } from '../../core/sip/parser.js';
 import { SipWriter } from '../../core/sip/writer.js';
 import { H, M } from '../../core/sip/header-ids.js';
+import { SoakBase, ascii, xorshift, HOUR_MS, MINUTE_MS, LATENCY_MS, SLOT_BYTES } from './soak-base.js';
 
-export const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
-const LATENCY_MS = 10;
-const RING_SLOTS = 256;
-const SLOT_BYTES = 4096;
+export { xorshift, HOUR_MS };
+
 const PHONES = 3;
 const SERVER = 3;
 const ADDRESSES = ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.9'];
 const AORS = ['sip:alice@10.0.0.1:5060', 'sip:bob@10.0.0.2:5060', 'sip:carol@10.0.0.3:5060'];
-
-/** xorshift32: deterministic, and the same numbers in every engine. */
-export function xorshift(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
-
-function ascii(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0x7f;
-  return out;
-}
 
 const pidf = (entity: string, basic: string, activity: string, note: string): Uint8Array => ascii(
   '<?xml version="1.0" encoding="UTF-8"?>'
@@ -185,31 +168,14 @@ export interface SoakOptions {
   readonly leak?: boolean;
 }
 
-export class SoakScenario {
-  now = 0;
-  readonly counters = new SoakCounters();
-  readonly uas: UserAgent[] = [];
-  private readonly deadlines = new Float64Array(PHONES);
+export class SoakScenario extends SoakBase<Sub> {
+  override readonly counters = new SoakCounters();
   private readonly endpoints: Endpoint[];
-  private readonly out = new Outgoing();
-  private readonly rand: () => number;
-  private readonly leak: boolean;
-  private readonly leaked: { seq: number; at: number; len: number }[] = [];
-
-  // ---- the packet ring ----
-  private readonly ringBytes = new Uint8Array(RING_SLOTS * SLOT_BYTES);
-  private readonly ringLen = new Int32Array(RING_SLOTS);
-  private readonly ringFrom = new Int8Array(RING_SLOTS);
-  private readonly ringTo = new Int8Array(RING_SLOTS);
-  private readonly ringAt = new Float64Array(RING_SLOTS);
-  private ringHead = 0;
-  private ringCount = 0;
   /** Last client transaction id sent per engine slot, per phone: a second send is a retransmission. */
   private readonly lastClientTx: Int32Array[];
   private readonly lastServerTx: Int32Array[];
 
   // ---- the script ----
-  private readonly subs: Sub[] = [];
   private readonly bodies: Uint8Array[][] = [];
   private readonly late: LateAnswer[] = [];
   private readonly chats: ChatPlan[] = [];
@@ -243,8 +209,7 @@ export class SoakScenario {
 
   constructor(options: SoakOptions = {}) {
     const seed = options.seed ?? 2026;
-    this.rand = xorshift(seed);
-    this.leak = options.leak === true;
+    super(PHONES, xorshift(seed), options.leak === true, 'soak');
     this.endpoints = ADDRESSES.map((address) => ({ transport: 'udp' as const, address, port: 5060 }));
     this.seed = seed;
     for (let i = 0; i < PHONES; i++) {
@@ -335,36 +300,6 @@ export class SoakScenario {
     for (const s of this.subs) this.subscribe(s);
   }
 
-  /** Runs the virtual world for `hours` (fractions allowed). */
-  run(hours: number): void {
-    this.runUntil(this.now + hours * HOUR_MS);
-  }
-
-  runUntil(until: number): void {
-    // A bound on steps per virtual hour (~10k are needed): a busy loop fails instead of hanging.
-    const maxSteps = Math.max(10_000, Math.ceil((until - this.now) / HOUR_MS) * 400_000);
-    for (let step = 0; step < maxSteps; step++) {
-      const packetAt = this.ringCount > 0 ? this.ringAt[this.ringHead]! : Infinity;
-      let timerAt = Infinity;
-      let timerPhone = -1;
-      for (let i = 0; i < PHONES; i++) if (this.deadlines[i]! < timerAt) { timerAt = this.deadlines[i]!; timerPhone = i; }
-      const scriptAt = this.nextScriptAt();
-      const next = Math.min(packetAt, timerAt, scriptAt);
-      if (next > until) { this.now = until; return; }
-      if (next > this.now) this.now = next;
-      if (packetAt <= timerAt && packetAt <= scriptAt) this.deliverHead();
-      else if (timerAt <= scriptAt) {
-        this.uas[timerPhone]!.handleTimeout(this.now);
-        this.drain(timerPhone);
-        // A deadline still due after handleTimeout means the host loop would spin (setTimeout 0
-        // until something else moves it): what the soak found in Publication (publication-deadline.test.ts).
-        if (this.deadlines[timerPhone]! <= this.now) this.counters.stuckDeadlines++;
-      }
-      else this.script();
-    }
-    throw new Error(`soak: more than ${maxSteps} steps before ${until} ms (a busy loop?)`);
-  }
-
   /**
    * Ends the churn: the network heals, every churned subscription comes back, no more state
    * changes, MESSAGEs or loss. Subscriptions, refreshes and NOTIFYs go on as on an idle phone.
@@ -389,41 +324,11 @@ export class SoakScenario {
     for (const s of this.subs) { s.id = -1; s.resubscribeAt = Infinity; }
   }
 
-  /** The phones' occupancy, summed (UserAgent.occupancy). */
-  occupancy(into: UaOccupancy = new UaOccupancy()): UaOccupancy {
-    const one = new UaOccupancy();
-    const keys = Object.keys(into) as (keyof UaOccupancy)[];
-    for (const k of keys) into[k] = 0;
-    for (const ua of this.uas) {
-      ua.occupancy(one);
-      for (const k of keys) into[k] += one[k];
-    }
-    return into;
-  }
-
-  /** Subscriptions the script means to hold right now (for the idle check). */
-  get intendedSubscriptions(): number {
-    let n = 0;
-    for (const s of this.subs) if (s.id >= 0) n++;
-    return n;
-  }
-
-  /** Subscriptions whose last reported state is active. */
-  get activeSubscriptions(): number {
-    let n = 0;
-    for (const s of this.subs) if (s.id >= 0 && s.state === 'active') n++;
-    return n;
-  }
-
-  get leakedObjects(): number {
-    return this.leaked.length;
-  }
-
   // =====================================================================================
   // The host loop (core/ua/README.md): inputs → drain pollTransmit → pollTimeout → pollEvent
   // =====================================================================================
 
-  private drain(i: number): void {
+  protected override drain(i: number): void {
     const ua = this.uas[i]!;
     const out = this.out;
     for (let guard = 0; guard < 64; guard++) {
@@ -462,7 +367,7 @@ export class SoakScenario {
         else if (first === 0x50) c.publishes++;
         else if (first === 0x4f) c.options++;
       }
-      if (this.leak) this.leaked.push({ seq: c.requestsSent, at: this.now, len: out.len });
+      this.keep(c.requestsSent, out.len);
     }
     this.send(from, this.nodeOf(out.endpoint.address), b, out.off, out.len);
   }
@@ -474,30 +379,21 @@ export class SoakScenario {
 
   private send(from: number, to: number, bytes: Uint8Array, off: number, len: number): void {
     const c = this.counters;
-    // One slot always stays free: the slot being delivered is never the one a reply is copied into.
-    if (to < 0 || len > SLOT_BYTES || this.ringCount >= RING_SLOTS - 1) { c.harnessFaults++; return; }
+    if (to < 0 || !this.ring.fits(len)) { c.harnessFaults++; return; }
     if (this.now < this.outageEnds || (this.now < this.lossEnds && this.rand() < this.lossRate)) { c.packetsDropped++; return; }
-    let at = this.ringHead + this.ringCount;
-    if (at >= RING_SLOTS) at -= RING_SLOTS;
-    this.ringBytes.set(bytes.subarray(off, off + len), at * SLOT_BYTES);
-    this.ringLen[at] = len;
-    this.ringFrom[at] = from;
-    this.ringTo[at] = to;
-    this.ringAt[at] = this.now + LATENCY_MS;
-    this.ringCount++;
+    this.ring.push(from, to, bytes, off, len, this.now + LATENCY_MS);
   }
 
-  private deliverHead(): void {
-    const at = this.ringHead;
-    this.ringHead = at + 1 === RING_SLOTS ? 0 : at + 1;
-    this.ringCount--;
-    const to = this.ringTo[at]!;
-    const from = this.endpoints[this.ringFrom[at]!]!;
+  protected override deliverHead(): void {
+    const ring = this.ring;
+    const at = ring.shift();
+    const to = ring.to[at]!;
+    const from = this.endpoints[ring.from[at]!]!;
     const off = at * SLOT_BYTES;
-    const len = this.ringLen[at]!;
+    const len = ring.len[at]!;
     // The slot counts as free now; send() keeps one slot spare, so no reply is copied over it while it is read.
-    if (to === SERVER) { this.serverReceive(this.ringBytes, off, len, from); return; }
-    this.uas[to]!.handleDatagram(this.ringBytes, off, len, from, this.now);
+    if (to === SERVER) { this.serverReceive(ring.bytes, off, len, from); return; }
+    this.uas[to]!.handleDatagram(ring.bytes, off, len, from, this.now);
     this.drain(to);
   }
 
@@ -512,9 +408,7 @@ export class SoakScenario {
       case 'subscription': {
         const s = this.subById(phone, e.id);
         if (s === null) return false;
-        if (e.state === 'refreshing') c.refreshes++;
-        if (e.state === 'backing-off' || e.state === 'failed') { c.subscriptionFailures++; s.failed = true; }
-        if (e.state === 'active' && s.failed) { c.subscriptionRecoveries++; s.failed = false; }
+        this.countSubscriptionState(s, e.state);
         s.state = e.state;
         return false;
       }
@@ -625,7 +519,7 @@ export class SoakScenario {
   // The script
   // =====================================================================================
 
-  private nextScriptAt(): number {
+  protected override nextScriptAt(): number {
     let t = Infinity;
     for (const l of this.late) if (l.at < t) t = l.at;
     for (const s of this.subs) if (s.resubscribeAt < t) t = s.resubscribeAt;
@@ -636,7 +530,7 @@ export class SoakScenario {
     return Math.min(t, this.outageAt);
   }
 
-  private script(): void {
+  protected override script(): void {
     const now = this.now;
     const c = this.counters;
     for (const l of this.late) {
@@ -765,10 +659,6 @@ export class SoakScenario {
     return 120 + 30 * Math.floor(this.rand() * 7); // 120, 150, … 300 s
   }
 
-  private uniform(lo: number, hi: number): number {
-    return lo + Math.floor(this.rand() * (hi - lo));
-  }
-
   /** A phone among the first `n`. */
   private pick(n: number): number {
     return Math.floor(this.rand() * n);
@@ -777,10 +667,6 @@ export class SoakScenario {
   private other(phone: number): number {
     const k = 1 + Math.floor(this.rand() * (PHONES - 1));
     return (phone + k) % PHONES;
-  }
-
-  private check(ok: boolean): void {
-    if (!ok) this.counters.harnessFaults++;
   }
 
   // =====================================================================================

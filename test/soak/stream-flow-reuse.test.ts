@@ -7,33 +7,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserAgent, Outgoing, UaOccupancy, streamModule, STREAM_BUFFER_BYTES, type Endpoint, type UaEvent } from '../../core/ua/index.js';
-import { SipMessageView } from '../../core/sip/view.js';
-import { parse, createParseOptions } from '../../core/sip/parser.js';
-import { H } from '../../core/sip/header-ids.js';
-import { xorshift } from './soak-scenario.js';
+import { xorshift } from './soak-base.js';
+import { ascii, text, okFor } from './register-ok.js';
 
 const FLOW: Endpoint = { transport: 'tcp', address: '10.0.0.11', port: 5060 };
-
-function ascii(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-function text(b: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += String.fromCharCode(b[off + i]!);
-  return s;
-}
-
-function okFor(request: string): Uint8Array {
-  const v = new SipMessageView();
-  const b = ascii(request);
-  assert.ok(parse(b, 0, b.length, v, createParseOptions({ datagram: true })) > 0);
-  const h = (id: number) => v.headerText(id)!;
-  return ascii(['SIP/2.0 200 OK', `Via: ${h(H.VIA)}`, `From: ${h(H.FROM)}`, `To: ${h(H.TO)};tag=s1`, `Call-ID: ${h(H.CALL_ID)}`, `CSeq: ${h(H.CSEQ)}`,
-    `Contact: ${h(H.CONTACT)};expires=600`, 'Content-Length: 0', '', ''].join('\r\n'));
-}
 
 /** Counts typed arrays of at least STREAM_BUFFER_BYTES made while `run` runs (core code resolves the global Uint8Array at each `new`). */
 function bigAllocations(run: () => void): number {
@@ -70,7 +47,7 @@ test('a flow reopened 40 times reuses its slot\'s buffer; a dead flow\'s half me
   let register = sent().find((s) => s.startsWith('REGISTER '))!;
   let registered = 0;
   const reconnect = (): void => {
-    const ok = okFor(register);
+    const ok = okFor(register, 's1');
     // Half of an unrelated message, then the flow dies: its bytes must go with it.
     const junk = ascii('NOTIFY sip:eve@10.0.0.21:5060;transport=tcp SIP/2.0\r\nVia: SIP/2.0/TCP 10.0.0.11:5060;branch=z9hG4bKx\r\nContent-Len');
     ua.handleStream(FLOW, ok, 0, ok.length, now);
@@ -91,7 +68,7 @@ test('a flow reopened 40 times reuses its slot\'s buffer; a dead flow\'s half me
   assert.is(made, 0, `${made} flow buffers made for 40 reconnects`);
   // The last re-REGISTER's 200 on the new flow is read whole: nothing of the dead flow's NOTIFY precedes it.
   events.length = 0;
-  const ok = okFor(register);
+  const ok = okFor(register, 's1');
   ua.handleStream(FLOW, ok, 0, ok.length, now);
   sent();
   assert.ok(events.some((e) => e.kind === 'registration-restored' || (e.kind === 'registration' && e.state === 'registered')), JSON.stringify(events.map((e) => e.kind)));
