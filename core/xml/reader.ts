@@ -98,15 +98,11 @@ for (let c = 0; c < 256; c++) {
   BYTE_CLASS[c] = k;
 }
 
-function isSpace(c: number): boolean {
-  return (BYTE_CLASS[c]! & Cls.SPACE) !== 0;
-}
-
 // Token kinds (XmlToken's values) and readText's "nothing to report".
 const enum Tok {
   ERROR = 0, START = 1, END = 2, TEXT = 3, END_DOCUMENT = 8,
-  /** readText found only indentation and skipBlankText is set: no token, scanning goes on at pos. */
-  BLANK_SKIPPED = -1,
+  /** readText: inside a quiet element (quietDepths), no token; scanning goes on at pos. */
+  NOT_REPORTED = -1,
 }
 
 // What next() has to do before scanning (one field read on the hot path instead of several flags).
@@ -178,6 +174,17 @@ export class XmlReader {
    * elements). For readers that ignore it anyway: each token costs an interpreter a round trip.
    */
   skipBlankText = false;
+  /**
+   * Per depth (the index is an open element's depth; root = 1): 1 = the consumer ignores that
+   * element's own content, so only StartElement and Error tokens are reported inside it, and not
+   * its EndElement; its text, CDATA, comments and PIs are still checked, the same errors at the
+   * same bytes. The consumer writes the entry when it gets the element's StartElement (every
+   * element's is reported); entries it never sets stay 0, entry 0 (outside the root) must. At
+   * least maxDepth + 1 entries. By default (all 0) every token is reported.
+   * Why: each token costs an interpreter a round trip (a PIDF reader keeps the text of a few
+   * elements only; ~36 of a 3-device document's 77 tokens are not reported).
+   */
+  quietDepths: Uint8Array;
 
   private buf: Uint8Array = new Uint8Array(0);
   private pos = 0;
@@ -213,6 +220,8 @@ export class XmlReader {
   // Results of readAttributes (fields, not a returned object: nothing is allocated per tag).
   private tagListed = 0;
   private tagEmpty = false;
+  /** Some listed attribute has a prefix (resolveAttributes has work to do). */
+  private tagPrefixed = false;
   private tagDefault = Special.INHERIT_DEFAULT;
 
   // Registered namespace URIs and their codes (setNamespaceCodes).
@@ -247,6 +256,7 @@ export class XmlReader {
       this.attrs = words.subarray(stackWords + bindingWords, stackWords + bindingWords + attrWords);
     }
     this.stack[St.DEFAULT_NS] = Special.NO_NAMESPACE;
+    this.quietDepths = new Uint8Array(this.maxDepth + 1);
   }
 
   /**
@@ -320,8 +330,11 @@ export class XmlReader {
         // The token fields still describe the element.
         this.isEmptyElement = false;
         this.attributeCount = 0;
-        this.pending = Pending.POP;
-        return (this.kind = Tok.END);
+        if (this.quietDepths[depth] !== 1) {
+          this.pending = Pending.POP;
+          return (this.kind = Tok.END);
+        }
+        pending = Pending.POP;
       }
       this.pending = Pending.NONE;
       if (pending === Pending.POP) {
@@ -343,8 +356,14 @@ export class XmlReader {
       }
       if (buf[pos] !== Ch.LT) {
         if (depth > 0) {
-          var text = this.readText(pos);
-          if (text !== Tok.BLANK_SKIPPED) return text;
+          // The leading whitespace of character data is read here, so that the indentation
+          // between elements (with skipBlankText) costs no call (see `guard` for the loops).
+          var i = pos;
+          var classes = BYTE_CLASS;
+          if (i <= this.guard) { while (classes[buf[i++]!]! & Cls.SPACE); i--; } else { while (i < end && (classes[buf[i]!]! & Cls.SPACE) !== 0) i++; }
+          if (i < end && buf[i] === Ch.LT && this.skipBlankText) { pos = i; continue; }
+          var text = this.readText(pos, i);
+          if (text !== Tok.NOT_REPORTED) return text;
           pos = this.pos;
           continue;
         }
@@ -369,6 +388,13 @@ export class XmlReader {
             var shift = openStart - i;
             while (buf[i] === buf[i + shift] && ++i < k);
             if (i === k) {
+              if (this.quietDepths[depth] === 1) {
+                // Not reported: popped here, scanning goes on.
+                this.bindingCount = this.stack[at + St.BINDING_MARK]!;
+                this.depth = --depth;
+                pos = k + 1;
+                continue;
+              }
               this.pos = k + 1;
               this.pending = Pending.POP;
               // Name positions are unique in a document: when nameStart is this element's, the
@@ -379,27 +405,30 @@ export class XmlReader {
           }
         }
         this.pos = pos;
-        return this.readEndTagInFull();
+        text = this.readEndTagInFull();
+      } else if (c1 === Ch.QUESTION) { this.pos = pos; text = this.readProcessingInstruction(); }
+      else if (c1 === Ch.BANG) { this.pos = pos; text = this.readBang(); }
+      else return this.readStartTag(pos, depth);
+      // End tag, PI, comment or CDATA off the fast paths: reported unless inside a quiet element.
+      if (text === Tok.ERROR || this.quietDepths[depth] !== 1) return text;
+      if (text === Tok.END) {
+        this.pending = Pending.NONE;
+        this.bindingCount = this.stack[depth * St.SIZE + St.BINDING_MARK]!;
+        this.depth = --depth;
       }
-      if (c1 === Ch.QUESTION) { this.pos = pos; return this.readProcessingInstruction(); }
-      if (c1 === Ch.BANG) { this.pos = pos; return this.readBang(); }
-      return this.readStartTag(pos, depth);
+      pos = this.pos;
     }
   }
 
-  /** Character data (XML 1.0 §2.4) from pos (not `<`, inside the root); BLANK_SKIPPED: see skipBlankText. */
-  private readText(pos: number): XmlToken | Tok.BLANK_SKIPPED {
+  /**
+   * Character data (XML 1.0 §2.4) from pos (not `<`, inside the root), its leading whitespace
+   * already read up to i; NOT_REPORTED: inside a quiet element (quietDepths).
+   */
+  private readText(pos: number, i: number): XmlToken | Tok.NOT_REPORTED {
     var buf = this.buf;
     var end = this.end;
     var guard = this.guard;
     var classes = BYTE_CLASS;
-    var i = pos;
-    if (i <= guard) { while (classes[buf[i++]!]! & Cls.SPACE); i--; } else { while (i < end && (classes[buf[i]!]! & Cls.SPACE) !== 0) i++; }
-    if (i < end && buf[i] === Ch.LT && this.skipBlankText) {
-      // Indentation before markup: not a token.
-      this.pos = i;
-      return Tok.BLANK_SKIPPED;
-    }
     // Only whitespace so far: the text is blank unless a non-space byte follows before `<`,
     // and any such byte (plain, `&`, `>`) makes it non-blank or is an error.
     var whitespace = i >= end || buf[i] === Ch.LT;
@@ -427,6 +456,7 @@ export class XmlReader {
       return this.fail(XmlError.InvalidCharacter, i);
     }
     this.pos = i;
+    if (this.quietDepths[this.depth] === 1) return Tok.NOT_REPORTED;
     this.textStart = pos;
     this.textEnd = i;
     this.textIsWhitespace = whitespace;
@@ -494,7 +524,7 @@ export class XmlReader {
         ns = b;
       }
     }
-    if (listed > 0 && !this.resolveAttributes(listed)) return Tok.ERROR;
+    if (listed > 0 && this.tagPrefixed && !this.resolveAttributes(listed)) return Tok.ERROR;
 
     var d = depth + 1;
     var at = d * St.SIZE;
@@ -544,17 +574,18 @@ export class XmlReader {
 
   /** Index of the attribute with this local name and namespace (NO_NAMESPACE for plain ones), or -1. */
   findAttribute(localName: Uint8Array, namespaceUri: Uint8Array | null): number {
-    const count = this.attributeCount;
-    const attrs = this.attrs;
-    const buf = this.buf;
-    const length = localName.length;
-    for (let i = 0; i < count; i++) {
-      const at = i * At.SIZE;
-      const colon = attrs[at + At.COLON]!;
-      const localStart = colon < 0 ? attrs[at + At.NAME_START]! : colon + 1;
-      const localEnd = attrs[at + At.NAME_END]!;
+    // `var`: a PIDF reader asks for an attribute on most elements it keeps (see next()).
+    var count = this.attributeCount;
+    var attrs = this.attrs;
+    var buf = this.buf;
+    var length = localName.length;
+    for (var i = 0; i < count; i++) {
+      var at = i * At.SIZE;
+      var colon = attrs[at + At.COLON]!;
+      var localStart = colon < 0 ? attrs[at + At.NAME_START]! : colon + 1;
+      var localEnd = attrs[at + At.NAME_END]!;
       if (localEnd - localStart !== length || !bytesEqual(buf, localStart, localEnd, localName)) continue;
-      const ns = attrs[at + At.NS]!;
+      var ns = attrs[at + At.NS]!;
       if (namespaceUri === null ? ns === Special.NO_NAMESPACE : this.namespaceIs(ns, namespaceUri)) return i;
     }
     return -1;
@@ -612,7 +643,8 @@ export class XmlReader {
   decodeText(out: Uint8Array, outStart = 0): number {
     var start = this.textStart;
     var end = this.textEnd;
-    if (this.kind === XmlToken.CData) return this.copyNormalizingNewlines(start, end, out, outStart);
+    // CDATA (textHasReferences false) is decoded like text without references: `&` is no
+    // reference there (§2.7), only CRs change.
     // Most text has no reference and no CR: then decoding is a copy. Whether a CR lies ahead is
     // one native indexOf per document (and per CR), not a test per byte.
     if (!this.textHasReferences && end - start <= out.length - outStart) {
@@ -623,7 +655,7 @@ export class XmlReader {
       }
       if (cr >= end) return copyBytes(this.buf, start, end, out, outStart);
     }
-    return decodeCharacterData(this.buf, start, end, out, outStart, out.length, false);
+    return decodeCharacterData(this.buf, start, end, out, outStart, out.length, false, this.kind === XmlToken.CData);
   }
 
   /** Decodes attribute i's value (references, newline and whitespace normalisation, XML §3.3.3). */
@@ -642,19 +674,6 @@ export class XmlReader {
       if (k === end) return o;
     }
     return decodeCharacterData(buf, start, end, out, outStart, out.length, true);
-  }
-
-  private copyNormalizingNewlines(start: number, end: number, out: Uint8Array, outStart: number): number {
-    let o = outStart;
-    const limit = out.length;
-    const buf = this.buf;
-    for (let i = start; i < end; i++) {
-      let c = buf[i]!;
-      if (c === 0x0d) { c = 0x0a; if (i + 1 < end && buf[i + 1] === 0x0a) i++; }
-      if (o >= limit) return -1;
-      out[o++] = c;
-    }
-    return o;
   }
 
   // ---------------------------------------------------------------- scanners
@@ -743,6 +762,7 @@ export class XmlReader {
     var listed = 0;
     var total = 0;
     var empty = false;
+    var prefixed = false;
     var declaredDefault = Special.INHERIT_DEFAULT;
     for (;;) {
       var afterSpace = i;
@@ -839,9 +859,13 @@ export class XmlReader {
       attrs[at + At.VALUE_START] = valueStart;
       attrs[at + At.VALUE_END] = valueEnd;
       attrs[at + At.REFS] = references ? 1 : 0;
+      // Unprefixed attributes have no namespace (Namespaces in XML §6.2); prefixed ones are
+      // resolved once the element's declarations are all read (resolveAttributes).
+      if (attrColon < 0) { attrs[at + At.NS] = Special.NO_NAMESPACE; attrs[at + At.CODE] = Special.UNKNOWN_CODE; } else prefixed = true;
       listed++;
     }
     this.tagListed = listed;
+    this.tagPrefixed = prefixed;
     this.tagEmpty = empty;
     this.tagDefault = declaredDefault;
     return i;
@@ -852,7 +876,7 @@ export class XmlReader {
     return -1;
   }
 
-  /** Namespaces of the listed attributes, once the element's declarations are in scope; false after fail(). */
+  /** Namespaces of the listed prefixed attributes, once the element's declarations are in scope; false after fail(). */
   private resolveAttributes(listed: number): boolean {
     var attrs = this.attrs;
     var bindings = this.bindings;
@@ -860,7 +884,7 @@ export class XmlReader {
     for (var a = 0; a < listed; a++) {
       var at = a * At.SIZE;
       var ac = attrs[at + At.COLON]!;
-      if (ac < 0) { attrs[at + At.NS] = Special.NO_NAMESPACE; attrs[at + At.CODE] = Special.UNKNOWN_CODE; continue; }
+      if (ac < 0) continue;
       var nameStart = attrs[at + At.NAME_START]!;
       var ns = this.resolvePrefix(nameStart, ac);
       if (ns === Special.UNBOUND) { this.fail(XmlError.UnboundPrefix, nameStart); return false; }
@@ -922,7 +946,7 @@ export class XmlReader {
     const atStart = !this.rootSeen && !this.prologMarkupSeen;
     if (isXml && (!atStart || !bytesEqual(buf, targetStart, targetEnd, XML_PREFIX))) return this.fail(XmlError.MisplacedXmlDeclaration, markupStart);
     let i = targetEnd;
-    if (i < end && !isSpace(buf[i]!) && buf[i] !== Ch.QUESTION) return this.fail(XmlError.MalformedTag, i);
+    if (i < end && (BYTE_CLASS[buf[i]!]! & Cls.SPACE) === 0 && buf[i] !== Ch.QUESTION) return this.fail(XmlError.MalformedTag, i);
     i = this.skipSpace(i);
     const dataStart = i;
     for (; i + 1 < end; i++) {
@@ -1078,14 +1102,14 @@ function predefinedEntity(buf: Uint8Array, p: number, end: number): number {
 
 /**
  * Decodes character data buf[start,end) (already checked by the reader) into out[outStart, limit):
- * references resolved, CRLF/CR → LF (§2.11), and for attribute values tab/LF → space (§3.3.3).
- * Returns the new end in out, or -1 when out is too small.
+ * references resolved (not in a CDATA section: `cdata`), CRLF/CR → LF (§2.11), and for attribute
+ * values tab/LF → space (§3.3.3). Returns the new end in out, or -1 when out is too small.
  */
-export function decodeCharacterData(buf: Uint8Array, start: number, end: number, out: Uint8Array, outStart: number, limit: number, attribute: boolean): number {
+export function decodeCharacterData(buf: Uint8Array, start: number, end: number, out: Uint8Array, outStart: number, limit: number, attribute: boolean, cdata = false): number {
   let o = outStart;
   for (let i = start; i < end; i++) {
     let c = buf[i]!;
-    if (c === Ch.AMP) {
+    if (c === Ch.AMP && !cdata) {
       if (buf[i + 1] === Ch.HASH) {
         const cp = charRefValue(buf, i + 2, end);
         if (cp < 0) return -1;

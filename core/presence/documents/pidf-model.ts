@@ -50,27 +50,20 @@ export class PresenceHolder {
   readonly homepage = new Span();
   /** <im:im> inside <status> (RFC 3863 §4.3.1 example): busy, away, ... */
   readonly imStatus = new Span();
+  /** The spans above, cleared in one loop: Span.clear() on each costs QuickJS 11 calls per holder (~25% of clear()). */
+  private readonly spans: readonly Span[] = [this.id, this.contact, this.timestamp, this.activityOther, this.moodOther, this.placeType, this.displayName, this.card, this.icon, this.homepage, this.imStatus];
 
   clear(): void {
-    this.id.clear();
+    var spans = this.spans;
+    for (var i = 0; i < spans.length; i++) { var span = spans[i]!; span.start = 0; span.end = 0; }
     this.basic = Basic.Unknown;
-    this.contact.clear();
     this.priority = -1;
-    this.timestamp.clear();
     this.timestampMs = NaN;
     this.activities = 0;
-    this.activityOther.clear();
     this.activitiesFromMs = NaN;
     this.activitiesUntilMs = NaN;
     this.mood = NO_VALUE;
-    this.moodOther.clear();
-    this.placeType.clear();
     this.privacy = 0;
-    this.displayName.clear();
-    this.card.clear();
-    this.icon.clear();
-    this.homepage.clear();
-    this.imStatus.clear();
   }
 }
 

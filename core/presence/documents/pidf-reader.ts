@@ -180,6 +180,9 @@ export class PidfReader {
     var hasText = this.hasText;
     var starts = this.starts;
     var keepIds = this.keepIds;
+    // Elements whose text is not kept report neither text nor end tag (XmlReader.quietDepths):
+    // ~36 round trips fewer per 3-device document.
+    var quiet = xml.quietDepths;
     roles[0] = Role.Root;
     holders[0] = NO_HOLDER;
     var kind = 0, depth = 0, role: Role = Role.Skip, parentRole = 0, holder = 0, key = 0, last = 0;
@@ -218,6 +221,7 @@ export class PidfReader {
         if (role === Role.Skip) {
           if (xml.attributeCount > 0 && this.mustUnderstand()) doc.mustUnderstandSkipped++;
           roles[depth] = Role.Skip;
+          quiet[depth] = 1;
           continue;
         }
         holder = holders[depth - 1]!;
@@ -235,9 +239,10 @@ export class PidfReader {
           if (i >= 0) this.setFromAttribute(doc.entity, i);
         }
         roles[depth] = role;
+        quiet[depth] = hasText[role]! ^ 1;
         holders[depth] = holder;
         textStart[depth] = pool.used;
-        if (starts[role] === 1) this.onStart(role, holder);
+        if (starts[role] === 1) this.onStart(role, holder, buf);
         continue;
       }
       if (kind === Tok.End) {
@@ -291,19 +296,18 @@ export class PidfReader {
   }
 
   /** The RFC 3339 attribute `name` into this.time[0] (NaN when absent or invalid). */
-  private attributeTime(name: Uint8Array): void {
-    const xml = this.xml;
-    const i = xml.findAttribute(name, null);
+  private attributeTime(name: Uint8Array, buf: Uint8Array): void {
+    var xml = this.xml;
+    var i = xml.findAttribute(name, null);
     if (i < 0) { this.time[0] = NaN; return; }
-    const buf = xml.buffer;
-    let s = xml.attrValueStartAt(i);
-    let e = xml.attrValueEndAt(i);
+    var s = xml.attrValueStartAt(i);
+    var e = xml.attrValueEndAt(i);
     while (s < e && (buf[s] === 0x20 || buf[s] === 0x0a || buf[s] === 0x09 || buf[s] === 0x0d)) s++;
     while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x0a || buf[e - 1] === 0x09 || buf[e - 1] === 0x0d)) e--;
     parseRfc3339Into(buf, s, e, this.time, 0);
   }
 
-  private onStart(role: Role, holderIndex: number): void {
+  private onStart(role: Role, holderIndex: number, buf: Uint8Array): void {
     var xml = this.xml;
     var doc = this.document;
     var holder = holderIndex >= 0 ? doc.tuples[holderIndex] : holderIndex === NOTE_OF_PERSON ? doc.person : undefined;
@@ -311,7 +315,7 @@ export class PidfReader {
       case Role.Contact: {
         if (holder === undefined) return;
         var i = xml.findAttribute(ATTR_PRIORITY, null);
-        if (i >= 0) holder.priority = parseQValue(xml.buffer, xml.attrValueStartAt(i), xml.attrValueEndAt(i));
+        if (i >= 0) holder.priority = parseQValue(buf, xml.attrValueStartAt(i), xml.attrValueEndAt(i));
         return;
       }
       case Role.Note: {
@@ -328,30 +332,30 @@ export class PidfReader {
       }
       case Role.Activities:
         if (holder === undefined) return;
-        this.attributeTime(ATTR_FROM);
+        this.attributeTime(ATTR_FROM, buf);
         holder.activitiesFromMs = this.time[0]!;
-        this.attributeTime(ATTR_UNTIL);
+        this.attributeTime(ATTR_UNTIL, buf);
         holder.activitiesUntilMs = this.time[0]!;
         return;
       case Role.ActivityValue: {
-        var code = activityCode(xml.buffer, xml.localStart, xml.localEnd);
+        var code = activityCode(buf, xml.localStart, xml.localEnd);
         if (holder !== undefined && code !== NO_VALUE) holder.activities |= 1 << code;
         return;
       }
       case Role.MoodValue: {
-        var code = moodCode(xml.buffer, xml.localStart, xml.localEnd);
+        var code = moodCode(buf, xml.localStart, xml.localEnd);
         if (holder !== undefined && code !== NO_VALUE && holder.mood === NO_VALUE) holder.mood = code;
         return;
       }
       case Role.PrivacyValue: {
-        var code = privacyCode(xml.buffer, xml.localStart, xml.localEnd);
+        var code = privacyCode(buf, xml.localStart, xml.localEnd);
         if (holder !== undefined && code !== NO_VALUE) holder.privacy |= 1 << code;
         return;
       }
       case Role.PlaceTypeValue: {
         if (holder === undefined || !holder.placeType.isEmpty) return;
         var pool = doc.pool;
-        var at = pool.appendBytes(xml.buffer, xml.localStart, xml.localEnd);
+        var at = pool.appendBytes(buf, xml.localStart, xml.localEnd);
         if (at >= 0) holder.placeType.set(at, pool.used);
         return;
       }
@@ -427,18 +431,19 @@ void ([XmlToken.Error, XmlToken.StartElement, XmlToken.EndElement, XmlToken.Text
   [Tok.Error, Tok.Start, Tok.End, Tok.Text, Tok.CData, Tok.EndDocument]);
 
 // RFC 3261 §25.1: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ) → thousandths, -1 if bad.
+// `var`: see read().
 function parseQValue(buf: Uint8Array, start: number, end: number): number {
   while (start < end && buf[start] === 0x20) start++;
   while (end > start && buf[end - 1] === 0x20) end--;
   if (start >= end) return -1;
-  const first = buf[start]!;
+  var first = buf[start]!;
   if (first !== 0x30 && first !== 0x31) return -1;
-  let value = (first - 0x30) * 1000;
+  var value = (first - 0x30) * 1000;
   if (start + 1 === end) return value;
   if (buf[start + 1] !== 0x2e || end - start > 5) return -1;
-  let scale = 100;
-  for (let i = start + 2; i < end; i++) {
-    const c = buf[i]!;
+  var scale = 100;
+  for (var i = start + 2; i < end; i++) {
+    var c = buf[i]!;
     if (c < 0x30 || c > 0x39) return -1;
     value += (c - 0x30) * scale;
     scale /= 10;
