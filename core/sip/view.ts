@@ -106,11 +106,12 @@ export class SipMessageView {
     this.toTagOff = this.fromTagOff = -2;
   }
 
+  // `var` locals: QuickJS checks a let/const (TDZ) on every use; find runs ~10 times a message.
   /** Index of the next header with this id at or after `from`, or -1. */
   find(id: number, from = 0): number {
-    const ids = this.headerId;
-    const n = this.headerCount;
-    for (let i = from < 0 ? 0 : from; i < n; i++) if (ids[i] === id) return i;
+    var ids = this.headerId;
+    var n = this.headerCount;
+    for (var i = from < 0 ? 0 : from; i < n; i++) if (ids[i] === id) return i;
     return -1;
   }
 

@@ -3,14 +3,15 @@
 // byte for byte against the copy the engine keeps (see branch-pool.ts).
 // Math.imul keeps the arithmetic in 32-bit integers on every engine (QuickJS, XS, V8).
 
+// Locals are `var`: QuickJS checks a let/const (TDZ) on every use (see core/sip/parser.ts).
 export const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
 /** FNV-1a of buf[off, off+len), continuing from `seed` (so several spans can be chained). */
 export function hashBytes(buf: Uint8Array, off: number, len: number, seed: number = FNV_OFFSET): number {
-  let h = seed | 0;
-  const end = off + len;
-  for (let i = off; i < end; i++) h = Math.imul(h ^ buf[i]!, FNV_PRIME);
+  var h = seed | 0;
+  var end = off + len;
+  for (var i = off; i < end; i++) h = Math.imul(h ^ buf[i]!, FNV_PRIME);
   return h | 0;
 }
 
@@ -19,9 +20,9 @@ export function hashBytes(buf: Uint8Array, off: number, len: number, seed: numbe
  * (RFC 3261 §19.1.4), so `Host.Example.COM` and `host.example.com` must hash alike.
  */
 export function hashBytesCaseless(buf: Uint8Array, off: number, len: number, seed: number = FNV_OFFSET): number {
-  let h = seed | 0;
-  const end = off + len;
-  for (let i = off; i < end; i++) {
+  var h = seed | 0;
+  var end = off + len;
+  for (var i = off; i < end; i++) {
     const c = buf[i]!;
     h = Math.imul(h ^ (c >= 0x41 && c <= 0x5a ? c | 0x20 : c), FNV_PRIME);
   }
@@ -30,7 +31,7 @@ export function hashBytesCaseless(buf: Uint8Array, off: number, len: number, see
 
 /** Mixes a small integer into a hash (used to chain the CSeq number into the RFC 2543 hash). */
 export function hashNumber(value: number, seed: number = FNV_OFFSET): number {
-  let h = seed | 0;
+  var h = seed | 0;
   h = Math.imul(h ^ (value & 0xff), FNV_PRIME);
   h = Math.imul(h ^ ((value >>> 8) & 0xff), FNV_PRIME);
   h = Math.imul(h ^ ((value >>> 16) & 0xff), FNV_PRIME);

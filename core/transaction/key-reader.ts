@@ -41,18 +41,19 @@ export class TransactionKeyReader {
     return this.via;
   }
 
+  // Locals are `var`: QuickJS checks a let/const (TDZ) on every use (see core/sip/parser.ts).
   /** Fills `key` from `view`; returns KEY_OK or a negative KEY_ERROR_*. */
   read(view: SipMessageView, key: TransactionKey): number {
     key.reset();
     this.cseqNumber = -1;
-    const buf = view.buf;
+    var buf = view.buf;
     key.isRequest = view.isRequest;
     key.methodId = view.isRequest ? view.methodId : 0;
     key.statusCode = view.isRequest ? 0 : view.statusCode;
 
-    const c = view.find(H.CSEQ);
+    var c = view.find(H.CSEQ);
     if (c < 0) return KEY_ERROR_NO_CSEQ;
-    const cseqOff = view.valueOff[c]!;
+    var cseqOff = view.valueOff[c]!;
     if (decodeCSeq(buf, cseqOff, cseqOff + view.valueLen[c]!, this.cseq) !== 0) return KEY_ERROR_BAD_CSEQ;
     key.cseqMethodId = this.cseq.methodId;
     this.cseqNumber = this.cseq.seq;
@@ -61,12 +62,12 @@ export class TransactionKeyReader {
     // search says so) and it is that line's span; otherwise the value cursor splits the list.
     // Skipping the cursor's unbalanced check is safe: it only flags a '"' or '<' outside a closed
     // quoted-string, which decodeVia rejects anyway.
-    let viaOff = -1;
-    let viaLen = 0;
-    const first = view.find(H.VIA);
+    var viaOff = -1;
+    var viaLen = 0;
+    var first = view.find(H.VIA);
     if (first < 0) return KEY_ERROR_NO_VIA;
-    const firstOff = view.valueOff[first]!;
-    const firstLen = view.valueLen[first]!;
+    var firstOff = view.valueOff[first]!;
+    var firstLen = view.valueLen[first]!;
     // Searched backwards from the value's end: that scan stops at the buffer's start, a forward
     // one could run through a large receive buffer past the message.
     if (firstLen > 0 && buf.lastIndexOf(COMMA, firstOff + firstLen - 1) < firstOff) {
@@ -84,15 +85,15 @@ export class TransactionKeyReader {
     }
     this.topViaOff = viaOff;
     this.topViaLen = viaLen;
-    const via = this.via;
+    var via = this.via;
     if (decodeVia(buf, viaOff, viaOff + viaLen, via) !== 0) return KEY_ERROR_BAD_VIA;
     this.transportId = via.transportId;
     if (via.branchOff >= 0) key.setBranch(buf, via.branchOff, via.branchLen);
     if (!view.isRequest) return KEY_OK;
 
     // §17.2.3 rule 2: sent-by, host compared case-insensitively, absent port = transport default.
-    let h = hashBytesCaseless(buf, via.hostOff, via.hostLen);
-    const port = via.port >= 0 ? via.port : via.transportId === TRANSPORT_TLS || via.transportId === TRANSPORT_WSS ? DEFAULT_TLS_PORT : DEFAULT_PORT;
+    var h = hashBytesCaseless(buf, via.hostOff, via.hostLen);
+    var port = via.port >= 0 ? via.port : via.transportId === TRANSPORT_TLS || via.transportId === TRANSPORT_WSS ? DEFAULT_TLS_PORT : DEFAULT_PORT;
     key.sentByHash = hashNumber(port, h);
 
     // The To tag only serves RFC 2543 matching (§17.2.3: with the magic cookie the branch alone
@@ -102,7 +103,7 @@ export class TransactionKeyReader {
     // RFC 2543 fallback: Request-URI, From tag, Call-ID, CSeq number and the whole top Via.
     h = hashBytes(buf, view.uriOff, view.uriLen, FNV_OFFSET);
     h = hashNumber(this.tagHash(view, H.FROM), h);
-    const callId = view.find(H.CALL_ID);
+    var callId = view.find(H.CALL_ID);
     if (callId >= 0) h = hashBytes(buf, view.valueOff[callId]!, view.valueLen[callId]!, h);
     h = hashNumber(this.cseq.seq, h);
     h = hashBytes(buf, viaOff, viaLen, h);

@@ -121,10 +121,11 @@ export function scanClass(buf: Uint8Array, pos: number, end: number, cls: number
   return pos;
 }
 
+// Locals are `var`: QuickJS checks a let/const (TDZ) on every use (see core/sip/parser.ts).
 /** ASCII case-insensitive comparison of a span with a lower-case constant; no allocation. */
 export function spanEqualsLower(buf: Uint8Array, off: number, len: number, lower: string): boolean {
   if (len !== lower.length) return false;
-  for (let i = 0; i < len; i++) {
+  for (var i = 0; i < len; i++) {
     let c = buf[off + i];
     if (c >= 0x41 && c <= 0x5a) c |= 0x20;
     if (c !== lower.charCodeAt(i)) return false;
@@ -165,11 +166,12 @@ export function skipQuoted(buf: Uint8Array, pos: number, end: number): number {
   return -1 - end;
 }
 
+// Locals are `var`: QuickJS checks a let/const (TDZ) on every use (see core/sip/parser.ts).
 /** Reads an unsigned decimal span; returns -1 when not all digits or above `max`. */
 export function parseUnsigned(buf: Uint8Array, off: number, end: number, max: number): number {
   if (off >= end) return -1;
-  let v = 0;
-  for (let i = off; i < end; i++) {
+  var v = 0;
+  for (var i = off; i < end; i++) {
     const c = buf[i];
     if (c < 0x30 || c > 0x39) return -1;
     v = v * 10 + (c - 0x30);

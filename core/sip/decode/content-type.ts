@@ -43,14 +43,15 @@ function isTokenSpan(buf: Uint8Array, off: number, end: number): boolean {
   return true;
 }
 
+// Locals are `var`: QuickJS checks a let/const (TDZ) on every use (see core/sip/parser.ts).
 export function decodeContentType(buf: Uint8Array, off: number, end: number, out: ContentTypeValue): number {
   out.reset();
   if (end > buf.length) end = buf.length;
   // LWS starts with a byte <= 0x20: without one at either edge (the usual case) no call is made.
-  let p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
+  var p = off < end && buf[off] <= 0x20 ? skipLws(buf, off, end) : off;
   if (end > p && buf[end - 1] <= 0x20) end = trimLwsEnd(buf, p, end);
   if (p >= end) { out.errorOffset = p; return E_DEC_EMPTY; }
-  const typeStart = p;
+  var typeStart = p;
   while (p < end && (CHAR_CLASS[buf[p]] & C_TOKEN) !== 0) p++;
   if (p === typeStart) { out.errorOffset = p; return E_DEC_BAD_MEDIA_TYPE; }
   out.typeOff = typeStart;
@@ -58,15 +59,15 @@ export function decodeContentType(buf: Uint8Array, off: number, end: number, out
   p = skipLws(buf, p, end);
   if (p >= end || buf[p] !== SLASH) { out.errorOffset = p; return E_DEC_BAD_MEDIA_TYPE; }
   p = skipLws(buf, p + 1, end);
-  const subStart = p;
+  var subStart = p;
   while (p < end && (CHAR_CLASS[buf[p]] & C_TOKEN) !== 0) p++;
   if (p === subStart) { out.errorOffset = p; return E_DEC_BAD_MEDIA_TYPE; }
   out.subtypeOff = subStart;
   out.subtypeLen = p - subStart;
-  const paramsStart = skipLws(buf, p, end);
+  var paramsStart = skipLws(buf, p, end);
   if (paramsStart < end) { out.paramsOff = paramsStart; out.paramsLen = end - paramsStart; }
-  const cursor = out.paramCursor.reset(buf, p, end, PARAMS_HEADER);
-  let r: number;
+  var cursor = out.paramCursor.reset(buf, p, end, PARAMS_HEADER);
+  var r: number;
   while ((r = cursor.next()) === 1) {
     const vOff = cursor.valueOff;
     const vLen = cursor.valueLen;

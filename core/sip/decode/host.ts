@@ -12,6 +12,7 @@
 import { E_DEC_BAD_HOST, E_DEC_BAD_IPV6 } from './errors.js';
 import { CHAR_CLASS, COLON, C_ALPHA, C_DIGIT, C_HEX, C_UNRESERVED, DOT, LBRACKET, PERCENT, RBRACKET, isHex } from './chars.js';
 
+// Locals are `var`: QuickJS checks a let/const (TDZ) on every use (see core/sip/parser.ts).
 export const HOST_NONE = 0;
 export const HOST_NAME = 1;
 export const HOST_IPV4 = 2;
@@ -31,9 +32,9 @@ export interface HostTarget {
 
 /** End of a dotted-quad IPv4 address starting at p (each part ≤ 255), or -1 - faultPos. */
 export function scanIpv4(buf: Uint8Array, p: number, end: number): number {
-  const CLASS = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
-  const DIGIT = C_DIGIT;
-  for (let part = 0; part < 4; part++) {
+  var CLASS = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
+  var DIGIT = C_DIGIT;
+  for (var part = 0; part < 4; part++) {
     if (part > 0) {
       if (p >= end || buf[p] !== DOT) return -1 - p;
       p++;
@@ -144,13 +145,22 @@ export function scanHost(buf: Uint8Array, p: number, end: number, out: HostTarge
   // hostname or IPv4address, in one pass: find the end and check the label rules on the way (no
   // empty label but one trailing dot, no "-" at a label's edge, the top label starts with a
   // letter). A span of digits and dots only is an IPv4 address. The first fault is reported.
-  const CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
-  const DIGIT = C_DIGIT; // likewise
-  const ALPHA = C_ALPHA;
-  let q = p;
-  let allNumeric = true;
-  let labelStart = p;
-  let fault = -1; // position of the first label fault
+  var CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
+  var DIGIT = C_DIGIT; // likewise
+  var ALPHA = C_ALPHA;
+  // The usual IPv4 literal in one scan: a dotted quad that no host byte (digit, letter, "-",
+  // "."; all of them unreserved) follows is what the loop below would find too, walking it twice.
+  var q = scanIpv4(buf, p, end);
+  if (q > p && (q >= end || (CLASS[buf[q]] & C_UNRESERVED) === 0)) {
+    out.hostOff = p;
+    out.hostLen = q - p;
+    out.hostKind = HOST_IPV4;
+    return q;
+  }
+  q = p;
+  var allNumeric = true;
+  var labelStart = p;
+  var fault = -1; // position of the first label fault
   while (q < end) {
     const c = buf[q];
     const cls = CLASS[c];
@@ -166,7 +176,7 @@ export function scanHost(buf: Uint8Array, p: number, end: number, out: HostTarge
     if (fault < 0) labelStart = q;
   }
   if (q === p) { out.errorOffset = p; return E_DEC_BAD_HOST; }
-  let kind: number;
+  var kind: number;
   if (allNumeric) {
     kind = scanIpv4(buf, p, q) === q ? HOST_IPV4 : -1 - p;
   } else if (fault >= 0) {
@@ -196,8 +206,8 @@ export function scanHost(buf: Uint8Array, p: number, end: number, out: HostTarge
 /** port = 1*DIGIT, limited to 0..65535. Returns the value or -1 - faultPos. */
 export function parsePort(buf: Uint8Array, p: number, end: number): number {
   if (p >= end) return -1 - p;
-  let v = 0;
-  for (let i = p; i < end; i++) {
+  var v = 0;
+  for (var i = p; i < end; i++) {
     const c = buf[i];
     if (c < 0x30 || c > 0x39) return -1 - i;
     v = v * 10 + c - 0x30;

@@ -72,10 +72,11 @@ export class ParamCursor {
     return this;
   }
 
+  // Locals are `var`: QuickJS checks a let/const (TDZ) on every use (see core/sip/parser.ts).
   /** 1 when a parameter was read, 0 at the end, or a negative decoder error (errorOffset set). */
   next(): number {
-    const buf = this.buf;
-    const end = this.end;
+    var buf = this.buf;
+    var end = this.end;
     this.valueOff = -1;
     this.valueLen = -1;
     this.quoted = false;
@@ -97,21 +98,22 @@ export class ParamCursor {
 
   // skipLws is only called where a byte that could start LWS (SP, HTAB, CR, LF: all below "!")
   // is actually there; on the usual ";name=value" it is never called.
+  // Locals are `var`: QuickJS checks a let/const (TDZ) on every use (see core/sip/parser.ts).
   private nextHeaderParam(buf: Uint8Array, end: number): number {
-    const CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
-    const TOKEN = C_TOKEN; // likewise
-    let p = this.pos;
+    var CLASS = CHAR_CLASS; // a local: one register instead of a module-binding load per byte
+    var TOKEN = C_TOKEN; // likewise
+    var p = this.pos;
     if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
     if (p >= end) { this.pos = end; return 0; }
     if (buf[p] !== SEMI) return this.fail(E_DEC_BAD_PARAM, p);
     p++;
     if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
-    const nameStart = p;
+    var nameStart = p;
     while (p < end && (CLASS[buf[p]] & TOKEN) !== 0) p++;
     if (p === nameStart) return this.fail(E_DEC_BAD_PARAM, p);
     this.nameOff = nameStart;
     this.nameLen = p - nameStart;
-    const afterName = p;
+    var afterName = p;
     if (p < end && buf[p] <= SP) p = skipLws(buf, p, end);
     if (p < end && buf[p] === EQUAL) {
       p++;

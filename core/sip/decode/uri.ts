@@ -108,10 +108,11 @@ function fail(out: UriValue, code: number, at: number): number {
   return code;
 }
 
+// Locals are `var`: QuickJS checks a let/const (TDZ) on every use (see core/sip/parser.ts).
 /** Scans [p, end) for bytes of `cls` or valid escapes; returns the stop index, or -1 - bad escape. */
 function scanUriChars(buf: Uint8Array, p: number, end: number, cls: number): number {
-  const CLASS = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
-  const percent = PERCENT;
+  var CLASS = CHAR_CLASS; // locals: one register instead of a module-binding load per byte
+  var percent = PERCENT;
   while (p < end) {
     const c = buf[p];
     if (c === percent) {
@@ -137,15 +138,15 @@ export function decodeUriAfterReset(buf: Uint8Array, off: number, end: number, o
   if (end > buf.length) end = buf.length;
   if (off >= end) return fail(out, E_DEC_EMPTY, off);
   if ((CHAR_CLASS[buf[off]] & C_ALPHA) === 0) return fail(out, E_DEC_BAD_SCHEME, off);
-  let p = off + 1;
-  const CLASS = CHAR_CLASS; // locals, as in scanUriChars
-  const SCHEME = C_SCHEME;
+  var p = off + 1;
+  var CLASS = CHAR_CLASS; // locals, as in scanUriChars
+  var SCHEME = C_SCHEME;
   while (p < end && (CLASS[buf[p]] & SCHEME) !== 0) p++;
   if (p >= end || buf[p] !== COLON) return fail(out, E_DEC_BAD_SCHEME, p);
   out.schemeOff = off;
   out.schemeLen = p - off;
   p++;
-  const schemeLen = p - 1 - off;
+  var schemeLen = p - 1 - off;
   if (schemeLen === 3 || schemeLen === 4) {
     // "sip" / "sips" / "tel", case-insensitive: the first letter picks the one candidate.
     const first = buf[off] | 0x20;
@@ -161,7 +162,7 @@ export function decodeUriAfterReset(buf: Uint8Array, off: number, end: number, o
   // Unknown schemes are not an error here (RFC 4475 §3.3.? unkscm, novelsc, unksm2): the
   // application decides whether to answer 416.
   if (p >= end) return fail(out, E_DEC_BAD_OPAQUE_URI, p);
-  const stop = scanUriChars(buf, p, end, C_RESERVED | C_UNRESERVED);
+  var stop = scanUriChars(buf, p, end, C_RESERVED | C_UNRESERVED);
   if (stop < 0) return fail(out, E_DEC_BAD_ESCAPE, -1 - stop);
   if (stop !== end) return fail(out, E_DEC_BAD_OPAQUE_URI, stop);
   out.opaqueOff = p;
@@ -175,8 +176,8 @@ function decodeSipRest(buf: Uint8Array, p: number, end: number, out: UriValue): 
   // Usual case first: a valid user part ending right at the "@" is the userinfo, found in one
   // pass (every byte it holds continues the general search below, so that search would stop at
   // the same "@").
-  let at = -1;
-  let userEnd = scanUriChars(buf, p, end, C_UNRESERVED | C_USER_UNRESERVED);
+  var at = -1;
+  var userEnd = scanUriChars(buf, p, end, C_UNRESERVED | C_USER_UNRESERVED);
   if (userEnd >= 0 && userEnd < end && buf[userEnd] === AT) {
     at = userEnd;
   } else {
@@ -204,7 +205,7 @@ function decodeSipRest(buf: Uint8Array, p: number, end: number, out: UriValue): 
     }
     p = at + 1;
   }
-  const h = scanHost(buf, p, end, out, true);
+  var h = scanHost(buf, p, end, out, true);
   if (h < 0) return h;
   p = h;
   if (p < end && buf[p] === COLON) {
