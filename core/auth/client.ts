@@ -14,7 +14,7 @@
 import { asciiEqualsIgnoreCase } from '../bytes/ascii.js';
 import { TypedArena } from '../bytes/typed-arena.js';
 import { H } from '../sip/header-ids.js';
-import type { SipWriter } from '../sip/writer.js';
+import type { SipWriterBase } from '../sip/writer.js';
 import { QOP_AUTH, QOP_AUTH_INT, QOP_NONE } from './algorithm.js';
 import { AuthorizationFields, writeAuthorization } from './authorization-writer.js';
 import { DigestChallenge, decodeChallenge, P_OPAQUE } from './challenge.js';
@@ -155,7 +155,7 @@ export class DigestClientBase {
    * Realm slots, made on a realm's first challenge and reused after (up to maxRealms): a phone
    * hears from one realm, and each slot holds ~1 KiB of value buffers.
    */
-  private readonly slots: AuthSlot[] = [];
+  protected readonly slots: AuthSlot[] = [];
   private readonly maxRealms: number;
   private readonly fields: AuthorizationFields;
   private readonly cnonces: CnonceGenerator;
@@ -166,7 +166,7 @@ export class DigestClientBase {
   private readonly maxValueBytes: number;
   private readonly preferAuthInt: boolean;
   private readonly useUserhash: boolean;
-  private round = 0;
+  protected round = 0;
 
   constructor(options: DigestClientOptions & { readonly workspace: DigestWorkspaceBase }) {
     this.maxRealms = options.maxRealms ?? 4;
@@ -257,18 +257,7 @@ export class DigestClientBase {
     return this.lastError;
   }
 
-  /**
-   * Handles one challenge header value buf[off, end) (proxy: it came in Proxy-Authenticate).
-   * Starts its own response round: use onResponse() for messages with several challenges.
-   */
-  onChallenge(buf: Uint8Array, off: number, end: number, proxy: boolean): number {
-    this.round++;
-    const r = this.challengeRound(buf, off, end, proxy);
-    this.lastError = r < 0 ? r : 0;
-    return r;
-  }
-
-  private challengeRound(buf: Uint8Array, off: number, end: number, proxy: boolean): number {
+  protected challengeRound(buf: Uint8Array, off: number, end: number, proxy: boolean): number {
     const ch = this.challenge;
     const d = decodeChallenge(buf, off, end, ch);
     if (d < 0) return d;
@@ -348,7 +337,7 @@ export class DigestClientBase {
    * its header calls). Returns the number of headers written or a negative code (the writer's
    * sticky error, or an E_AUTH_* one).
    */
-  writeHeaders(w: SipWriter, method: string, uri: string,
+  writeHeaders(w: SipWriterBase, method: string, uri: string,
     body?: Uint8Array, bodyOff: number = 0, bodyLen: number = body ? body.length - bodyOff : 0): number {
     let count = 0;
     const slots = this.slots;
@@ -364,25 +353,7 @@ export class DigestClientBase {
     return count;
   }
 
-  /**
-   * Writes the credentials value for the cached realm given as bytes (proxy or not) into
-   * out[off, end). Returns its length or a negative code; E_AUTH_NO_CHALLENGE when no challenge
-   * for that realm is cached.
-   */
-  writeValueFor(realm: Uint8Array, realmOff: number, realmLen: number, proxy: boolean,
-    out: Uint8Array, off: number, end: number, method: string, uri: string,
-    body?: Uint8Array, bodyOff: number = 0, bodyLen: number = body ? body.length - bodyOff : 0): number {
-    const slots = this.slots;
-    for (let i = 0; i < slots.length; i++) {
-      const s = slots[i];
-      if (s.inUse && s.proxy === proxy && sameBytes(s.realm, s.realmLen, realm, realmOff, realmLen)) {
-        return this.writeValue(s, out, off, end, method, uri, body, bodyOff, bodyLen);
-      }
-    }
-    return E_AUTH_NO_CHALLENGE;
-  }
-
-  private writeValue(s: AuthSlot, out: Uint8Array, off: number, end: number, method: string, uri: string,
+  protected writeValue(s: AuthSlot, out: Uint8Array, off: number, end: number, method: string, uri: string,
     body: Uint8Array | undefined, bodyOff: number, bodyLen: number): number {
     const cred = s.credential;
     if (cred === null) return E_AUTH_NO_CREDENTIALS;
@@ -431,10 +402,43 @@ export class DigestClientBase {
   }
 }
 
-/** The digest client, with a workspace of its own (MD5 and SHA-256) unless options.workspace shares one. */
+/**
+ * The digest client, with a workspace of its own (MD5 and SHA-256) unless options.workspace shares
+ * one, and the calls for callers that handle one header value at a time (an HTTP client such as
+ * XCAP's): the user agent uses DigestClientBase (onResponse, writeHeaders) and does not carry them.
+ */
 export class DigestClient extends DigestClientBase {
   constructor(options: DigestClientOptions) {
     super({ ...options, workspace: options.workspace ?? new DigestWorkspace(options.maxValueBytes ?? DEFAULT_VALUE_BYTES) });
+  }
+
+  /**
+   * Handles one challenge header value buf[off, end) (proxy: it came in Proxy-Authenticate).
+   * Starts its own response round: use onResponse() for messages with several challenges.
+   */
+  onChallenge(buf: Uint8Array, off: number, end: number, proxy: boolean): number {
+    this.round++;
+    const r = this.challengeRound(buf, off, end, proxy);
+    this.lastError = r < 0 ? r : 0;
+    return r;
+  }
+
+  /**
+   * Writes the credentials value for the cached realm given as bytes (proxy or not) into
+   * out[off, end). Returns its length or a negative code; E_AUTH_NO_CHALLENGE when no challenge
+   * for that realm is cached.
+   */
+  writeValueFor(realm: Uint8Array, realmOff: number, realmLen: number, proxy: boolean,
+    out: Uint8Array, off: number, end: number, method: string, uri: string,
+    body?: Uint8Array, bodyOff: number = 0, bodyLen: number = body ? body.length - bodyOff : 0): number {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
+      if (s.inUse && s.proxy === proxy && sameBytes(s.realm, s.realmLen, realm, realmOff, realmLen)) {
+        return this.writeValue(s, out, off, end, method, uri, body, bodyOff, bodyLen);
+      }
+    }
+    return E_AUTH_NO_CHALLENGE;
   }
 }
 

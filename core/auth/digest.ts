@@ -170,32 +170,6 @@ export class DigestComputerBase {
     return 0;
   }
 
-  /**
-   * UAS side: loads the inputs from decoded credentials plus the password, the request method
-   * span and the body, computes, and compares with the client's response (case-insensitive, in
-   * time independent of where they differ). Returns 1 when they match, 0 when not, or a negative
-   * code. `username` must be set by the caller (the one whose password this is).
-   */
-  verify(c: DigestCredentials, password: string, methodBuf: Uint8Array, methodOff: number, methodLen: number,
-    body: Uint8Array = EMPTY, bodyOff: number = 0, bodyLen: number = 0): number {
-    this.algorithm = c.algorithm;
-    this.qop = c.qop;
-    this.password = password;
-    this.realmBuf = c.buf; this.realmOff = c.realmOff; this.realmLen = c.realmLen; this.realmEscaped = c.realmEscaped;
-    this.nonceBuf = c.buf; this.nonceOff = c.nonceOff; this.nonceLen = c.nonceLen; this.nonceEscaped = c.nonceEscaped;
-    this.cnonceBuf = c.buf; this.cnonceOff = c.cnonceOff; this.cnonceLen = c.cnonceLen; this.cnonceEscaped = c.cnonceEscaped;
-    this.nc = c.nc;
-    this.methodBuf = methodBuf.length > 0 ? methodBuf : EMPTY; this.methodOff = methodOff; this.methodLen = methodLen;
-    this.uriBuf = c.buf; this.uriOff = c.uriOff; this.uriLen = c.uriLen; this.uriEscaped = c.uriEscaped;
-    this.bodyBuf = body; this.bodyOff = bodyOff; this.bodyLen = bodyLen;
-    const r = this.compute();
-    if (r < 0) return r;
-    if (c.responseLen !== this.hexLength) return 0;
-    let diff = 0;
-    for (let i = 0; i < this.hexLength; i++) diff |= hexValue(c.buf[c.responseOff + i]) ^ hexValue(this.response[i]);
-    return diff === 0 ? 1 : 0;
-  }
-
   private hexDigest(h: Hasher, out: Uint8Array): void {
     const raw = this.raw;
     h.digest(raw, 0);
@@ -212,4 +186,40 @@ export class DigestComputer extends DigestComputerBase {
   constructor() {
     super(new Sha256());
   }
+
+  /** verifyDigest with this computer (UAS side). */
+  verify(c: DigestCredentials, password: string, methodBuf: Uint8Array, methodOff: number, methodLen: number,
+    body: Uint8Array = EMPTY, bodyOff: number = 0, bodyLen: number = 0): number {
+    return verifyDigest(this, c, password, methodBuf, methodOff, methodLen, body, bodyOff, bodyLen);
+  }
+}
+
+/**
+ * UAS side: loads `computer`'s inputs from decoded credentials plus the password, the request
+ * method span and the body, computes, and compares with the client's response (case-insensitive,
+ * in time independent of where they differ). Returns 1 when they match, 0 when not, or a negative
+ * code. `computer.username` must be set by the caller (the one whose password this is). A free
+ * function rather than a DigestComputerBase method: the user agent only answers challenges, and
+ * a class carries every method it has into the bundle (issue #7's size budget).
+ */
+export function verifyDigest(computer: DigestComputerBase, c: DigestCredentials, password: string, methodBuf: Uint8Array, methodOff: number, methodLen: number,
+  body: Uint8Array = EMPTY, bodyOff: number = 0, bodyLen: number = 0): number {
+  const d = computer;
+  d.algorithm = c.algorithm;
+  d.qop = c.qop;
+  d.password = password;
+  d.realmBuf = c.buf; d.realmOff = c.realmOff; d.realmLen = c.realmLen; d.realmEscaped = c.realmEscaped;
+  d.nonceBuf = c.buf; d.nonceOff = c.nonceOff; d.nonceLen = c.nonceLen; d.nonceEscaped = c.nonceEscaped;
+  d.cnonceBuf = c.buf; d.cnonceOff = c.cnonceOff; d.cnonceLen = c.cnonceLen; d.cnonceEscaped = c.cnonceEscaped;
+  d.nc = c.nc;
+  d.methodBuf = methodBuf.length > 0 ? methodBuf : EMPTY; d.methodOff = methodOff; d.methodLen = methodLen;
+  d.uriBuf = c.buf; d.uriOff = c.uriOff; d.uriLen = c.uriLen; d.uriEscaped = c.uriEscaped;
+  d.bodyBuf = body; d.bodyOff = bodyOff; d.bodyLen = bodyLen;
+  const r = d.compute();
+  if (r < 0) return r;
+  if (c.responseLen !== d.hexLength) return 0;
+  const response = d.response;
+  let diff = 0;
+  for (let i = 0; i < d.hexLength; i++) diff |= hexValue(c.buf[c.responseOff + i]) ^ hexValue(response[i]);
+  return diff === 0 ? 1 : 0;
 }

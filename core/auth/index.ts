@@ -4,7 +4,7 @@ export * from './algorithm.js';
 export { AuthParamCursor, hashQuoted, quotedEquals } from './auth-params.js';
 export { DigestChallenge, decodeChallenge } from './challenge.js';
 export { DigestCredentials, decodeCredentials } from './credentials.js';
-export { DigestComputer, DigestComputerBase, writeNonceCount } from './digest.js';
+export { DigestComputer, DigestComputerBase, verifyDigest, writeNonceCount } from './digest.js';
 export { AuthorizationFields, writeAuthorization } from './authorization-writer.js';
 export { CnonceGenerator, CNONCE_LENGTH, type RandomSource } from './cnonce.js';
 export { CredentialStore, type Credential } from './credential-store.js';

@@ -2,9 +2,10 @@
 // RFC 3261 §7.3.1: header field names are case-insensitive; §7.3.3 compact forms map to the same
 // id as the long form. RFC 3261 §7.1: method names are case-sensitive.
 //
-// Lookup allocates nothing: names are kept as lower-case bytes in one Uint8Array, bucketed by
-// (length, first byte) through typed-array chains built once at module load. A lookup reads the
-// bucket head and compares at most a couple of candidates byte by byte.
+// Lookup allocates nothing: header names are looked up by walking one double-array automaton of
+// the names (built once at module load, the same one the parser walks while it scans a name);
+// a method by the one candidate its (length, first byte) selects, then a byte compare. One
+// structure per concept: a second table of the header names would only cost bundle bytes.
 import { CLASS, LOWER, TOKEN } from '../bytes/chars.js';
 
 export const H = {
@@ -141,107 +142,24 @@ export function compactForm(id: number): string {
   return '';
 }
 
-// ---- Allocation-free lookup tables (built once) ----
-
-interface NameTable {
-  bytes: Uint8Array; // lower-cased names, concatenated
-  start: Uint16Array; // entry -> offset into bytes
-  length: Uint8Array; // entry -> name length
-  id: Uint8Array; // entry -> id
-  head: Int16Array; // bucket -> first entry or -1
-  next: Int16Array; // entry -> next entry in the same bucket or -1
-}
-
-const MAX_NAME = 47; // longest name we bucket; longer inputs are unknown by definition
-
-function bucketOf(length: number, firstLower: number): number {
-  return (length << 5) | (firstLower & 31);
-}
-
-function buildTable(names: readonly string[], lowerCase: boolean): NameTable {
-  let total = 0;
-  for (let i = 0; i < names.length; i++) total += names[i].length;
-  const t: NameTable = {
-    bytes: new Uint8Array(total),
-    start: new Uint16Array(names.length),
-    length: new Uint8Array(names.length),
-    id: new Uint8Array(names.length),
-    head: new Int16Array((MAX_NAME + 1) << 5).fill(-1),
-    next: new Int16Array(names.length).fill(-1),
-  };
-  let at = 0;
-  for (let id = 1; id < names.length; id++) {
-    const name = names[id];
-    t.start[id] = at;
-    t.length[id] = name.length;
-    t.id[id] = id;
-    for (let k = 0; k < name.length; k++) {
-      const c = name.charCodeAt(k);
-      t.bytes[at++] = lowerCase ? LOWER[c] : c;
-    }
-    const b = bucketOf(name.length, t.bytes[t.start[id]]);
-    t.next[id] = t.head[b];
-    t.head[b] = id;
-  }
-  return t;
-}
-
-const HEADER_TABLE = buildTable(HEADER_NAMES, true);
-const HEADER_HEAD = HEADER_TABLE.head;
-const HEADER_NEXT = HEADER_TABLE.next;
-const HEADER_START = HEADER_TABLE.start;
-const HEADER_LENGTH = HEADER_TABLE.length;
-const HEADER_BYTES = HEADER_TABLE.bytes;
-const COMPACT_IDS = new Uint8Array(256);
-for (const [letter, id] of COMPACT_FORMS) {
-  COMPACT_IDS[letter.charCodeAt(0)] = id;
-  COMPACT_IDS[letter.toUpperCase().charCodeAt(0)] = id;
-}
-
-/** Header id for the name bytes buf[off, off+len), case-insensitive; H.UNKNOWN (0) if not known. */
+/** Header id for the name bytes buf[off, off+len), case-insensitive; H.UNKNOWN (0) if not known.
+ *  One walk of the name automaton below (the parser's, which learns the id while it scans). */
 export function lookupHeaderId(buf: Uint8Array, off: number, len: number): number {
-  if (len === 1) return COMPACT_IDS[buf[off]];
-  if (len < 1 || len > MAX_NAME) return 0;
-  const t = HEADER_TABLE;
-  const bytes = t.bytes;
-  const first = LOWER[buf[off]];
-  let e = t.head[bucketOf(len, first)];
-  while (e >= 0) {
-    if (t.length[e] === len) {
-      const s = t.start[e];
-      let k = 1; // the first byte selected the bucket, but the bucket key keeps only 5 bits
-      if (bytes[s] === first) {
-        while (k < len && bytes[s + k] === LOWER[buf[off + k]]) k++;
-        if (k === len) return t.id[e];
-      }
-    }
-    e = t.next[e];
+  const column = NAME_COLUMN;
+  const base = NAME_BASE;
+  const check = NAME_CHECK;
+  let state = NAME_START;
+  for (let k = 0; k < len; k++) {
+    const t = base[state] + column[buf[off + k]];
+    // Column 0 (not a token byte) is no child of any state: t then fails the check too.
+    if (check[t] !== state) return 0;
+    state = t;
   }
-  return 0;
+  return NAME_ID[state];
 }
 
-/** The parser's variant of lookupHeaderId for a span it has already checked to be token
- *  characters. For token characters `b | 0x20` lower-cases letters and leaves every other token
- *  character unchanged, and no token character other than a letter maps onto a letter or "-",
- *  so one OR replaces the LOWER table load per byte. Not for arbitrary bytes (CR | 0x20 is "-"). */
-export function lookupTokenHeaderId(buf: Uint8Array, off: number, len: number): number {
-  if (len === 1) return COMPACT_IDS[buf[off]];
-  if (len > MAX_NAME) return 0;
-  const first = buf[off] | 0x20;
-  let e = HEADER_HEAD[bucketOf(len, first)];
-  while (e >= 0) {
-    if (HEADER_LENGTH[e] === len) {
-      const s = HEADER_START[e];
-      if (HEADER_BYTES[s] === first) {
-        let k = 1;
-        while (k < len && HEADER_BYTES[s + k] === (buf[off + k] | 0x20)) k++;
-        if (k === len) return e; // entries are indexed by id
-      }
-    }
-    e = HEADER_NEXT[e];
-  }
-  return 0;
-}
+/** lookupHeaderId for a span already known to hold token characters only (same answer). */
+export const lookupTokenHeaderId = lookupHeaderId;
 
 // ---- Header-name automaton for the parser (RFC 3261 §7.3.1: case-insensitive names) ----
 // A trie of the lower-cased long names and compact letters, so the parser learns the header id
@@ -370,7 +288,15 @@ const METHOD_NAMES: readonly string[] = [
   'MESSAGE', 'INFO', 'PRACK', 'UPDATE', 'REFER',
 ];
 
-const METHOD_TABLE = buildTable(METHOD_NAMES, false);
+// Every known method has its own (length, first byte) pair: one table read finds the only
+// candidate, then its bytes are compared. A method added with a clashing pair would hide the
+// other one: test/sip/header-ids.test.ts looks every method up, so such a clash fails there.
+const METHOD_SLOT_BITS = 5;
+const METHOD_BY_SHAPE = new Uint8Array(10 << METHOD_SLOT_BITS);
+for (let id = 1; id < METHOD_NAMES.length; id++) {
+  const name = METHOD_NAMES[id];
+  METHOD_BY_SHAPE[(name.length << METHOD_SLOT_BITS) | (name.charCodeAt(0) & 31)] = id;
+}
 
 /** Name of a known method id; '' for M.OTHER (read the span from the message instead). */
 export function methodName(id: number): string {
@@ -380,20 +306,9 @@ export function methodName(id: number): string {
 /** Method id for buf[off, off+len). Case-sensitive (RFC 3261 §7.1): "invite" is an unknown method. */
 export function lookupMethodId(buf: Uint8Array, off: number, len: number): number {
   if (len < 3 || len > 9) return 0;
-  const t = METHOD_TABLE;
-  const bytes = t.bytes;
-  const first = buf[off];
-  let e = t.head[bucketOf(len, first)];
-  while (e >= 0) {
-    if (t.length[e] === len) {
-      const s = t.start[e];
-      if (bytes[s] === first) {
-        let k = 1;
-        while (k < len && bytes[s + k] === buf[off + k]) k++;
-        if (k === len) return t.id[e];
-      }
-    }
-    e = t.next[e];
-  }
-  return 0;
+  const id = METHOD_BY_SHAPE[(len << METHOD_SLOT_BITS) | (buf[off] & 31)];
+  if (id === 0) return 0;
+  const name = METHOD_NAMES[id];
+  for (let k = 0; k < len; k++) if (buf[off + k] !== name.charCodeAt(k)) return 0;
+  return id;
 }

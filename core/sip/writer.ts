@@ -20,7 +20,7 @@
 // URI set, status codes outside 100-699 (§21) and reason phrases with control characters.
 import { CLASS, TOKEN, URIC } from '../bytes/chars.js';
 import { decimalLength } from '../bytes/ascii.js';
-import { utf8Length } from '../bytes/utf8.js';
+import { utf8Length, utf8StepWidth, utf8WriteCodeUnitAt } from '../bytes/utf8.js';
 import { compactForm, headerName, lookupHeaderId, methodName, H } from './header-ids.js';
 
 /** The message (or what has been written so far) does not fit in the buffer. */
@@ -83,26 +83,28 @@ const HTAB = 9;
 
 const VERSION = 'SIP/2.0';
 
-export class SipWriter {
+/**
+ * The writer the user agent writes with: start lines from strings, header fields named by id
+ * (header-ids.ts H.*), values from strings, spans and numbers. SipWriter below adds header names
+ * given as strings or spans and start lines copied from a parsed message: a phone that never
+ * writes those does not carry them (a class brings every method it has into a bundle; issue #7's
+ * size budget).
+ */
+export class SipWriterBase {
   /** Emit compact header names (RFC 3261 §7.3.3) where one exists: "v:" for Via, "l:" ... */
   compact = false;
   /** The sticky error of the current message (0 while all is well). */
   error = 0;
 
-  private buf: Uint8Array = new Uint8Array(0);
+  protected buf: Uint8Array = new Uint8Array(0);
   private start = 0;
-  private pos = 0;
-  private limit = 0;
-  private state = IDLE;
-  private headerCount = 0;
+  protected pos = 0;
+  protected limit = 0;
+  protected state = IDLE;
+  protected headerCount = 0;
 
   constructor(options?: { compact?: boolean }) {
     if (options && options.compact) this.compact = true;
-  }
-
-  /** Number of header fields written so far in this message (the computed Content-Length excluded). */
-  get headers(): number {
-    return this.headerCount;
   }
 
   /** Starts a request: Request-Line = Method SP Request-URI SP SIP-Version CRLF (§7.1). */
@@ -119,26 +121,7 @@ export class SipWriter {
     return this;
   }
 
-  /** Starts a request with a method id from header-ids.ts (M.REGISTER ...). */
-  requestId(buf: Uint8Array, off: number, len: number, methodId: number, uri: string): this {
-    return this.request(buf, off, len, methodName(methodId), uri);
-  }
 
-  /** Starts a request whose method and Request-URI are spans of `src` (e.g. a parsed message). */
-  requestFrom(buf: Uint8Array, off: number, len: number, src: Uint8Array,
-    methodOff: number, methodLen: number, uriOff: number, uriLen: number): this {
-    if (!this.open(buf, off, len)) return this;
-    if (!inRange(src, methodOff, methodLen) || !inRange(src, uriOff, uriLen)) return this.fail(E_W_BAD_ARGUMENT);
-    if (!validTokenSpan(src, methodOff, methodLen)) return this.fail(E_W_BAD_METHOD);
-    if (!validUriSpan(src, uriOff, uriLen)) return this.fail(E_W_BAD_URI);
-    this.span(src, methodOff, methodLen);
-    this.byte(SP);
-    this.span(src, uriOff, uriLen);
-    this.byte(SP);
-    this.ascii(VERSION);
-    this.crlf();
-    return this;
-  }
 
   /** Starts a response: Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF (§7.2). */
   response(buf: Uint8Array, off: number, len: number, status: number, reason: string): this {
@@ -149,65 +132,23 @@ export class SipWriter {
     return this;
   }
 
-  /** Starts a response whose reason phrase is a span of `src`. */
-  responseFrom(buf: Uint8Array, off: number, len: number, status: number,
-    src: Uint8Array, reasonOff: number, reasonLen: number): this {
-    if (!this.statusLine(buf, off, len, status)) return this;
-    if (!inRange(src, reasonOff, reasonLen)) return this.fail(E_W_BAD_ARGUMENT);
-    if (!validTextSpan(src, reasonOff, reasonLen)) return this.fail(E_W_BAD_REASON);
-    this.span(src, reasonOff, reasonLen);
-    this.crlf();
-    return this;
-  }
 
-  /** A whole header field with a string value. */
-  header(name: string, value: string): this {
-    return this.begin(name).text(value).end();
-  }
 
   /** A whole header field named by id (header-ids.ts H.*). */
   headerId(id: number, value: string): this {
     return this.beginId(id).text(value).end();
   }
 
-  /** A whole header field whose value is src[off, off+len). */
-  headerBytes(name: string, src: Uint8Array, off: number, len: number): this {
-    return this.begin(name).bytes(src, off, len).end();
-  }
 
   headerIdBytes(id: number, src: Uint8Array, off: number, len: number): this {
     return this.beginId(id).bytes(src, off, len).end();
   }
 
-  /** A header field with a number as value (Expires, Max-Forwards, Min-Expires ...). */
-  headerUint(name: string, n: number): this {
-    return this.begin(name).uint(n).end();
-  }
 
   headerIdUint(id: number, n: number): this {
     return this.beginId(id).uint(n).end();
   }
 
-  /** Opens a header field named `name` (a token); compose the value with text/bytes/uint, then end(). */
-  begin(name: string): this {
-    if (this.state !== HEADERS) return this.fail(this.state === FAILED ? this.error : E_W_STATE);
-    if (!validToken(name)) return this.fail(E_W_BAD_HEADER_NAME);
-    if (name.length > this.limit - this.pos) return this.fail(E_W_NO_SPACE);
-    const nameAt = this.pos;
-    this.ascii(name);
-    // Classify what was just written (lookup allocates nothing) to refuse Content-Length and to
-    // shorten known names in compact mode.
-    const id = lookupHeaderId(this.buf, nameAt, name.length);
-    if (id === H.CONTENT_LENGTH) return this.fail(E_W_CONTENT_LENGTH);
-    if (this.compact && id !== H.UNKNOWN && name.length > 1) {
-      const letter = compactForm(id);
-      if (letter.length === 1) {
-        this.pos = nameAt;
-        this.ascii(letter);
-      }
-    }
-    return this.afterName();
-  }
 
   /** Opens a header field by id: canonical long name, or the compact letter in compact mode. */
   beginId(id: number): this {
@@ -220,18 +161,6 @@ export class SipWriter {
     return this.afterName();
   }
 
-  /** Opens a header field whose name is src[off, off+len) (e.g. an unknown header from a parsed message). */
-  beginFrom(src: Uint8Array, off: number, len: number): this {
-    if (this.state !== HEADERS) return this.fail(this.state === FAILED ? this.error : E_W_STATE);
-    if (!inRange(src, off, len)) return this.fail(E_W_BAD_ARGUMENT);
-    if (!validTokenSpan(src, off, len)) return this.fail(E_W_BAD_HEADER_NAME);
-    const id = lookupHeaderId(src, off, len);
-    if (id === H.CONTENT_LENGTH) return this.fail(E_W_CONTENT_LENGTH);
-    const letter = this.compact && id !== H.UNKNOWN ? compactForm(id) : '';
-    if (letter.length === 1) this.ascii(letter);
-    else this.span(src, off, len);
-    return this.afterName();
-  }
 
   /** Appends a string to the open header value (UTF-8 for non-ASCII). */
   text(s: string): this {
@@ -279,18 +208,10 @@ export class SipWriter {
     return this.done();
   }
 
-  /** finish() with a string body, UTF-8 encoded (bodies may contain CR LF and anything else). */
-  finishText(body: string): number {
-    if (this.state !== HEADERS) return this.failCode(this.state === FAILED ? this.error : E_W_STATE);
-    const n = utf8Length(body);
-    if (!this.contentLength(n)) return this.error;
-    this.text0(body);
-    return this.done();
-  }
 
   // ---- internals ----
 
-  private open(buf: Uint8Array, off: number, len: number): boolean {
+  protected open(buf: Uint8Array, off: number, len: number): boolean {
     this.buf = buf;
     this.error = 0;
     this.headerCount = 0;
@@ -306,7 +227,7 @@ export class SipWriter {
     return true;
   }
 
-  private statusLine(buf: Uint8Array, off: number, len: number, status: number): boolean {
+  protected statusLine(buf: Uint8Array, off: number, len: number, status: number): boolean {
     if (!this.open(buf, off, len)) return false;
     if (!(status >= 100 && status <= 699) || Math.floor(status) !== status) {
       this.fail(E_W_BAD_STATUS);
@@ -319,14 +240,14 @@ export class SipWriter {
     return true;
   }
 
-  private afterName(): this {
+  protected afterName(): this {
     this.byte(COLON);
     this.byte(SP);
     if (this.error === 0) this.state = IN_VALUE;
     return this;
   }
 
-  private contentLength(n: number): boolean {
+  protected contentLength(n: number): boolean {
     const name = this.compact ? 'l' : 'Content-Length';
     // Everything after the headers is checked at once: either it all fits or nothing is written.
     const need = name.length + 2 + decimalLength(n) + 4 + n;
@@ -343,35 +264,35 @@ export class SipWriter {
     return true;
   }
 
-  private done(): number {
+  protected done(): number {
     if (this.error !== 0) return this.error;
     this.state = IDLE;
     return this.pos - this.start;
   }
 
-  private fail(code: number): this {
+  protected fail(code: number): this {
     if (this.error === 0) this.error = code;
     this.state = FAILED;
     return this;
   }
 
-  private failCode(code: number): number {
+  protected failCode(code: number): number {
     this.fail(code);
     return this.error;
   }
 
-  private byte(b: number): void {
+  protected byte(b: number): void {
     if (this.pos >= this.limit) { this.fail(E_W_NO_SPACE); return; }
     this.buf[this.pos++] = b;
   }
 
-  private crlf(): void {
+  protected crlf(): void {
     this.byte(CR);
     this.byte(LF);
   }
 
   /** An ASCII string already validated. */
-  private ascii(s: string): void {
+  protected ascii(s: string): void {
     const len = s.length;
     if (len > this.limit - this.pos) { this.fail(E_W_NO_SPACE); return; }
     const buf = this.buf;
@@ -380,45 +301,26 @@ export class SipWriter {
     this.pos = p;
   }
 
-  /** Any string, UTF-8 encoded (lone surrogates become U+FFFD, as TextEncoder does). */
-  private text0(s: string): void {
+  /** Any string, UTF-8 encoded (lone surrogates become U+FFFD, as TextEncoder does: utf8.ts). */
+  protected text0(s: string): void {
     const len = s.length;
     const buf = this.buf;
     for (let i = 0; i < len; i++) {
-      let c = s.charCodeAt(i);
+      const c = s.charCodeAt(i);
       if (c < 0x80) {
         if (this.pos >= this.limit) { this.fail(E_W_NO_SPACE); return; }
         buf[this.pos++] = c;
         continue;
       }
-      if (c >= 0xd800 && c <= 0xdfff) {
-        const d = c <= 0xdbff && i + 1 < len ? s.charCodeAt(i + 1) : 0;
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          if (this.limit - this.pos < 4) { this.fail(E_W_NO_SPACE); return; }
-          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-          buf[this.pos++] = 0xf0 | (cp >> 18);
-          buf[this.pos++] = 0x80 | ((cp >> 12) & 0x3f);
-          buf[this.pos++] = 0x80 | ((cp >> 6) & 0x3f);
-          buf[this.pos++] = 0x80 | (cp & 0x3f);
-          i++;
-          continue;
-        }
-        c = 0xfffd;
-      }
-      if (c < 0x800) {
-        if (this.limit - this.pos < 2) { this.fail(E_W_NO_SPACE); return; }
-        buf[this.pos++] = 0xc0 | (c >> 6);
-        buf[this.pos++] = 0x80 | (c & 0x3f);
-      } else {
-        if (this.limit - this.pos < 3) { this.fail(E_W_NO_SPACE); return; }
-        buf[this.pos++] = 0xe0 | (c >> 12);
-        buf[this.pos++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[this.pos++] = 0x80 | (c & 0x3f);
-      }
+      // A surrogate pair takes 4 bytes, a lone surrogate U+FFFD's 3.
+      const pair = c >= 0xd800 && c <= 0xdbff && utf8StepWidth(s, i) === 2;
+      if (this.limit - this.pos < (c < 0x800 ? 2 : pair ? 4 : 3)) { this.fail(E_W_NO_SPACE); return; }
+      this.pos = utf8WriteCodeUnitAt(s, i, buf, this.pos);
+      if (pair) i++;
     }
   }
 
-  private span(src: Uint8Array, off: number, len: number): void {
+  protected span(src: Uint8Array, off: number, len: number): void {
     if (len > this.limit - this.pos) { this.fail(E_W_NO_SPACE); return; }
     const buf = this.buf;
     let p = this.pos;
@@ -432,7 +334,7 @@ export class SipWriter {
     this.pos = p;
   }
 
-  private decimal(n: number): void {
+  protected decimal(n: number): void {
     const digits = decimalLength(n);
     if (digits > this.limit - this.pos) { this.fail(E_W_NO_SPACE); return; }
     let p = this.pos + digits;
@@ -444,6 +346,95 @@ export class SipWriter {
     } while (n > 0);
   }
 }
+
+/** SipWriterBase plus header names as strings or spans, and start lines and bodies from other sources. */
+export class SipWriter extends SipWriterBase {
+  /** Number of header fields written so far in this message (the computed Content-Length excluded). */
+  get headers(): number {
+    return this.headerCount;
+  }
+
+  /** Starts a request with a method id from header-ids.ts (M.REGISTER ...). */
+  requestId(buf: Uint8Array, off: number, len: number, methodId: number, uri: string): this {
+    return this.request(buf, off, len, methodName(methodId), uri);
+  }
+  /** Starts a request whose method and Request-URI are spans of `src` (e.g. a parsed message). */
+  requestFrom(buf: Uint8Array, off: number, len: number, src: Uint8Array,
+    methodOff: number, methodLen: number, uriOff: number, uriLen: number): this {
+    if (!this.open(buf, off, len)) return this;
+    if (!inRange(src, methodOff, methodLen) || !inRange(src, uriOff, uriLen)) return this.fail(E_W_BAD_ARGUMENT);
+    if (!validTokenSpan(src, methodOff, methodLen)) return this.fail(E_W_BAD_METHOD);
+    if (!validUriSpan(src, uriOff, uriLen)) return this.fail(E_W_BAD_URI);
+    this.span(src, methodOff, methodLen);
+    this.byte(SP);
+    this.span(src, uriOff, uriLen);
+    this.byte(SP);
+    this.ascii(VERSION);
+    this.crlf();
+    return this;
+  }
+  /** Starts a response whose reason phrase is a span of `src`. */
+  responseFrom(buf: Uint8Array, off: number, len: number, status: number,
+    src: Uint8Array, reasonOff: number, reasonLen: number): this {
+    if (!this.statusLine(buf, off, len, status)) return this;
+    if (!inRange(src, reasonOff, reasonLen)) return this.fail(E_W_BAD_ARGUMENT);
+    if (!validTextSpan(src, reasonOff, reasonLen)) return this.fail(E_W_BAD_REASON);
+    this.span(src, reasonOff, reasonLen);
+    this.crlf();
+    return this;
+  }
+  /** A whole header field with a string value. */
+  header(name: string, value: string): this {
+    return this.begin(name).text(value).end();
+  }
+  /** A whole header field whose value is src[off, off+len). */
+  headerBytes(name: string, src: Uint8Array, off: number, len: number): this {
+    return this.begin(name).bytes(src, off, len).end();
+  }
+  /** A header field with a number as value (Expires, Max-Forwards, Min-Expires ...). */
+  headerUint(name: string, n: number): this {
+    return this.begin(name).uint(n).end();
+  }
+  /** Opens a header field named `name` (a token); compose the value with text/bytes/uint, then end(). */
+  begin(name: string): this {
+    if (this.state !== HEADERS) return this.fail(this.state === FAILED ? this.error : E_W_STATE);
+    if (!validToken(name)) return this.fail(E_W_BAD_HEADER_NAME);
+    if (name.length > this.limit - this.pos) return this.fail(E_W_NO_SPACE);
+    const nameAt = this.pos;
+    this.ascii(name);
+    // Classify what was just written (lookup allocates nothing) to refuse Content-Length and to
+    // shorten known names in compact mode.
+    const id = lookupHeaderId(this.buf, nameAt, name.length);
+    if (id === H.CONTENT_LENGTH) return this.fail(E_W_CONTENT_LENGTH);
+    if (this.compact && id !== H.UNKNOWN && name.length > 1) {
+      const letter = compactForm(id);
+      if (letter.length === 1) {
+        this.pos = nameAt;
+        this.ascii(letter);
+      }
+    }
+    return this.afterName();
+  }
+  /** Opens a header field whose name is src[off, off+len) (e.g. an unknown header from a parsed message). */
+  beginFrom(src: Uint8Array, off: number, len: number): this {
+    if (this.state !== HEADERS) return this.fail(this.state === FAILED ? this.error : E_W_STATE);
+    if (!inRange(src, off, len)) return this.fail(E_W_BAD_ARGUMENT);
+    if (!validTokenSpan(src, off, len)) return this.fail(E_W_BAD_HEADER_NAME);
+    const id = lookupHeaderId(src, off, len);
+    if (id === H.CONTENT_LENGTH) return this.fail(E_W_CONTENT_LENGTH);
+    const letter = this.compact && id !== H.UNKNOWN ? compactForm(id) : '';
+    if (letter.length === 1) this.ascii(letter);
+    else this.span(src, off, len);
+    return this.afterName();
+  }
+  /** finish() with a string body, UTF-8 encoded (bodies may contain CR LF and anything else). */
+  finishText(body: string): number {
+    if (this.state !== HEADERS) return this.failCode(this.state === FAILED ? this.error : E_W_STATE);
+    const n = utf8Length(body);
+    if (!this.contentLength(n)) return this.error;
+    this.text0(body);
+    return this.done();
+  }}
 
 // ---- validation (pure functions over strings and spans, no allocation) ----
 

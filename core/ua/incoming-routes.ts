@@ -1,6 +1,6 @@
 // What the UA does with each incoming request method, as data (RFC 3261 §8.2.1: a method the UA
 // recognises but does not support gets 405 with Allow; one it does not know gets 501). The
-// handlers live in user-agent.ts; this table is the one place that decides which runs.
+// handlers live in user-agent-base.ts; this table is the one place that decides which runs.
 import { M } from '../sip/header-ids.js';
 
 export const ROUTE_OPTIONS = 1;

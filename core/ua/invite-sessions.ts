@@ -28,7 +28,7 @@
 // other than one m=message stream.
 import { Ok, Err, type Result } from '../result.js';
 import { H, M } from '../sip/header-ids.js';
-import { SipWriter } from '../sip/writer.js';
+import { SipWriterBase } from '../sip/writer.js';
 import { SipAckBuilder } from '../transaction/sip-ack-builder.js';
 import type { SipMessageView } from '../sip/view.js';
 import { Dialog, type LocalParty } from '../dialog/dialog.js';
@@ -194,7 +194,7 @@ export class InviteSessions {
   /** The UA's client engine takes it when chat is enabled: only INVITE needs a non-2xx ACK (RFC 3261 §17.1.1.3). */
   readonly ackBuilder = new SipAckBuilder();
   private readonly chats: (Chat | null)[];
-  private readonly writer = new SipWriter();
+  private readonly writer = new SipWriterBase();
   private readonly acceptTypes: string[];
   private readonly wrappedTypes: string[];
   private maxSize: number;

@@ -76,7 +76,7 @@ export class Watcher {
   ) {}
 }
 
-/** What the notifier needs from the UA around it (user-agent.ts implements it). */
+/** What the notifier needs from the UA around it (UserAgent, core/ua/user-agent.ts, implements it). */
 export interface NotifierHost {
   /** Answers the SUBSCRIBE being handled (its echo is captured). */
   respond(status: number, extras: number, expires: number, retryAfter: number): void;

@@ -1,6 +1,6 @@
 // The small records the UserAgent keeps per thing in flight: the host's output slot (Outgoing),
 // one per client transaction, per queued request, per subscription, per incoming MESSAGE waiting
-// for the application, per stream flow. Plain data; the behaviour lives in user-agent.ts.
+// for the application, per stream flow. Plain data; the behaviour lives in user-agent-base.ts.
 import type { Dialog } from '../dialog/dialog.js';
 import type { SubscriptionMachine } from '../event/machine.js';
 import { ForkSet } from './subscription-forks.js';

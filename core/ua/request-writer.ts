@@ -4,9 +4,9 @@
 // (RFC 3581), Max-Forwards, From with our tag, Contact where the method wants one, User-Agent,
 // the digest credentials the DigestClient has cached, Content-Type and Content-Length.
 // Writing allocates nothing: the fixed header values are built once, in the constructor.
-import type { DigestClient } from '../auth/client.js';
+import type { DigestClientBase } from '../auth/client.js';
 import { H, M, methodName } from '../sip/header-ids.js';
-import { SipWriter } from '../sip/writer.js';
+import { SipWriterBase } from '../sip/writer.js';
 import { viaToken } from '../transport/kinds.js';
 import type { Endpoint, ResolvedUaConfig } from './config.js';
 import { fillHex } from './random-tokens.js';
@@ -84,7 +84,7 @@ export class RequestSpec {
 }
 
 export class RequestWriter {
-  readonly writer = new SipWriter();
+  readonly writer = new SipWriterBase();
   /** The branch of the last request written (bytes of `branch`), for OutgoingRequest. */
   readonly branch = new Uint8Array(BRANCH_BYTES);
   private readonly viaPrefix: string;
@@ -114,7 +114,7 @@ export class RequestWriter {
   }
 
   /** Writes `spec` into buf[off, off+len) with a fresh branch. Returns the length or a negative writer/auth code. */
-  write(buf: Uint8Array, off: number, len: number, spec: RequestSpec, auth: DigestClient | null): number {
+  write(buf: Uint8Array, off: number, len: number, spec: RequestSpec, auth: DigestClientBase | null): number {
     fillHex(this.random, this.branch, MAGIC_COOKIE.length, BRANCH_RANDOM_DIGITS);
     const w = this.writer;
     w.request(buf, off, len, spec.method, spec.requestUri)

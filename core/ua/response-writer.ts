@@ -13,7 +13,7 @@
 // same array as the response (the UA's response pool) the copy is one native copyWithin.
 import type { SipMessageView } from '../sip/view.js';
 import { H, headerName } from '../sip/header-ids.js';
-import { SipWriter } from '../sip/writer.js';
+import { SipWriterBase } from '../sip/writer.js';
 import { tagSpan } from '../sip/tag-span.js';
 import { ACCEPT_VALUE, ALLOW_VALUE } from './request-writer.js';
 
@@ -39,6 +39,7 @@ const BACKSLASH = 0x5c;
 /** Bytes of names, ": " and CRLFs around the values, for the most Via lines an echo takes. */
 const FRAMING = MAX_VIA_HEADERS * (VIA_NAME.length + 2) + FROM_NAME.length + TO_NAME.length + CALL_ID_NAME.length + CSEQ_NAME.length + 8;
 
+// Locals are `var`: QuickJS checks a let/const (TDZ) on every use (see core/sip/parser.ts).
 export class RequestEcho {
   /** Where the lines live: the echo's own array, or a larger one it shares (see the constructor). */
   readonly bytes: Uint8Array;
@@ -95,16 +96,16 @@ export class RequestEcho {
   capture(view: SipMessageView): boolean {
     this.used = 0;
     this.viaCount = 0;
-    const n = view.headerCount;
-    const ids = view.headerId;
-    const offs = view.valueOff;
-    const lens = view.valueLen;
-    let from = -1, to = -1, callId = -1, cseq = -1;
-    let vias = 0;
-    let total = 0;
+    var n = view.headerCount;
+    var ids = view.headerId;
+    var offs = view.valueOff;
+    var lens = view.valueLen;
+    var from = -1, to = -1, callId = -1, cseq = -1;
+    var vias = 0;
+    var total = 0;
     // The ids in locals: a property read of H per header and test otherwise.
-    const VIA = H.VIA, FROM = H.FROM, TO = H.TO, CALL_ID = H.CALL_ID, CSEQ = H.CSEQ;
-    for (let i = 0; i < n; i++) {
+    var VIA = H.VIA, FROM = H.FROM, TO = H.TO, CALL_ID = H.CALL_ID, CSEQ = H.CSEQ;
+    for (var i = 0; i < n; i++) {
       const id = ids[i];
       if (id === VIA) { vias++; total += lens[i]!; }
       else if (id === FROM) { if (from < 0) from = i; }
@@ -115,15 +116,15 @@ export class RequestEcho {
     if (vias === 0 || vias > MAX_VIA_HEADERS || from < 0 || to < 0 || callId < 0 || cseq < 0) return false;
     total += lens[from]! + lens[to]! + lens[callId]! + lens[cseq]!;
     if (total > this.capacity) return false;
-    const src = view.buf;
+    var src = view.buf;
     // See line(): a backslash anywhere in the header values (first to last; rare enough that
     // the whole section is searched, one native call).
-    const lo = offs[0]!;
-    const hi = offs[n - 1]! + lens[n - 1]!;
+    var lo = offs[0]!;
+    var hi = offs[n - 1]! + lens[n - 1]!;
     this.mayHaveControls = hi > lo && src.lastIndexOf(BACKSLASH, hi - 1) >= lo;
-    let p = this.linesOff;
+    var p = this.linesOff;
     // Lengths are taken from where each line ended: a folded value is shorter once unfolded.
-    for (let i = 0; i < n; i++) {
+    for (var i = 0; i < n; i++) {
       if (ids[i] !== VIA) continue;
       const at = p + VIA_NAME.length;
       this.viaOff[this.viaCount] = at;
@@ -159,16 +160,16 @@ export class RequestEcho {
    * capture, may still leave an escaped CTL for the checking writer to refuse.
    */
   private line(name: Uint8Array, src: Uint8Array, off: number, len: number, p: number, lead: boolean, trail: boolean): number {
-    const dst = this.bytes;
+    var dst = this.bytes;
     if (lead) {
       dst[p] = CR;
       dst[p + 1] = LF;
       p += 2;
     }
-    const n = name.length;
-    for (let i = 0; i < n; i++) dst[p + i] = name[i]!;
+    var n = name.length;
+    for (var i = 0; i < n; i++) dst[p + i] = name[i]!;
     p += n;
-    const end = off + len;
+    var end = off + len;
     if (len > 0 && src.lastIndexOf(LF, end - 1) >= off) {
       p = this.unfold(src, off, end, p);
     } else {
@@ -263,8 +264,9 @@ export const WITH_CONTACT = 8;
 /** "Content-Length: 0\r\n\r\n", what SipWriter.finish() ends a response without body with. */
 const EMPTY_END = 21;
 
+// Locals are `var`: QuickJS checks a let/const (TDZ) on every use (see core/sip/parser.ts).
 export class ResponseWriter {
-  readonly writer = new SipWriter();
+  readonly writer = new SipWriterBase();
   private readonly toTag: string;
   private readonly server: string;
   private readonly allowEvents: string;
@@ -306,8 +308,8 @@ export class ResponseWriter {
    * one, e.g. the types the application takes in a 415 (§21.4.13).
    */
   write(buf: Uint8Array, off: number, len: number, status: number, reason: string, echo: RequestEcho, extras: number, expires = -1, retryAfter = -1, accept = ''): number {
-    const tagBytes = this.tagBytes;
-    const tail = this.tail;
+    var tagBytes = this.tagBytes;
+    var tail = this.tail;
     // The usual response (a 200 to a NOTIFY): the prepared bytes and the echo's two spans. Anything
     // else, and anything that may fail, goes through SipWriter, whose codes are the contract.
     if (extras !== 0 || expires >= 0 || retryAfter >= 0 || accept !== '' || echo.mayHaveControls || tagBytes === null || tail === null ||
@@ -317,20 +319,20 @@ export class ResponseWriter {
     if (status !== this.statusLineStatus || reason !== this.statusLineReason) {
       if (!this.prepareStatusLine(status, reason)) return this.writeChecked(buf, off, len, status, reason, echo, extras, expires, retryAfter, accept);
     }
-    const src = echo.bytes;
-    const linesOff = echo.linesOff;
-    const toEnd = echo.toEnd;
-    const linesEnd = echo.linesEnd;
-    const tag = !echo.toHasTag && status > 100;
-    const lineLen = this.statusLineLen;
-    const total = lineLen + (linesEnd - linesOff) + (tag ? tagBytes.length : 0) + tail.length;
+    var src = echo.bytes;
+    var linesOff = echo.linesOff;
+    var toEnd = echo.toEnd;
+    var linesEnd = echo.linesEnd;
+    var tag = !echo.toHasTag && status > 100;
+    var lineLen = this.statusLineLen;
+    var total = lineLen + (linesEnd - linesOff) + (tag ? tagBytes.length : 0) + tail.length;
     // Too small a buffer, or one that overlaps the echo's lines: the writer says what it makes of it.
     if (total > len || (src === buf && off < linesEnd && off + total > linesOff)) {
       return this.writeChecked(buf, off, len, status, reason, echo, extras, expires, retryAfter, accept);
     }
-    let p = off;
-    const line = this.statusLine;
-    for (let i = 0; i < lineLen; i++) buf[p + i] = line[i]!;
+    var p = off;
+    var line = this.statusLine;
+    for (var i = 0; i < lineLen; i++) buf[p + i] = line[i]!;
     p += lineLen;
     if (src === buf) {
       buf.copyWithin(p, linesOff, toEnd);
@@ -349,8 +351,8 @@ export class ResponseWriter {
     } else {
       for (let i = toEnd; i < linesEnd; i++) buf[p++] = src[i]!;
     }
-    const n = tail.length;
-    for (let i = 0; i < n; i++) buf[p + i] = tail[i]!;
+    var n = tail.length;
+    for (var i = 0; i < n; i++) buf[p + i] = tail[i]!;
     return p + n - off;
   }
 

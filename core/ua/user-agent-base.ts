@@ -41,7 +41,7 @@ import { decodeText } from '../sip/view.js';
 import { type Endpoint, type ResolvedUaConfig, type UaConfig, type UaError, resolveUaConfig, uaError } from './config.js';
 import { BufferPool } from './buffer-pool.js';
 import { EndpointTable } from './endpoint-table.js';
-import { ACCEPT_VALUE, ALLOW_VALUE, BRANCH_BYTES, NO_ROUTES, RequestSpec, RequestWriter } from './request-writer.js';
+import { ACCEPT_VALUE, BRANCH_BYTES, NO_ROUTES, RequestSpec, RequestWriter } from './request-writer.js';
 import { RequestEcho, ResponseWriter, WITH_ACCEPT, WITH_ALLOW, WITH_ALLOW_EVENTS, reasonPhrase } from './response-writer.js';
 import { endsSubscriptionOnRefresh, type ForkDialog } from './subscription-forks.js';
 import { randomHex } from './random-tokens.js';
@@ -61,18 +61,15 @@ import { NO_FAILOVER, authRetryMark, mayFailOver, type FailoverMark } from './fa
 import { reconnectEndpoint, responseEndpoint, topViaPort } from './response-address.js';
 import { ClientRecord, EMPTY_SPEC, Outgoing, PendingMessage, SubscriptionRecord, type Owner, type QueuedRequest } from './records.js';
 import { SubscriptionSchedule } from './subscription-schedule.js';
-// Type-only: the record is the caller's (diagnostics), so a firmware that never reads it does not carry the class.
-import type { UaOccupancy } from './occupancy.js';
 import { CallIdIndex } from './call-id-index.js';
 
 // Type-only: session-mode IM is optional; a phone that never calls enableChat() does not carry it.
-import type { InviteSessions, ChatOptions, ChatPort } from './invite-sessions.js';
+import type { InviteSessions } from './invite-sessions.js';
 // Type-only too: resource-list NOTIFY handling comes in with enableResourceLists().
-import type { ResourceListSubscriptions, ResourceListOptions, ResourceListPort } from './resource-lists.js';
+import type { ResourceListSubscriptions } from './resource-lists.js';
 // Type-only: the notifier role (peer-to-peer presence, our phone as a BLF target) is optional;
 // a phone that never calls enableNotifier() does not carry it.
-import type { NotifierModule, UaNotifier, ServeOptions } from './notifier.js';
-import type { PublishedDialog } from '../packages/dialog-info-writer.js';
+import type { UaNotifier } from './notifier.js';
 // Type-only as well: a phone that never calls trackPresence() does not carry the PIDF reader.
 import type { PresenceApply, PresenceStates } from '../presence/presence-states.js';
 import { isLive } from '../event/states.js';
@@ -89,8 +86,6 @@ const PRESENCE_NEED_FULL_STATE: PresenceApply = 6;
 const PRESENCE_TOO_LARGE: PresenceApply = 7;
 /** RFC 5263: a watcher that takes partial PIDF lists application/pidf-diff+xml (before the package's own types). */
 const PARTIAL_PIDF_ACCEPT = 'application/pidf-diff+xml, ';
-const NO_NOTIFIER = uaError('local', 'notifier-not-enabled', 'the notifier role is off: call enableNotifier(notifierModule) first');
-const NO_CHAT = uaError('local', 'chat-not-enabled', 'session-mode IM is off: call enableChat(chatModule, options) first');
 
 const NO_DEADLINE = Number.POSITIVE_INFINITY;
 /** Outgoing.token of a response: SERVER_TOKEN_BASE - server transaction id (≤ -2); -1 is "no transaction", ≥ 0 a client transaction. */
@@ -119,7 +114,15 @@ export interface UaModules {
 /** Statuses RFC 3261 §20.33 lets carry Retry-After. */
 const RETRY_AFTER_STATUSES: readonly number[] = [404, 413, 480, 486, 500, 503, 600, 603];
 
-export class UserAgent {
+/**
+ * The user agent of a phone that registers, watches presence (SUBSCRIBE/NOTIFY), publishes its
+ * own and sends and answers page-mode MESSAGEs: what issue #7's size budget measures.
+ * UserAgent below adds the optional roles (session-mode IM, resource lists, the notifier role)
+ * and diagnostics; an application that uses none of them constructs this base and carries none
+ * of their entry points (a class brings every method it has into a bundle). Members the
+ * subclass reaches are `protected`: the firmware build renames those like private ones.
+ */
+export class UserAgentBase {
   readonly config: ResolvedUaConfig;
   /** Messages that could not be handled (malformed, no buffer, table full): also reported as warnings. */
   dropped = 0;
@@ -129,26 +132,26 @@ export class UserAgent {
    * transaction lives 64·T1 on UDP) can then never take the slots our own REGISTER refreshes and
    * SUBSCRIBEs need, and vice versa. Each has capacities.maxTransactions slots.
    */
-  private readonly clients: TransactionEngine;
-  private readonly servers: TransactionEngine;
+  protected readonly clients: TransactionEngine;
+  protected readonly servers: TransactionEngine;
   private readonly view = new SipMessageView();
   private viewBuf: Uint8Array | null = null;
   private viewOff = -1;
-  private readonly key = new TransactionKey();
+  protected readonly key = new TransactionKey();
   private readonly keyReader = new TransactionKeyReader();
   private readonly transmit = new Transmit();
   private readonly txEvent = new TransactionEvent();
   private readonly outgoingRequest = new OutgoingRequest();
-  private readonly requestPool: BufferPool;
-  private readonly responsePool: BufferPool;
-  private readonly requestWriter: RequestWriter;
-  private readonly responseWriter: ResponseWriter;
+  protected readonly requestPool: BufferPool;
+  protected readonly responsePool: BufferPool;
+  protected readonly requestWriter: RequestWriter;
+  protected readonly responseWriter: ResponseWriter;
   /** Where sendMessage measures a MESSAGE (RFC 3261 §18.1.1 size rule); made by the first one sent. */
   private measureBuffer: Uint8Array | null = null;
-  private readonly echo: RequestEcho;
-  private readonly endpoints: EndpointTable;
-  private readonly txCapacity: number;
-  private readonly clientRecords: (ClientRecord | null)[];
+  protected readonly echo: RequestEcho;
+  protected readonly endpoints: EndpointTable;
+  protected readonly txCapacity: number;
+  protected readonly clientRecords: (ClientRecord | null)[];
   private readonly spareRecords: ClientRecord[] = [];
   private readonly serverTxId: Int32Array;
   /** Where each server transaction's responses go (§18.2.2, response-address.ts): an endpoint id. */
@@ -158,10 +161,10 @@ export class UserAgent {
   /** serverSentBy of the request being handled, until drainEngine records its transaction. */
   private requestSentBy = -1;
   private readonly serverResponseSlot: Int32Array;
-  private readonly queue: QueuedRequest[] = [];
-  private readonly events: UaEvent[] = [];
-  private readonly extraTransmits: { bytes: Uint8Array; endpoint: Endpoint }[] = [];
-  private readonly registry = new EventPackageRegistry();
+  protected readonly queue: QueuedRequest[] = [];
+  protected readonly events: UaEvent[] = [];
+  protected readonly extraTransmits: { bytes: Uint8Array; endpoint: Endpoint }[] = [];
+  protected readonly registry = new EventPackageRegistry();
   /** The registry's package names, lower case, so a NOTIFY's Event is matched without a string. */
   private readonly packageNames: readonly string[] = this.registry.allowEvents().split(', ');
   private readonly registrarAuth: DigestClientBase | null;
@@ -171,35 +174,35 @@ export class UserAgent {
   private readonly registrarParts: SipUriParts | null;
   private readonly proxyEndpoint: Endpoint | null;
   private readonly aorParts: SipUriParts;
-  private readonly subscriptions: (SubscriptionRecord | null)[];
+  protected readonly subscriptions: (SubscriptionRecord | null)[];
   /** Which subscription slots have output to poll and when each is due (subscription-schedule.ts): per-message work independent of their number. */
   private readonly schedule: SubscriptionSchedule;
   /** Subscription slots by Call-ID, for matching NOTIFYs (call-id-index.ts). */
   private readonly callIds: CallIdIndex;
   /** Subscription records by id. */
-  private readonly subscriptionIds = new Map<number, SubscriptionRecord>();
+  protected readonly subscriptionIds = new Map<number, SubscriptionRecord>();
   /** The subscriptions' targets by address of record, for the known-peers policy in O(1) (known-peers.ts). */
-  private readonly knownPeers = new KnownPeers();
-  private readonly dialogs: DialogTable;
+  protected readonly knownPeers = new KnownPeers();
+  protected readonly dialogs: DialogTable;
   /** One publication per event package (RFC 3903 §4: each has its own entity-tag); slot i publishes `publicationEvents[i]`. */
   private readonly publications: (Publication | null)[] = new Array<Publication | null>(MAX_PUBLICATIONS).fill(null);
   private readonly publicationEvents: string[] = new Array<string>(MAX_PUBLICATIONS).fill('');
-  private readonly pending: PendingMessage[];
+  protected readonly pending: PendingMessage[];
   private readonly keepalive: FlowKeepalive | null;
   /** TCP/TLS flows, present when UaModules.streams was passed (stream-flows.ts). */
-  private readonly streams: StreamFlows | null;
+  protected readonly streams: StreamFlows | null;
   private readonly subState: DecodedSubscriptionState = { state: 'active', expires: -1, reason: '', retryAfter: -1 };
-  private nextId = 1;
-  private readonly localTag: string;
+  protected nextId = 1;
+  protected readonly localTag: string;
   /** Session-mode IM: the INVITE dialogs carrying MSRP sessions (invite-sessions.ts). */
   /** Session-mode IM, present once enableChat() brought the module in (invite-sessions.ts). */
-  private chats: InviteSessions | null = null;
+  protected chats: InviteSessions | null = null;
   /** Resource lists (RFC 4662), present once enableResourceLists() brought the module in (resource-lists.ts). */
-  private lists: ResourceListSubscriptions | null = null;
+  protected lists: ResourceListSubscriptions | null = null;
   /** The notifier side (notifier.ts): our dialog / presence state for watchers; serves nothing until serve(). */
-  private notifier: UaNotifier | null = null;
+  protected notifier: UaNotifier | null = null;
   /** The SUBSCRIBE being answered by the notifier (its echo is this.echo). */
-  private notifierTxId = -1;
+  protected notifierTxId = -1;
   /** Presence state per `presence` subscription, once trackPresence() gave a table. */
   private presence: PresenceStates | null = null;
 
@@ -220,7 +223,7 @@ export class UserAgent {
       const needsStreams = isStream(c.transport) ? `transport '${c.transport}'`
         : this.proxyEndpoint !== null && isStream(this.proxyEndpoint.transport) ? `a ${this.proxyEndpoint.transport} registrar/outbound proxy`
         : c.largeRequestsOverTcp ? 'largeRequestsOverTcp' : '';
-      if (needsStreams !== '') throw new RangeError(`ua config: ${needsStreams} needs the stream module (TCP/TLS flows): new UserAgent(config, { streams: streamModule }), streamModule from core/ua/stream-flows.js`);
+      if (needsStreams !== '') throw new RangeError(`ua config: ${needsStreams} needs the stream module: { streams: streamModule } (core/ua/stream-flows.js)`);
     }
 
     const timerD = c.transport === 'udp' ? 64 * c.t1 : 0;
@@ -291,10 +294,10 @@ export class UserAgent {
     // WebSocket pings (RFC 6455 §5.5.2) keep such a flow alive; the host sends them.
     const flowKind = this.proxyEndpoint?.transport;
     if (c.keepalive.mode !== 'off' && (flowKind === 'ws' || flowKind === 'wss')) {
-      throw new RangeError(`ua config: keepalive mode '${c.keepalive.mode}' does not exist on WebSocket flows (RFC 7118); use 'off' and the host's WebSocket pings (NodeUaHost webSocketPingIntervalMs)`);
+      throw new RangeError(`ua config: keepalive mode '${c.keepalive.mode}' does not exist on WebSocket flows (RFC 7118): use 'off', the host pings`);
     }
     if (c.keepalive.mode !== 'off' && this.proxyEndpoint !== null && modules.keepalive === undefined) {
-      throw new RangeError(`ua config: keepalive mode '${c.keepalive.mode}' needs the keep-alive module: new UserAgent(config, { keepalive: keepaliveModule }), keepaliveModule from core/transport/keepalive.js`);
+      throw new RangeError(`ua config: keepalive mode '${c.keepalive.mode}' needs the keep-alive module: { keepalive: keepaliveModule } (core/transport/keepalive.js)`);
     }
     this.keepalive = c.keepalive.mode !== 'off' && this.proxyEndpoint !== null && modules.keepalive !== undefined
       ? modules.keepalive({ mode: c.keepalive.mode, intervalMs: c.keepalive.intervalMs, answerTimeoutMs: c.keepalive.answerTimeoutMs, random: c.random })
@@ -302,29 +305,8 @@ export class UserAgent {
     this.responseWriter.contact = this.requestWriter.contactValue;
   }
 
-  /**
-   * Brings in the notifier role (RFC 6665 §4.2, RFC 3856 §5 peer to peer): `module` is
-   * `notifierModule` from core/ua/notifier.js — passed in rather than imported here so that a
-   * phone that only watches others does not carry it. Then serve() packages.
-   */
-  enableNotifier(module: NotifierModule): void {
-    if (this.notifier !== null) return;
-    const c = this.config;
-    this.notifier = module({
-      maxWatchers: c.capacities.maxSubscriptions, aor: c.aor, localTag: this.localTag,
-      etagPrefix: `${this.localTag.slice(0, 8)}.`, transport: c.transport,
-      defaultPolicy: c.inboundMessagePolicy === 'open' ? 'everyone' : 'known-peers',
-    }, {
-      respond: (status, extras, expires, retryAfter) => this.respond(this.notifierTxId, status, this.echo, extras, this.notifierNow, expires, retryAfter),
-      sendNotify: (spec, watcherId) => this.sendNew(spec, 'notify', watcherId, this.notifierNow)?.message ?? null,
-      isKnownPeer: (from, fromUri) => this.isKnownPeer(from, fromUri),
-      emit: (e) => { this.events.push(e); },
-      warn: (code, message) => this.warn(this.notifierNow, code, message),
-    });
-  }
-
   /** The `now` of the input or command the notifier runs in (it keeps no clock). */
-  private notifierNow = 0;
+  protected notifierNow = 0;
 
   // =====================================================================================
   // Inputs
@@ -369,7 +351,7 @@ export class UserAgent {
 
   private streamIn(flow: Endpoint, buf: Uint8Array, off: number, len: number, now: number): void {
     if (this.streams === null) {
-      this.drop(now, 'no-stream-module', `bytes from ${flow.transport}:${flow.address}:${flow.port} dropped: a stream flow needs the stream module (UaModules.streams)`);
+      this.drop(now, 'no-stream-module', `bytes from ${flow.transport}:${flow.address}:${flow.port} dropped: no stream module (UaModules.streams)`);
       return;
     }
     this.streams.push(flow, buf, off, len, now);
@@ -675,7 +657,7 @@ export class UserAgent {
    * A refresh that must bring full state: without the entity-tags we hold, so a notifier doing
    * conditional notification (RFC 5839 §5) cannot answer "nothing changed" and suppress the NOTIFY.
    */
-  private refreshForFullState(rec: SubscriptionRecord, now: number): boolean {
+  protected refreshForFullState(rec: SubscriptionRecord, now: number): boolean {
     if (!rec.machine.refreshNow(now)) return false;
     rec.etag = '';
     rec.forks.forEach((f) => { f.etag = ''; });
@@ -691,7 +673,7 @@ export class UserAgent {
   publish(body: Uint8Array, contentType: string, now: number, opts?: { event?: string }): Result<void, UaError> {
     // RFC 3903 needs a presence server (an event state compositor); peer-to-peer phones have none
     // (RFC 3856 §5 would make us the notifier, which this UA is not yet).
-    if (this.proxyEndpoint === null) return Err(uaError('local', 'no-presence-server', 'PUBLISH needs a registrar or outbound proxy (peer-to-peer mode has no presence server)'));
+    if (this.proxyEndpoint === null) return Err(uaError('local', 'no-presence-server', 'PUBLISH needs a registrar or outbound proxy (a presence server)'));
     const pkg = this.registry.find(opts?.event ?? 'presence');
     if (pkg === undefined) return Err(uaError('local', 'unknown-event', `no event package "${opts?.event ?? ''}" is registered`));
     let slot = this.publicationSlot(pkg.name);
@@ -737,7 +719,7 @@ export class UserAgent {
     const authRoom = this.requestAuth !== null ? this.requestAuth.activeRealms * AUTHORIZATION_ROOM : 0;
     const verdict = n > 0 ? sizeRule(n + authRoom + PROXY_ROOM, spec.destination.transport, this.config.largeRequestsOverTcp, this.config.pathMtu) : 'too-big';
     if (verdict === 'too-big') {
-      return Err(uaError('local', 'too-big', `a ${body.length}-byte MESSAGE does not fit a UDP datagram under the path MTU (RFC 3261 §18.1.1); use a TCP account or largeRequestsOverTcp (both need the stream module, UaModules.streams)`));
+      return Err(uaError('local', 'too-big', `a ${body.length}-byte MESSAGE does not fit a UDP datagram under the path MTU (RFC 3261 §18.1.1): largeRequestsOverTcp needs the stream module`));
     }
     if (verdict === 'switch-to-stream') spec.destination = { transport: 'tcp', address: spec.destination.address, port: spec.destination.port };
     const id = this.nextId++;
@@ -747,18 +729,6 @@ export class UserAgent {
     return Ok(id);
   }
 
-  /** OPTIONS to a target (a liveness/capability probe); ends in one `options-status` event. */
-  sendOptions(target: string, now: number): Result<number, UaError> {
-    const parts = parseSipUri(target);
-    if (parts === null) return Err(uaError('local', 'bad-uri', `not a sip: URI: ${target}`));
-    const spec = this.outOfDialogSpec('OPTIONS', M.OPTIONS, target, parts);
-    spec.accept = 'application/sdp';
-    const id = this.nextId++;
-    const r = this.sendNew(spec, 'options', id, now);
-    if (r !== null) return Err(r);
-    this.pump(now);
-    return Ok(id);
-  }
 
   /**
    * The application's answer to an incoming MESSAGE (any status 200-699). `accept`: the body types
@@ -769,7 +739,7 @@ export class UserAgent {
     if (!(status >= 200 && status <= 699) || Math.floor(status) !== status) return Err(uaError('local', 'bad-status', `status ${status} is not a final response code`));
     const retryAfter = opts?.retryAfter ?? -1;
     if (retryAfter !== -1 && !(RETRY_AFTER_STATUSES.includes(status) && Number.isInteger(retryAfter) && retryAfter >= 0 && retryAfter <= 0xffffffff)) {
-      return Err(uaError('local', 'bad-retry-after', `Retry-After ${retryAfter} is not allowed on a ${status} (only 404, 413, 480, 486, 500, 503, 600, 603; whole seconds)`));
+      return Err(uaError('local', 'bad-retry-after', `Retry-After ${retryAfter} is not allowed on a ${status} (only on ${RETRY_AFTER_STATUSES.join(', ')}; whole seconds)`));
     }
     const accept = opts?.accept ?? (status === 415 ? ACCEPT_VALUE : '');
     if (/[\r\n]/.test(accept)) return Err(uaError('local', 'bad-accept', 'Accept must be one header line'));
@@ -781,150 +751,7 @@ export class UserAgent {
         return Ok(undefined);
       }
     }
-    return Err(uaError('local', 'unknown-message', `message ${id} is not waiting for an answer (already answered at its deadline?)`));
-  }
-
-  // ---- Session-mode IM (RFC 4975 over INVITE; invite-sessions.ts) ----
-
-  /** What the chat module may ask of the UA (its only way in). */
-  private chatPort(): ChatPort {
-    const c = this.config;
-    return {
-      config: c, localTag: this.localTag, contact: this.requestWriter.contactValue,
-      send: (spec, ownerId, now) => this.sendNew(spec, 'chat', ownerId, now),
-      respond: (txId, status, echo, now) => this.respond(txId, status, echo, 0, now),
-      respondBytes: (txId, status, bytes, off, len, now) => this.servers.respond(txId, status, bytes, off, len, now),
-      inviteServerForCancel: () => this.servers.findInviteServerFor(this.key),
-      writeRequest: (buf, spec) => this.requestWriter.write(buf, 0, buf.length, spec, null),
-      outOfDialogEndpoint: (parts) => this.outOfDialogEndpoint(parts),
-      abandonInvite: (chatId, now) => {
-        for (let i = 0; i < this.txCapacity; i++) {
-          const r = this.clientRecords[i];
-          if (r && r.owner === 'chat' && r.ownerId === chatId && r.spec.methodId === M.INVITE) this.clients.handleTransportError(r.txId, now);
-        }
-      },
-      transmit: (bytes, endpoint) => { this.extraTransmits.push({ bytes, endpoint }); },
-      event: (e) => { this.events.push(e); },
-      warn: (now, code, message) => this.warn(now, code, message),
-    };
-  }
-
-  /**
-   * Takes INVITEs with an m=message offer from now on (before: 405). `module` is `chatModule`
-   * from core/ua/invite-sessions.js — passed in rather than imported here so that a phone
-   * without session-mode IM does not carry it. `listener`: where our MSRP TCP listener is, or
-   * null (connect out only).
-   */
-  enableChat(module: (port: ChatPort) => InviteSessions, options: ChatOptions): void {
-    if (this.chats === null) {
-      this.chats = module(this.chatPort());
-      this.clients.useAckBuilder(this.chats.ackBuilder);
-    }
-    this.chats.enable(options);
-    this.responseWriter.allow = `INVITE, ${ALLOW_VALUE}`;
-  }
-
-  /** INVITE with an MSRP offer; `chat-state` events follow, then `msrp-connect` for the host. */
-  startChat(target: string, now: number): Result<number, UaError> {
-    if (this.chats === null) return Err(NO_CHAT);
-    const r = this.chats.start(target, now);
-    this.pump(now);
-    return r;
-  }
-
-  /** Answers a `chat-offer` with 200 and our SDP; `setup` forces the connection role (default: passive with a listener). */
-  acceptChat(sessionId: number, now: number, setup?: 'active' | 'passive'): Result<void, UaError> {
-    if (this.chats === null) return Err(NO_CHAT);
-    const r = this.chats.accept(sessionId, now, setup);
-    this.pump(now);
-    return r;
-  }
-
-  rejectChat(sessionId: number, status: number, now: number): Result<void, UaError> {
-    if (this.chats === null) return Err(NO_CHAT);
-    const r = this.chats.reject(sessionId, status, now);
-    this.pump(now);
-    return r;
-  }
-
-  /** BYE (or, before the answer, a local end and a BYE for a late 2xx). */
-  endChat(sessionId: number, now: number): Result<void, UaError> {
-    if (this.chats === null) return Err(NO_CHAT);
-    if (this.chats === null) return Err(NO_CHAT);
-    const r = this.chats.endChat(sessionId, now);
-    this.pump(now);
-    return r;
-  }
-
-  // ---- Resource lists (RFC 4662; resource-lists.ts) ----
-
-  /**
-   * From now on, NOTIFYs of `eventlist: true` subscriptions with a multipart/related body are read
-   * and reported per resource (`list-resource` events, then one `list` event); a version gap
-   * refreshes the subscription for full state. `module` is `resourceListsModule` from
-   * core/ua/resource-lists.js, passed in so that a phone without lists does not carry it.
-   */
-  enableResourceLists(module: (port: ResourceListPort, options?: ResourceListOptions) => ResourceListSubscriptions, options?: ResourceListOptions): ResourceListSubscriptions {
-    if (this.lists === null) {
-      this.lists = module({
-        event: (e) => { this.events.push(e); },
-        refresh: (id, now) => {
-          const rec = this.subscriptionById(id);
-          // The datagram / stream handler that delivered the NOTIFY pumps the SUBSCRIBE out.
-          return rec !== null && this.refreshForFullState(rec, now);
-        },
-        warn: (now, code, message) => this.warn(now, code, message),
-      }, options);
-    }
-    return this.lists;
-  }
-
-  // ---- Notifier side (RFC 6665 §4.2; notifier.ts) ----
-
-  /**
-   * Answer SUBSCRIBEs for `event` (a registered package: 'dialog', 'presence', …) from now on
-   * (before: 489). Policy default: 'everyone' peer to peer, 'known-peers' with a registrar.
-   */
-  serve(event: string, options: ServeOptions = {}): Result<void, UaError> {
-    const pkg = this.registry.find(event);
-    if (pkg === undefined) return Err(uaError('local', 'unknown-event', `no event package "${event}" is registered`));
-    if (this.notifier === null) return Err(NO_NOTIFIER);
-    this.notifier.serve(pkg, options);
-    return Ok(undefined);
-  }
-
-  /** New state of a served package for all its watchers (a NOTIFY each; coalesced while one is in flight). */
-  notify(event: string, contentType: string, body: Uint8Array, now: number): Result<void, UaError> {
-    this.notifierNow = now;
-    if (this.notifier === null || !this.notifier.setBody(event, contentType, body, now)) return Err(uaError('local', 'not-served', `"${event}" is not served (call serve first)`));
-    this.pump(now);
-    return Ok(undefined);
-  }
-
-  /** Our calls as RFC 4235 dialogs: each watcher of the dialog package gets a full document with its own version. */
-  setDialogState(dialogs: readonly PublishedDialog[], now: number): Result<void, UaError> {
-    this.notifierNow = now;
-    if (this.notifier === null || !this.notifier.setDialogs(dialogs, now)) return Err(uaError('local', 'not-served', '"dialog" is not served (call serve first)'));
-    this.pump(now);
-    return Ok(undefined);
-  }
-
-  /** The answer to a pending `watcher` event (policy 'ask'): active with the state, or terminated;reason=rejected. */
-  authorizeWatcher(id: number, allow: boolean, now: number): Result<void, UaError> {
-    this.notifierNow = now;
-    if (this.notifier === null || !this.notifier.authorize(id, allow, now)) return Err(uaError('local', 'unknown-watcher', `watcher ${id} is not waiting for a decision`));
-    this.pump(now);
-    return Ok(undefined);
-  }
-
-  /** Live watchers of `event` (or of every served package). */
-  watcherCount(event?: string): number {
-    return this.notifier?.watcherCount(event) ?? 0;
-  }
-
-  /** Watcher records still held, including ended ones whose final NOTIFY is unanswered. */
-  get watcherRecords(): number {
-    return this.notifier?.size ?? 0;
+    return Err(uaError('local', 'unknown-message', `message ${id} is not waiting for an answer (answered at its deadline?)`));
   }
 
   /** Unsubscribe all, unpublish, unregister, end every watcher's subscription. */
@@ -943,41 +770,6 @@ export class UserAgent {
     this.keepalive?.stop();
     this.pump(now);
     return Ok(undefined);
-  }
-
-  /** Free request buffers right now (for tests and diagnostics). */
-  get freeRequestBuffers(): number {
-    return this.requestPool.available;
-  }
-
-  get queuedRequests(): number {
-    return this.queue.length;
-  }
-
-  /** What the UA holds right now (occupancy.ts): for diagnostics and the leak soak (test/soak/). Fills `into`. */
-  occupancy(into: UaOccupancy): UaOccupancy {
-    into.clientTransactions = this.clients.liveCount;
-    into.serverTransactions = this.servers.liveCount;
-    into.transactionTimers = this.clients.liveTimers + this.servers.liveTimers;
-    into.requestBuffersInUse = this.requestPool.count - this.requestPool.available;
-    into.responseBuffersInUse = this.responsePool.count - this.responsePool.available;
-    into.queuedRequests = this.queue.length;
-    into.queuedEvents = this.events.length;
-    into.queuedTransmits = this.extraTransmits.length;
-    into.subscriptions = this.subscriptionIds.size;
-    into.dialogs = this.dialogs.size;
-    into.knownPeers = this.knownPeers.size;
-    into.watchers = this.notifier?.size ?? 0;
-    let pending = 0;
-    for (let i = 0; i < this.pending.length; i++) if (this.pending[i]!.id >= 0) pending++;
-    into.pendingMessages = pending;
-    into.endpointsInUse = this.endpoints.inUse;
-    into.chats = this.chats?.size ?? 0;
-    let forks = 0;
-    for (let i = 0; i < this.subscriptions.length; i++) forks += this.subscriptions[i]?.forks.size ?? 0;
-    into.forkDialogs = forks;
-    into.streamFlows = this.streams?.open ?? 0;
-    return into;
   }
 
   // =====================================================================================
@@ -1162,7 +954,7 @@ export class UserAgent {
     });
   }
 
-  private isKnownPeer(from: Endpoint, fromUri: string): boolean {
+  protected isKnownPeer(from: Endpoint, fromUri: string): boolean {
     // Over UDP a proxy sends from its listening port; over TCP/TLS it connects to us from an
     // ephemeral one, so only the address can identify it there.
     const proxy = this.proxyEndpoint;
@@ -1330,7 +1122,7 @@ export class UserAgent {
     this.events.push({ kind: 'notify', subscriptionId: rec.id, event, contentType: readContentType(view), body: copyBody(view), state: st.state, at: now, fork: f.index });
   }
 
-  private respond(txId: number, status: number, echo: RequestEcho, extras: number, now: number, expires = -1, retryAfter = -1, accept = ''): void {
+  protected respond(txId: number, status: number, echo: RequestEcho, extras: number, now: number, expires = -1, retryAfter = -1, accept = ''): void {
     const slot = this.responsePool.acquire();
     if (slot < 0) {
       // Without a buffer the transaction would wait forever; end it (the peer retransmits later).
@@ -1368,7 +1160,7 @@ export class UserAgent {
   // Client transactions: sending, responses, failures
   // =====================================================================================
 
-  private outOfDialogSpec(method: string, methodId: number, target: string, parts: SipUriParts): RequestSpec {
+  protected outOfDialogSpec(method: string, methodId: number, target: string, parts: SipUriParts): RequestSpec {
     const spec = new RequestSpec();
     spec.method = method;
     spec.methodId = methodId;
@@ -1382,12 +1174,12 @@ export class UserAgent {
   }
 
   /** Out-of-dialog requests go to the outbound proxy (default: the registrar), else straight to the target (peer-to-peer). */
-  private outOfDialogEndpoint(parts: SipUriParts): Endpoint {
+  protected outOfDialogEndpoint(parts: SipUriParts): Endpoint {
     return this.proxyEndpoint ?? endpointOf(parts, this.config.transport);
   }
 
   /** Sends a request now, or queues it when every request buffer is busy. Returns null or why it cannot go. */
-  private sendNew(spec: RequestSpec, owner: Owner, ownerId: number, now: number): UaError | null {
+  protected sendNew(spec: RequestSpec, owner: Owner, ownerId: number, now: number): UaError | null {
     return this.send(spec, owner, ownerId, 0, now);
   }
 
@@ -1565,7 +1357,7 @@ export class UserAgent {
         if (err === null) return;
         this.warn(now, err.code, `${spec.method} retry with credentials not sent: ${err.message}`);
       } else if (auth !== null && auth.lastError === E_AUTH_UNSUPPORTED_ALGORITHM && !auth.computer.supports(ALG_SHA256)) {
-        this.warn(now, 'digest-algorithm-unsupported', `${rec.spec.method} challenged (${status}) with no algorithm this UA answers: MD5, and SHA-256 only with the sha256 module (UaModules.sha256)`);
+        this.warn(now, 'digest-algorithm-unsupported', `${rec.spec.method} challenged (${status}) with no algorithm we answer (MD5; SHA-256 needs UaModules.sha256)`);
       }
     }
     switch (rec.owner) {
@@ -1769,7 +1561,7 @@ export class UserAgent {
 
   // ---- SUBSCRIBE (RFC 6665 §4.1) ----
 
-  private subscriptionById(id: number): SubscriptionRecord | null {
+  protected subscriptionById(id: number): SubscriptionRecord | null {
     return this.subscriptionIds.get(id) ?? null;
   }
 
@@ -1903,7 +1695,7 @@ export class UserAgent {
   // The pump: machine actions become requests, machine events become UaEvents
   // =====================================================================================
 
-  private pump(now: number): void {
+  protected pump(now: number): void {
     for (let round = 0; round < 64; round++) {
       let progressed = false;
       const reg = this.registration;
@@ -2014,7 +1806,7 @@ export class UserAgent {
     this.warn(now, 'internal-error', `input abandoned after an internal error: ${message}`);
   }
 
-  private warn(now: number, code: string, message: string): void {
+  protected warn(now: number, code: string, message: string): void {
     this.events.push({ kind: 'warning', code, message, at: now });
   }
 
@@ -2024,13 +1816,9 @@ export class UserAgent {
   }
 }
 
+/** A copy of `s`: its fields are all own data properties (`method` is an accessor of methodId), copied in one native call. */
 function cloneSpec(s: RequestSpec): RequestSpec {
-  const c = new RequestSpec();
-  c.method = s.method; c.methodId = s.methodId; c.requestUri = s.requestUri; c.to = s.to; c.fromTag = s.fromTag;
-  c.callId = s.callId; c.cseq = s.cseq; c.routes = s.routes; c.expires = s.expires; c.event = s.event; c.accept = s.accept;
-  c.ifMatch = s.ifMatch; c.subscriptionState = s.subscriptionState; c.etag = s.etag; c.suppressIfMatch = s.suppressIfMatch; c.supported = s.supported;
-  c.contentType = s.contentType; c.body = s.body; c.contact = s.contact; c.destination = s.destination;
-  return c;
+  return Object.assign(new RequestSpec(), s);
 }
 
 function callIdSpanOff(view: SipMessageView): number {

@@ -1,4 +1,4 @@
-// The firmware build renames `private` member names (tools/build/private-names.ts). What must
+// The firmware build renames `private` and `protected` member names (tools/build/private-names.ts). What must
 // hold: names the outside world can reach are never on the list, and renaming really shrinks a
 // bundle that still runs (the QuickJS boot tests run renamed bundles end to end).
 import { test } from 'uvu';
@@ -11,9 +11,18 @@ const names = (await renamablePrivateNames(root)) ?? [];
 
 test('private members of the engine are renamable', () => {
   assert.ok(names.length > 100, `only ${names.length} names`);
-  // user-agent.ts: `private notifierNow`, `private readonly requestPool`
+  // user-agent-base.ts: `protected notifierNow`, `protected readonly requestPool`
   assert.ok(names.includes('notifierNow'));
   assert.ok(names.includes('requestPool'));
+});
+
+test('protected members are renamable like private ones', () => {
+  // core/bytes/md5.ts: `protected resetState()`, `protected writeDigest()` (BlockHasher's
+  // subclasses, all of them in the project); user-agent-base.ts: `protected notifierTxId`, reached by
+  // UserAgent (the subclass of UserAgentBase).
+  assert.ok(names.includes('resetState'));
+  assert.ok(names.includes('writeDigest'));
+  assert.ok(names.includes('notifierTxId'));
 });
 
 test('public API, standard-library and dependency members are never renamed', () => {

@@ -10,6 +10,7 @@ import type { SourceMapV3 } from './source-map.js';
 import { manglePattern, renamablePrivateNames } from './private-names.js';
 import { terserPass } from './terser-pass.js';
 import { terserCacheDir } from './terser-cache.js';
+import { tsResultsPlugin } from './ts-results-plugin.js';
 
 export interface BundleOutput {
   readonly bytes: Uint8Array;
@@ -80,7 +81,8 @@ export async function bundleEntry(req: BundleRequest): Promise<Result<BundleOutp
       sourcemap: 'external',
       metafile: true,
       define: hostApiDefines(engine),
-      plugins: [nodeBuiltinGuard(engine, root)],
+      // ts-results without what no core code reaches (ts-results-plugin.ts).
+      plugins: [nodeBuiltinGuard(engine, root), tsResultsPlugin(root)],
       logLevel: 'silent',
     });
   } catch (e) {

@@ -1,9 +1,10 @@
 // Property renaming for firmware bundles. esbuild's minifier renames locals but keeps every
 // property name, and the engine is full of long, descriptive `private` member names
 // (`this.consecutiveFailures`, `this.requestedExpires`, …) that cost bytes on every use. Those
-// names are not API: TypeScript forbids touching them from outside their class. So the build
-// lists the names declared `private` in the project's own sources and hands them to esbuild's
-// `mangleProps`, which renames a name everywhere in the bundle at once.
+// names are not API: TypeScript forbids touching them from outside their class (`protected`
+// ones: outside their class and its subclasses). So the build lists the names declared `private`
+// or `protected` in the project's own sources and hands them to esbuild's `mangleProps`, which
+// renames a name everywhere in the bundle at once.
 //
 // A name is only renamed when nothing else could refer to it by that name: it must never be
 // declared public anywhere in the project (class member, interface or object-literal key), nor
@@ -42,7 +43,7 @@ function declaredMembers(files: readonly string[], into: Set<string>): void {
 
 function classify(ts: Ts, file: string, privateNames: Set<string>, publicNames: Set<string>): void {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
-  const isPrivate = (n: Node): boolean => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.PrivateKeyword);
+  const isPrivate = (n: Node): boolean => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword);
   const visit = (n: Node): void => {
     const named = n as Node & { name?: Node };
     const name = named.name !== undefined && ts.isIdentifier(named.name) ? named.name.text : null;

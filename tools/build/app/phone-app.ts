@@ -5,7 +5,7 @@
 // device only through the HostBindings it is given, so the same bundle runs in QuickJS
 // (platform/quickjs) and under Node (platform/node). Board data arrives pre-decoded (an
 // IndicatorLayout), which keeps io-ts off the device.
-import { UserAgent, Outgoing, type UaConfig, type UaEvent } from '../../../core/ua/index.js';
+import { UserAgentBase, Outgoing, type UaConfig, type UaEvent } from '../../../core/ua/index.js';
 import { keepaliveModule } from '../../../core/transport/keepalive.js';
 import { sha256Module } from '../../../core/bytes/sha256.js';
 import { PhoneState } from '../../../core/app/phone-state.js';
@@ -93,7 +93,7 @@ export class PhoneApp {
   private readonly out = new Outgoing();
   private readonly udp: UdpSocket;
   private readonly timer: Timer;
-  private ua: UserAgent | null = null;
+  private ua: UserAgentBase | null = null;
   private readonly state: PhoneState;
   /**
    * XML stacks and decoded text shared by the phone's document readers (the BLF keys' dialog-info,
@@ -206,7 +206,7 @@ export class PhoneApp {
     // One UDP socket: no stream module (a tcp/tls account is refused at construction, and a
     // MESSAGE too big for UDP is refused rather than sent over a TCP flow this app cannot open).
     // NAT keep-alives and SHA-256 digest work as the account asks, as before the UA made them optional.
-    this.ua = new UserAgent({ ...this.config.ua, localPort: this.udp.port, random: Math.random }, { keepalive: keepaliveModule, sha256: sha256Module });
+    this.ua = new UserAgentBase({ ...this.config.ua, localPort: this.udp.port, random: Math.random }, { keepalive: keepaliveModule, sha256: sha256Module });
     // Presence NOTIFYs become state inside the UA (no body copy, no event per NOTIFY): the
     // buddy table reads it from there on `presence` events.
     const states = new PresenceStates({ maxStates: Math.max(1, this.buddySlots.length), scratch: this.scratch });
