@@ -3,6 +3,17 @@
 // phone's interpreter every temporary costs a GC later.
 import { E_BYTES_NO_SPACE, E_BYTES_NOT_ASCII } from './errors.js';
 
+/**
+ * One byte per code unit of a protocol literal (every unit below 256). Allocates: for constants
+ * built at load and for values the caller asked for, never per message.
+ */
+export function asciiBytes(text: string): Uint8Array {
+  const length = text.length;
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
 /** ASCII lower-casing of one byte/code unit; everything else unchanged. */
 export function asciiLower(c: number): number {
   return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;

@@ -13,6 +13,7 @@
 //   media-field   = %x6d "=" media SP port ["/" integer] SP proto 1*(SP fmt) CRLF
 //   attribute     = (att-field ":" att-value) / att-field
 import { Ok, Err, type Result } from '../result.js';
+import { asciiBytes } from '../bytes/ascii.js';
 
 export const E_SDP_TOO_LARGE = -761;
 export const E_SDP_BAD_LINE = -762;
@@ -226,8 +227,7 @@ export function parseSdp(buf: Uint8Array, off: number = 0, len: number = buf.len
 /** Reads SDP from a string (each UTF-16 unit taken as one byte; SDP's MSRP lines are ASCII). */
 export function parseSdpText(s: string, limits: Readonly<SdpLimits> = DEFAULT_SDP_LIMITS): Result<SdpSession, SdpError> {
   if (s.length > limits.maxBytes) return Err({ code: E_SDP_TOO_LARGE, offset: limits.maxBytes });
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
+  const b = asciiBytes(s);
   return parseSdp(b, 0, b.length, limits);
 }
 

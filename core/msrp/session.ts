@@ -36,6 +36,7 @@ import { Span, sessionIdSpan, firstUriSpan, lastUriSpan } from './uri.js';
 import { MSRP_EVENT, MsrpEvent, MsrpEventQueue, MSRP_MAX_IDENT } from './session-events.js';
 import { Ok, Err, type Result } from '../result.js';
 import { NO_DEADLINE } from '../timers/deadline-heap.js';
+import { asciiBytes } from '../bytes/ascii.js';
 
 export { MSRP_EVENT, MsrpEvent } from './session-events.js';
 
@@ -172,11 +173,6 @@ class OutgoingSlot {
   aborting = false;
 }
 
-function asciiBytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
-  return b;
-}
 
 function spanEquals(a: Uint8Array, aOff: number, aLen: number, b: Uint8Array, bOff: number, bLen: number): boolean {
   if (aLen !== bLen) return false;

@@ -18,12 +18,8 @@ import { H } from '../sip/header-ids.js';
 import { HeaderValueCursor } from '../sip/values.js';
 import { CSeqValue, decodeCSeq } from '../sip/decode/cseq.js';
 import { type AckBuilder } from './outputs.js';
+import { asciiBytes as ascii } from '../bytes/ascii.js';
 
-function ascii(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
 
 const ACK_SP = ascii('ACK ');
 const SP_VERSION_CRLF = ascii(' SIP/2.0\r\n');

@@ -46,6 +46,7 @@ import { randomHex } from './random-tokens.js';
 import { type SipUriParts, bareUri, dialogHop, endpointOf, parseSipUri } from './uri-target.js';
 import { readAddressUri, readContactUri, readContentType, readRecordRoutes, readTagText } from './message-reading.js';
 import type { ChatEvent, ChatState } from './chat-events.js';
+import { asciiBytes } from '../bytes/ascii.js';
 
 /** What the UserAgent lends the chat module (closures over its private machinery). */
 export interface ChatPort {
@@ -184,11 +185,6 @@ function topViaOf(view: SipMessageView): string {
   return first.replace(/;\s*received=[^;]*/i, '').replace(/;\s*rport=[0-9]*/i, ';rport');
 }
 
-function asciiBytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
-  return b;
-}
 
 export class InviteSessions {
   /** The UA's client engine takes it when chat is enabled: only INVITE needs a non-2xx ACK (RFC 3261 §17.1.1.3). */

@@ -16,14 +16,10 @@ import { H, headerName } from '../sip/header-ids.js';
 import { SipWriterBase } from '../sip/writer.js';
 import { tagSpan } from '../sip/tag-span.js';
 import { ACCEPT_VALUE, ALLOW_VALUE } from './request-writer.js';
+import { asciiBytes } from '../bytes/ascii.js';
 
 const MAX_VIA_HEADERS = 16;
 
-function asciiBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 // The canonical long names SipWriter writes (beginId), with ": ".
 const VIA_NAME = asciiBytes(`${headerName(H.VIA)}: `);

@@ -3,12 +3,7 @@
 import { utf8Decode, utf8Encode } from '../bytes/utf8.js';
 
 /** Bytes of an ASCII literal; for module-level constants only (allocates). */
-export function ascii(text: string): Uint8Array {
-  const length = text.length;
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = text.charCodeAt(i) & 0x7f;
-  return out;
-}
+export { asciiBytes as ascii } from '../bytes/ascii.js';
 
 export function bytesEqual(buf: Uint8Array, start: number, end: number, literal: Uint8Array): boolean {
   var length = literal.length;
