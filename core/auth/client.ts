@@ -109,6 +109,8 @@ class AuthSlot {
   userhash = false;
   /** Nonce count already used with the current nonce. */
   nc = 0;
+  /** DigestClientBase.nonceClock when this nonce was cached: a request written before then did not use it. */
+  nonceAt = 0;
   sent = SENT_FRESH;
   challengedThisChain = false;
   staleRetries = 0;
@@ -167,6 +169,10 @@ export class DigestClientBase {
   private readonly preferAuthInt: boolean;
   private readonly useUserhash: boolean;
   protected round = 0;
+  /** Counts nonces cached (any realm): a request notes it when written (see restoreSentState). */
+  nonceClock = 0;
+  /** nonceClock when the request being answered was written (Infinity: unknown, it used the cached nonces). */
+  private sentClock = Infinity;
 
   constructor(options: DigestClientOptions & { readonly workspace: DigestWorkspaceBase }) {
     this.maxRealms = options.maxRealms ?? 4;
@@ -204,7 +210,11 @@ export class DigestClientBase {
    * onResponse(). Without it, two SUBSCRIBEs challenged together lose the second one: the first's
    * retry marks the realm answered, and the second's fresh challenge looks like a refused password.
    */
-  restoreSentState(sent: number): void {
+  restoreSentState(sent: number, writtenAt = Infinity): void {
+    // Requests share the cache: another one's challenge may have replaced a realm's nonce since
+    // this request was written. A challenge with that newer nonce is then not "the same nonce we
+    // used" (a refused answer): this request carried the older one, and stale=true earns a retry.
+    this.sentClock = writtenAt;
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
@@ -236,6 +246,12 @@ export class DigestClientBase {
    */
   onResponse(msg: HeaderSource): number {
     this.round++;
+    const r = this.responseRound(msg);
+    this.sentClock = Infinity;
+    return r;
+  }
+
+  private responseRound(msg: HeaderSource): number {
     let retry = false;
     let firstProblem = 0;
     const n = msg.headerCount;
@@ -293,7 +309,7 @@ export class DigestClientBase {
       slot.nonceLen = 0;
       decision = AUTH_RETRY;
     } else {
-      const same = sameBytes(slot.nonce, slot.nonceLen, buf, ch.nonceOff, ch.nonceLen);
+      const same = slot.nonceAt <= this.sentClock && sameBytes(slot.nonce, slot.nonceLen, buf, ch.nonceOff, ch.nonceLen);
       const kind = same ? CHALLENGE_SAME_NONCE : ch.stale ? CHALLENGE_NEW_STALE : CHALLENGE_NEW;
       decision = retryDecision(slot.sent, kind, slot.staleRetries, this.maxStaleRetries);
       if (decision === AUTH_RETRY && kind === CHALLENGE_NEW_STALE && slot.sent !== SENT_FRESH) slot.staleRetries++;
@@ -319,7 +335,7 @@ export class DigestClientBase {
     slot.algorithm = ch.algorithm;
     slot.qop = qop;
     slot.userhash = ch.userhash && this.useUserhash;
-    if (newNonce) slot.nc = 0;
+    if (newNonce) { slot.nc = 0; slot.nonceAt = ++this.nonceClock; }
     slot.challengedThisChain = true;
     return AUTH_RETRY;
   }

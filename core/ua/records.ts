@@ -55,6 +55,8 @@ export class ClientRecord {
   authTries = 0;
   /** What this request carried for digest auth (SENT_* of core/auth/retry-policy.ts). */
   authSent = 0;
+  /** The digest client's nonceClock when this request was written (restoreSentState). */
+  authWrittenAt = 0;
   /** A final outcome was dispatched; later events only release resources. */
   done = false;
   /** Set when this transaction retries an earlier one at the next target (RFC 3263 §4.3). */

@@ -1249,6 +1249,7 @@ export class UserAgentBase {
     rec.destId = destId;
     rec.authTries = authTries;
     rec.authSent = authSent;
+    rec.authWrittenAt = auth === null ? 0 : auth.nonceClock;
     rec.done = false;
     rec.failover = failover;
     this.clientRecords[txId % this.txCapacity] = rec;
@@ -1349,7 +1350,7 @@ export class UserAgentBase {
     if (status === 401 || status === 407) {
       const auth = rec.owner === 'register' ? this.registrarAuth : this.requestAuth;
       // One answer per challenge (a stale nonce may earn a second): DigestClient's retry policy decides.
-      if (auth !== null) auth.restoreSentState(rec.authSent);
+      if (auth !== null) auth.restoreSentState(rec.authSent, rec.authWrittenAt);
       if (auth !== null && rec.authTries < 3 && auth.onResponse(view) === AUTH_RETRY) {
         const spec = rec.spec;
         spec.cseq = this.nextCSeqFor(rec);

@@ -94,6 +94,8 @@ const fc = fnode.counters;
 process.stdout.write(`\nflow churn: ${fc.requestsSent} requests, ${fc.flowsOpened} TCP flows opened / ${fc.flowsClosed} closed (${fc.flowDrops} NAT drops, ${fc.sendFailures} sends refused), `
   + `${fc.pings} keep-alive pings / ${fc.pongs} pongs (${fc.registrationLostFlow} registrations lost to a failed flow), ${fc.splitDeliveries} reads cut mid-message, `
   + `${fc.failovers} failovers (${fc.noNextTarget} with no target left, ${fc.retryAfterHolds} Retry-After holds), `
+  + `${fc.challenges} digest challenges (${fc.challenges401} 401, ${fc.challenges407} 407, ${fc.staleChallenges} stale) of which ${fc.challengesAnswered} answered `
+  + `(${fc.answeredAfterFailover503} after a failover on 503, ${fc.answeredAfterTimeout} after a timeout at the other target, ${fc.answeredAfterReconnect} after a reconnect), `
   + `${fc.forksCreated} fork dialogs made (${fc.forksTerminated} terminated, ${fc.forksSilenced} silenced, ${fc.forksRefused} refused refreshes), ${fc.presenceEvents} presence events, `
   + `${fc.listNotifies} list NOTIFYs (${fc.listFullStates} full state, ${fc.listGaps} versions skipped → ${fc.listRefreshing} refreshes for full state), ${fc.listResourceEvents} list-resource events\n`);
 const fGrowth = fnode.dataAtEnd - fnode.dataAtWarmup;

@@ -2,12 +2,15 @@
 // over TCP (flows dying and reopened, CRLF keep-alives, bytes cut anywhere), forked presence
 // subscriptions (extra notifiers appearing, terminating, going silent, refusing refreshes),
 // resource lists (RFC 4662 full and partial versions, skipped versions) and RFC 3263 failover
-// between two servers, in a child with --expose-gc (soak-node-child.ts --flows).
+// between two servers that both ask for digest credentials (each its own realm and nonces,
+// rotated: stale=true), in a child with --expose-gc (soak-node-child.ts --flows).
 // Same measure as soak-node.test.ts: program data in heap snapshots at hour 2 and the last, bound
 // 5 bytes per request sent in between; a control run keeping one object per request must break it.
 // Occupancy: fork dialogs, stream flows and endpoint references come back (this soak found an
 // endpoint reference leaked per failover after a timeout, failover-endpoints.test.ts, and a flow
-// buffer made per reconnect, stream-flow-reuse.test.ts).
+// buffer made per reconnect, stream-flow-reuse.test.ts). Challenges: every one is answered (this soak
+// found stale challenges given up when another request had refreshed the shared nonce cache,
+// stale-nonce-shared-cache.test.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -51,7 +54,7 @@ test('control: one small object kept per request sent breaks the same bound', ()
   assert.ok(growth > boundOf(soak), `the deliberate leak (+${growth} B) stayed under the ${HOURS}-hour bound ${boundOf(soak)} B`);
 });
 
-test('the new paths really ran: flows opened and closed, keep-alives, forks made and ended four ways, failovers, list versions and gaps', () => {
+test('the new paths really ran: flows opened and closed, keep-alives, forks made and ended four ways, failovers, digest challenges, list versions and gaps', () => {
   const c = soak.counters;
   const f = HOURS / 24; // minimums scale with the hours run (SOAK_FLOWS_HOURS)
   const min: [string, number][] = [
@@ -62,8 +65,17 @@ test('the new paths really ran: flows opened and closed, keep-alives, forks made
     ['listNotifies', 600], ['listFullStates', 400], ['listEvents', 600], ['listResourceEvents', 2500], ['listGaps', 3], ['listRefreshing', 3],
     ['presenceEvents', 1000], ['refreshes', 800], ['subscriptionFailures', 50], ['subscriptionRecoveries', 20], ['unsubscribes', 20],
     ['registrations', 100], ['published', 200], ['messageAccepted', 400], ['outages', 4], ['restarts', 2],
+    // Digest on the failover path: 401 (REGISTER) and 407 (the rest), mostly stale nonces; answered
+    // right after a failover (after a 503, after a timeout at the other target) and after a reconnect.
+    ['challenges', 200], ['challenges401', 90], ['challenges407', 100], ['staleChallenges', 180], ['challengesAnswered', 200], ['authorized', 1200],
+    ['challengesAfterFailover503', 6], ['answeredAfterFailover503', 6], ['challengesAfterTimeout', 18], ['answeredAfterTimeout', 18],
+    ['challengesAfterReconnect', 9], ['answeredAfterReconnect', 9],
   ];
   for (const [k, n] of min) assert.ok(c[k]! >= Math.floor(n * f), `${k}: ${c[k]} < ${Math.floor(n * f)}`);
+  assert.ok(c.challenges! > c.staleChallenges!, 'first challenges of a realm (no stale) as well as stale ones');
+  // An unanswered challenge is a request the UA gave up (or a lost response, which this scenario does not make).
+  assert.is(c.challengesAnswered, c.challenges, `challenges answered: ${c.challengesAnswered} of ${c.challenges}`);
+  assert.is(c.answeredAfterFailover503! + c.answeredAfterTimeout! + c.answeredAfterReconnect!, c.challengesAfterFailover503! + c.challengesAfterTimeout! + c.challengesAfterReconnect!);
   assert.ok(c.maxForkDialogs! >= 2, `at most ${c.maxForkDialogs} fork dialogs held at once`);
   assert.is(c.harnessFaults, 0);
   assert.is(c.stuckDeadlines, 0);

@@ -11,10 +11,17 @@
 //   handleSendFailed) and now and then on its own (a NAT dropping it).
 // - frank (10.0.0.22) speaks UDP to "registrar.test", a name the host resolves to S1 and S2 in
 //   that order (RFC 3263 §4.3, core/ua/failover.ts): a request marked `failoverOf` goes to the next
-//   target its request has not tried, none left → handleNoNextTarget; a digest answer is not
-//   needed here (the servers do not challenge). S1 has trouble spells (503, with or without
-//   Retry-After, which the host honours, or silence: Timer F) and outages; S2 has rarer outages,
-//   so sometimes both are gone.
+//   target its request has not tried, none left → handleNoNextTarget. S1 has trouble spells (503,
+//   with or without Retry-After, which the host honours, or silence: Timer F) and outages; S2 has
+//   rarer outages, so sometimes both are gone.
+// - Both servers want digest credentials (RFC 3261 §22), each for its own realm and nonce: 401 to
+//   REGISTER, 407 to the other out-of-dialog requests (in-dialog ones pass). A nonce lives 20
+//   minutes (the two servers rotate at different times) and an outage forgets them all; credentials
+//   for the server's realm with any other nonce draw stale=true (RFC 2617 §3.2.1). So frank answers
+//   the second server's first challenge right after a failover (503 or a timeout at the first),
+//   and eve answers stale challenges after her flow reconnects. Challenges are counted by what
+//   the challenged request was (a failover after 503, after a timeout, a request on a flow
+//   reopened a moment ago) and so are their answers (the same Call-ID back with the current nonce).
 // - S1 and S2 are scripted registrars / presence servers: REGISTER 200, PUBLISH 200 + SIP-ETag,
 //   MESSAGE 202, and for SUBSCRIBE to presence they play a forking proxy (RFC 6665 §4.1.2.4): the
 //   200 comes from the first notifier, then NOTIFYs from it and from one or two more (different
@@ -56,6 +63,14 @@ const NOTIFIERS = 3;
 
 const enum Fate { Lives = 0, Terminates = 1, Silent = 2, Refuses = 3 }
 
+/** What a request was, as its host knows it (carried with its packet to the server's challenge counters). */
+const enum Sent { Plain = 0, Failover503 = 1, FailoverTimeout = 2, Reconnect = 3 }
+/** RFC 3261 §22: each server its own realm (index: server - S1). */
+const REALMS = ['east.example.test', 'west.example.test'];
+const NONCE_LIFETIME_MS = 20 * MINUTE_MS;
+/** Challenged requests awaiting their answer (a fixed ring, overwritten). */
+const PENDING_CHALLENGES = 32;
+
 const ACTIVITIES = ['', 'busy', 'on-the-phone', 'away', 'meeting'];
 
 function pidf(entity: string, device: string, basic: string, activity: string): string {
@@ -89,6 +104,24 @@ export class FlowSoakCounters {
   retryAfterHolds = 0;
   sentToS2 = 0;
   troubleSpells = 0;
+  // ---- digest (both servers, both phones) ----
+  /** 401/407 challenges the servers sent; 401s (REGISTER), 407s (the rest); with stale=true. */
+  challenges = 0;
+  challenges401 = 0;
+  challenges407 = 0;
+  staleChallenges = 0;
+  /** Challenges answered: the challenged Call-ID came back with the server's current nonce. */
+  challengesAnswered = 0;
+  /** Requests the servers accepted with credentials (answers and preemptive ones from the cache). */
+  authorized = 0;
+  /** Challenges to (and answers of) a failover attempt after a 503, after a timeout at the other target. */
+  challengesAfterFailover503 = 0;
+  answeredAfterFailover503 = 0;
+  challengesAfterTimeout = 0;
+  answeredAfterTimeout = 0;
+  /** Challenges to (and answers of) eve's requests in the first minute of a reopened flow. */
+  challengesAfterReconnect = 0;
+  answeredAfterReconnect = 0;
   // ---- forks ----
   /** A fork NOTIFY answered 200 by the phone for a notifier's first NOTIFY (a fork dialog created). */
   forksCreated = 0;
@@ -178,6 +211,10 @@ export class FlowSoakScenario extends SoakBase<Sub> {
   /** The flow generation a TCP packet was sent on: bytes in flight die with their connection. */
   private readonly ringGen = new Int32Array(RING_SLOTS);
   private readonly lastClientTx: Int32Array[];
+  /** Per ring slot: what the request was (Sent). */
+  private readonly ringSent = new Uint8Array(RING_SLOTS);
+  /** Set by the host while it sends a request, read by send(). */
+  private sentKind = Sent.Plain;
 
   // ---- eve's TCP flow to S1 ----
   private flowOpen = false;
@@ -193,6 +230,11 @@ export class FlowSoakScenario extends SoakBase<Sub> {
   private readonly boundToken: Int32Array;
   private readonly boundTarget: Int8Array;
   private readonly boundTried: Uint8Array;
+  /** The target was mute (down, or silent in trouble) when the request was bound to it: its failover follows a timeout. */
+  private readonly boundMute: Uint8Array;
+  /** What the bound request is (Sent), so its retransmissions are counted as it is. */
+  private readonly boundSent: Uint8Array;
+  private flowOpenedAt = -Infinity;
   private readonly heldUntil = new Float64Array(2);
   private readonly noTarget = new Int32Array(32);
   private noTargetCount = 0;
@@ -205,6 +247,12 @@ export class FlowSoakScenario extends SoakBase<Sub> {
   private nextTrouble = 70 * MINUTE_MS;
   private nextS1Outage = 5 * HOUR_MS;
   private nextS2Outage = 8.5 * HOUR_MS;
+  /** Bumped by an outage: a restarted server forgets its nonces. */
+  private readonly nonceEpoch = new Int32Array(4);
+  private readonly pendingCallId: string[] = new Array<string>(PENDING_CHALLENGES).fill('');
+  private readonly pendingServer = new Int8Array(PENDING_CHALLENGES);
+  private readonly pendingSent = new Uint8Array(PENDING_CHALLENGES);
+  private pendingNext = 0;
   private readonly serverSubs: ServerSub[] = [];
   private readonly view = new SipMessageView();
   private readonly parseOptions = createParseOptions({ datagram: true });
@@ -229,6 +277,8 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     this.boundToken = new Int32Array(n).fill(-1);
     this.boundTarget = new Int8Array(n);
     this.boundTried = new Uint8Array(n);
+    this.boundMute = new Uint8Array(n);
+    this.boundSent = new Uint8Array(n);
     this.lastClientTx = this.uas.map((u) => new Int32Array(u.config.capacities.maxTransactions).fill(-1));
     for (let i = 0; i < SERVER_SUBS; i++) this.serverSubs.push(new ServerSub());
     for (let p = 0; p < PHONES; p++) {
@@ -242,6 +292,7 @@ export class FlowSoakScenario extends SoakBase<Sub> {
       aor: tcp ? 'sip:eve@example.test' : 'sip:frank@example.test',
       registrar: tcp ? `sip:${ADDRESSES[S1]}:5060;transport=tcp` : `sip:${NAME}`,
       ...(tcp ? { transport: 'tcp' as const, keepalive: { mode: 'stream-ping' as const, intervalMs: 45_000, answerTimeoutMs: 10_000 } } : {}),
+      username: tcp ? 'eve' : 'frank', password: tcp ? 'evepw' : 'frankpw',
       localAddress: ADDRESSES[i]!, localPort: 5060, random: xorshift(seed), expires: 600, publishExpires: 300,
       backoff: { baseS: 15, maxS: 120 },
     };
@@ -321,8 +372,10 @@ export class FlowSoakScenario extends SoakBase<Sub> {
         if (t >= 0 || t <= -2) { c.sendFailures++; this.failed(t); }
         return;
       }
-      if (!this.flowOpen) { this.flowOpen = true; this.flowGen++; c.flowsOpened++; }
+      if (!this.flowOpen) { this.flowOpen = true; this.flowGen++; c.flowsOpened++; this.flowOpenedAt = this.now; }
+      this.sentKind = c.flowsOpened > 1 && this.now - this.flowOpenedAt < MINUTE_MS ? Sent.Reconnect : Sent.Plain;
       this.send(from, S1, b, out.off, out.len, true);
+      this.sentKind = Sent.Plain;
       return;
     }
     let to = this.nodeOf(ep.address);
@@ -332,6 +385,7 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     }
     if (to < 0) { c.harnessFaults++; return; }
     this.send(from, to, b, out.off, out.len, false);
+    this.sentKind = Sent.Plain;
   }
 
   /** RFC 3263 §4.3 as a host does it (test/ua/failover.test.ts, platform/node/ua-host.ts): S1 then S2. */
@@ -340,8 +394,9 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     if (t < 0) return S1;
     const n = this.boundToken.length;
     const k = t % n;
-    if (this.boundToken[k] === t) return this.boundTarget[k] === 0 ? S1 : S2;
+    if (this.boundToken[k] === t) { this.sentKind = this.boundSent[k]!; return this.boundTarget[k] === 0 ? S1 : S2; }
     let tried = 0;
+    let kind = Sent.Plain;
     if (out.sameTargetAs >= 0 && this.boundToken[out.sameTargetAs % n] === out.sameTargetAs) {
       this.bind(k, t, this.boundTarget[out.sameTargetAs % n]!, this.boundTried[out.sameTargetAs % n]!);
       return this.boundTarget[k] === 0 ? S1 : S2;
@@ -350,6 +405,7 @@ export class FlowSoakScenario extends SoakBase<Sub> {
       const f = out.failoverOf % n;
       const failedTarget = this.boundTarget[f]!;
       tried = this.boundTried[f]! | (1 << failedTarget);
+      kind = this.boundMute[f] === 1 ? Sent.FailoverTimeout : Sent.Failover503;
       this.counters.failovers++;
       // RFC 3261 §21.5.4: a 503's Retry-After keeps that server out until then.
       if (out.failoverRetryAfter > 0) { this.heldUntil[failedTarget] = this.now + out.failoverRetryAfter * 1000; this.counters.retryAfterHolds++; }
@@ -357,6 +413,8 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     for (let target = 0; target < 2; target++) {
       if ((tried & (1 << target)) !== 0 || this.heldUntil[target]! > this.now) continue;
       this.bind(k, t, target, tried);
+      this.sentKind = kind;
+      this.boundSent[k] = kind;
       if (target === 1) this.counters.sentToS2++;
       return target === 0 ? S1 : S2;
     }
@@ -373,6 +431,9 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     this.boundToken[k] = token;
     this.boundTarget[k] = target;
     this.boundTried[k] = tried;
+    this.boundSent[k] = Sent.Plain;
+    const server = target === 0 ? S1 : S2;
+    this.boundMute[k] = this.now < this.downUntil[server]! || (server === S1 && this.now < this.troubleUntil && this.troubleKind === 2) ? 1 : 0;
   }
 
   private failed(token: number): void {
@@ -402,6 +463,7 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     const at = this.ring.push(from, to, bytes, off, len, this.now + LATENCY_MS);
     this.ringTcp[at] = tcp ? 1 : 0;
     this.ringGen[at] = this.flowGen;
+    this.ringSent[at] = this.sentKind;
   }
 
   protected override deliverHead(): void {
@@ -413,7 +475,7 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     const len = ring.len[at]!;
     const tcp = this.ringTcp[at] === 1;
     if (tcp && (!this.flowOpen || this.ringGen[at] !== this.flowGen)) { this.counters.packetsDropped++; return; }
-    if (to >= PHONES) { this.serverReceive(to, from, ring.bytes, off, len, tcp); return; }
+    if (to >= PHONES) { this.serverReceive(to, from, ring.bytes, off, len, tcp, this.ringSent[at]!); return; }
     const ua = this.uas[to]!;
     if (tcp) {
       // TCP delivers bytes, not messages: half the time in two reads cut anywhere.
@@ -503,6 +565,7 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     if (this.nextS1Outage <= now) {
       c.outages++;
       this.downUntil[S1] = now + this.uniform(2 * MINUTE_MS, 5 * MINUTE_MS);
+      this.nonceEpoch[S1]++;
       this.nextS1Outage = now + this.uniform(3 * HOUR_MS, 5 * HOUR_MS);
       this.closeFlow();
       this.drain(EVE);
@@ -511,6 +574,7 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     if (this.nextS2Outage <= now) {
       c.outages++;
       this.downUntil[S2] = now + this.uniform(5 * MINUTE_MS, 10 * MINUTE_MS);
+      this.nonceEpoch[S2]++;
       // Sometimes in an S1 trouble spell: both gone (handleNoNextTarget).
       if (this.troubleUntil < now + 10 * MINUTE_MS) { this.troubleUntil = now + 10 * MINUTE_MS; this.troubleKind = 2; }
       this.nextS2Outage = now + this.uniform(5 * HOUR_MS, 8 * HOUR_MS);
@@ -592,7 +656,7 @@ export class FlowSoakScenario extends SoakBase<Sub> {
   // The servers (S1, S2): stateless registrar / PUBLISH / MESSAGE, a forking presence server
   // =====================================================================================
 
-  private serverReceive(server: number, from: number, buf: Uint8Array, off: number, len: number, tcp: boolean): void {
+  private serverReceive(server: number, from: number, buf: Uint8Array, off: number, len: number, tcp: boolean, sent: number): void {
     const c = this.counters;
     if (tcp && len === 4 && buf[off] === 0x0d && buf[off + 1] === 0x0a && buf[off + 2] === 0x0d && buf[off + 3] === 0x0a) {
       // RFC 5626 §4.4.1: the pong, a lone CRLF (unless this is a spell of lost pongs).
@@ -609,6 +673,7 @@ export class FlowSoakScenario extends SoakBase<Sub> {
       this.reply(server, from, tcp, this.responseText(503, 'Service Unavailable', this.troubleKind === 1 ? 'Retry-After: 60\r\n' : ''));
       return;
     }
+    if (!this.authorized(server, from, tcp, sent)) return;
     switch (v.methodId) {
       case M.REGISTER: {
         const contact = v.headerText(H.CONTACT) ?? '';
@@ -627,6 +692,65 @@ export class FlowSoakScenario extends SoakBase<Sub> {
       default:
         this.reply(server, from, tcp, this.responseText(501, 'Not Implemented', ''));
     }
+  }
+
+  /**
+   * RFC 3261 §22: out-of-dialog requests need credentials for this server's realm and current
+   * nonce (the digest itself is not checked: the soak is about the phone). False: challenged
+   * (401 for REGISTER, §22.2; 407 for the rest, §22.3), stale=true when the nonce is an old one.
+   */
+  private authorized(server: number, from: number, tcp: boolean, sent: number): boolean {
+    const v = this.view;
+    const c = this.counters;
+    if (tagOf(v.headerText(H.TO) ?? '') !== '') return true;
+    const register = v.methodId === M.REGISTER;
+    const realm = `realm="${REALMS[server - S1]!}"`;
+    const nonce = `${server === S1 ? 'e' : 'w'}${this.nonceEpoch[server]!}x${Math.floor((this.now + (server - S1) * 7 * MINUTE_MS) / NONCE_LIFETIME_MS)}`;
+    const want = register ? H.AUTHORIZATION : H.PROXY_AUTHORIZATION;
+    let ours = false;
+    let current = false;
+    for (let i = 0; i < v.headerCount; i++) {
+      if (v.headerId[i] !== want) continue;
+      const value = asciiText(v.buf, v.valueOff[i]!, v.valueLen[i]!);
+      if (!value.includes(realm)) continue;
+      ours = true;
+      if (value.includes(`nonce="${nonce}"`)) current = true;
+    }
+    const callId = v.headerText(H.CALL_ID) ?? '';
+    let p = -1;
+    for (let k = 0; k < PENDING_CHALLENGES; k++) if (this.pendingServer[k] === server && this.pendingCallId[k] === callId) { p = k; break; }
+    if (current) {
+      c.authorized++;
+      if (p >= 0) {
+        c.challengesAnswered++;
+        const was = this.pendingSent[p]!;
+        if (was === Sent.Failover503) c.answeredAfterFailover503++;
+        else if (was === Sent.FailoverTimeout) c.answeredAfterTimeout++;
+        else if (was === Sent.Reconnect) c.answeredAfterReconnect++;
+        this.pendingServer[p] = 0;
+        this.pendingCallId[p] = '';
+      }
+      return true;
+    }
+    c.challenges++;
+    if (register) c.challenges401++; else c.challenges407++;
+    if (ours) c.staleChallenges++;
+    if (sent === Sent.Failover503) c.challengesAfterFailover503++;
+    else if (sent === Sent.FailoverTimeout) c.challengesAfterTimeout++;
+    else if (sent === Sent.Reconnect) c.challengesAfterReconnect++;
+    // A chain keeps what its first challenged request was (a stale retry is the same chain).
+    if (p < 0) {
+      p = this.pendingNext;
+      this.pendingNext = (p + 1) % PENDING_CHALLENGES;
+      this.pendingServer[p] = server;
+      this.pendingCallId[p] = callId;
+      this.pendingSent[p] = sent;
+    }
+    const challenge = `Digest ${realm}, nonce="${nonce}", qop="auth", algorithm=MD5${ours ? ', stale=true' : ''}`;
+    this.reply(server, from, tcp, register
+      ? this.responseText(401, 'Unauthorized', `WWW-Authenticate: ${challenge}\r\n`)
+      : this.responseText(407, 'Proxy Authentication Required', `Proxy-Authenticate: ${challenge}\r\n`));
+    return false;
   }
 
   /** The phone's answer to a server NOTIFY: the first 200 of an extra notifier is a fork dialog made. */
