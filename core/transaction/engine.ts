@@ -50,7 +50,7 @@ const SIDE_CLIENT = 1;
 const SIDE_SERVER = 2;
 const SIDE_LEGACY = 3;
 
-export class TransactionEngine {
+export class TransactionEngineBase {
   readonly config: TransactionConfig;
   /** Transactions currently live. */
   liveCount = 0;
@@ -60,17 +60,17 @@ export class TransactionEngine {
 
   private readonly capacity: number;
   private readonly generationLimit: number;
-  private ackBuilder: AckBuilder | null;
+  protected ackBuilder: AckBuilder | null;
   private readonly t1: number;
   private readonly t2: number;
   private readonly t4: number;
   private readonly timerD: number;
 
   // ---- per slot ----
-  private readonly idOf: Int32Array;
+  protected readonly idOf: Int32Array;
   private readonly generation: Int32Array;
-  private readonly machine: Uint8Array;
-  private readonly state: Uint8Array;
+  protected readonly machine: Uint8Array;
+  protected readonly state: Uint8Array;
   private readonly method: Uint16Array;
   private readonly reliable: Uint8Array;
   private readonly legacy: Uint8Array;
@@ -85,7 +85,7 @@ export class TransactionEngine {
   private readonly lastStatus: Uint16Array;
   private readonly indexMixed: Int32Array;
   /** Which RFC timer is armed on each lane: [slot*2] retransmit, [slot*2+1] lifetime. */
-  private readonly timerName: Uint8Array;
+  protected readonly timerName: Uint8Array;
   private readonly branchPool: Uint8Array;
   private readonly maxBranch: number;
   private readonly requestRef: (Uint8Array | null)[];
@@ -102,7 +102,7 @@ export class TransactionEngine {
   private readonly index: Int32Array;
   private readonly indexMask: number;
 
-  private readonly timers: DeadlineHeap;
+  protected readonly timers: DeadlineHeap;
 
   // ---- transmit ring ----
   private readonly outKind: Uint8Array;
@@ -133,10 +133,6 @@ export class TransactionEngine {
   private curStatus = 0;
   private curMethod = 0;
 
-  /** Client INVITE transactions need an ACK builder (§17.1.1.3); an engine that never sends INVITE is built without one. */
-  useAckBuilder(builder: AckBuilder): void {
-    this.ackBuilder = builder;
-  }
 
   constructor(config: Partial<TransactionConfig> = {}, ackBuilder: AckBuilder | null = null) {
     const c = resolveTransactionConfig(config);
@@ -238,11 +234,6 @@ export class TransactionEngine {
     return this.idOf[slot]!;
   }
 
-  /** startClient as a ts-results Result, for callers at an API boundary. */
-  sendRequest(req: OutgoingRequest, now: number): Result<number, number> {
-    const id = this.startClient(req, now);
-    return id >= 0 ? Ok(id) : Err(id);
-  }
 
   /**
    * Passes the TU's response to server transaction `txId` (§17.2). The bytes are kept by
@@ -355,14 +346,6 @@ export class TransactionEngine {
     return this.timers.nextDeadline();
   }
 
-  /** CANCEL support (§9.2): the INVITE server transaction a CANCEL (described by `key`) targets, or -1. */
-  findInviteServerFor(key: TransactionKey): number {
-    const legacy = !key.hasMagicCookie();
-    const slot = legacy
-      ? this.findLegacyServer(mixHash(hashNumber(METHOD_INVITE * 4 + SIDE_LEGACY, key.legacyHash)), METHOD_INVITE, key, 0)
-      : this.findServer(mixHash(hashNumber(METHOD_INVITE * 4 + SIDE_SERVER, hashNumber(key.sentByHash, key.branchHash))), METHOD_INVITE, key);
-    return slot < 0 ? -1 : this.idOf[slot]!;
-  }
 
   // =====================================================================================
   // Outputs
@@ -407,30 +390,9 @@ export class TransactionEngine {
   // Getters
   // =====================================================================================
 
-  /** STATE_* of a live transaction, STATE_NONE for an unknown or ended one. */
-  stateOf(txId: number): number {
-    const slot = this.slotOf(txId);
-    return slot < 0 ? STATE_NONE : this.state[slot]!;
-  }
 
-  /** MACHINE_* of a live transaction, MACHINE_NONE for an unknown or ended one. */
-  machineOf(txId: number): number {
-    const slot = this.slotOf(txId);
-    return slot < 0 ? MACHINE_NONE : this.machine[slot]!;
-  }
 
-  /** The armed deadline of a transaction's timer lane (0 retransmit, 1 lifetime), or -1. */
-  timerDeadline(txId: number, lane: 0 | 1): number {
-    const slot = this.slotOf(txId);
-    return slot < 0 ? -1 : this.timers.deadlineOf(2 * slot + lane);
-  }
 
-  /** The RFC timer (TIMER_*) armed on a lane, or TIMER_NONE (0). */
-  timerArmed(txId: number, lane: 0 | 1): number {
-    const slot = this.slotOf(txId);
-    if (slot < 0 || !this.timers.has(2 * slot + lane)) return 0;
-    return this.timerName[2 * slot + lane]!;
-  }
 
   /** Live timers (for tests and benchmarks). */
   get liveTimers(): number {
@@ -582,7 +544,7 @@ export class TransactionEngine {
     return 0;
   }
 
-  private slotOf(txId: number): number {
+  protected slotOf(txId: number): number {
     if (!(txId >= 0)) return -1;
     const slot = txId % this.capacity;
     return this.idOf[slot] === txId ? slot : -1;
@@ -637,7 +599,7 @@ export class TransactionEngine {
   }
 
   /** §17.2.3 (magic cookie present): branch + sent-by + method (ACK counted as INVITE). */
-  private findServer(mixed: number, methodClass: number, key: TransactionKey): number {
+  protected findServer(mixed: number, methodClass: number, key: TransactionKey): number {
     const index = this.index;
     const mask = this.indexMask;
     for (let i = mixed & mask; ; i = (i + 1) & mask) {
@@ -658,7 +620,7 @@ export class TransactionEngine {
    * that response's (when respond() was given its hash);
    * 0 = To tag ignored (CANCEL, §9.2).
    */
-  private findLegacyServer(mixed: number, methodClass: number, key: TransactionKey, toTagRule: number): number {
+  protected findLegacyServer(mixed: number, methodClass: number, key: TransactionKey, toTagRule: number): number {
     const index = this.index;
     const mask = this.indexMask;
     for (let i = mixed & mask; ; i = (i + 1) & mask) {
@@ -744,3 +706,57 @@ export class TransactionEngine {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * TransactionEngineBase with what only some users need: INVITE client transactions' ACK builder
+ * set after construction, CANCEL matching (§9.2), startClient as a Result, and inspection of a
+ * transaction's state and timers (tests, the simulator's server). A class brings every method it
+ * has into a bundle, so a phone that never sends or receives INVITE builds the base (the user
+ * agent's UserAgentBase does; UserAgent, which can start chats, builds this one).
+ */
+export class TransactionEngine extends TransactionEngineBase {
+  /** Client INVITE transactions need an ACK builder (§17.1.1.3); an engine that never sends INVITE is built without one. */
+  useAckBuilder(builder: AckBuilder): void {
+    this.ackBuilder = builder;
+  }
+
+  /** startClient as a ts-results Result, for callers at an API boundary. */
+  sendRequest(req: OutgoingRequest, now: number): Result<number, number> {
+    const id = this.startClient(req, now);
+    return id >= 0 ? Ok(id) : Err(id);
+  }
+
+  /** CANCEL support (§9.2): the INVITE server transaction a CANCEL (described by `key`) targets, or -1. */
+  findInviteServerFor(key: TransactionKey): number {
+    const legacy = !key.hasMagicCookie();
+    const slot = legacy
+      ? this.findLegacyServer(mixHash(hashNumber(METHOD_INVITE * 4 + SIDE_LEGACY, key.legacyHash)), METHOD_INVITE, key, 0)
+      : this.findServer(mixHash(hashNumber(METHOD_INVITE * 4 + SIDE_SERVER, hashNumber(key.sentByHash, key.branchHash))), METHOD_INVITE, key);
+    return slot < 0 ? -1 : this.idOf[slot]!;
+  }
+
+  /** STATE_* of a live transaction, STATE_NONE for an unknown or ended one. */
+  stateOf(txId: number): number {
+    const slot = this.slotOf(txId);
+    return slot < 0 ? STATE_NONE : this.state[slot]!;
+  }
+
+  /** MACHINE_* of a live transaction, MACHINE_NONE for an unknown or ended one. */
+  machineOf(txId: number): number {
+    const slot = this.slotOf(txId);
+    return slot < 0 ? MACHINE_NONE : this.machine[slot]!;
+  }
+
+  /** The armed deadline of a transaction's timer lane (0 retransmit, 1 lifetime), or -1. */
+  timerDeadline(txId: number, lane: 0 | 1): number {
+    const slot = this.slotOf(txId);
+    return slot < 0 ? -1 : this.timers.deadlineOf(2 * slot + lane);
+  }
+
+  /** The RFC timer (TIMER_*) armed on a lane, or TIMER_NONE (0). */
+  timerArmed(txId: number, lane: 0 | 1): number {
+    const slot = this.slotOf(txId);
+    if (slot < 0 || !this.timers.has(2 * slot + lane)) return 0;
+    return this.timerName[2 * slot + lane]!;
+  }
+}

@@ -15,7 +15,7 @@ import { H, M } from '../sip/header-ids.js';
 import { SipMessageView } from '../sip/view.js';
 import { parse, createParseOptions } from '../sip/parser.js';
 import {
-  TransactionEngine, TransactionKey, TransactionKeyReader, OutgoingRequest, Transmit, TransactionEvent,
+  TransactionEngineBase, type TransactionConfig, TransactionKey, TransactionKeyReader, OutgoingRequest, Transmit, TransactionEvent,
   KEY_OK, DISPOSITION_OVERLOADED, EVENT_ACK, EVENT_REQUEST, EVENT_RESPONSE, EVENT_TIMEOUT, EVENT_TRANSPORT_ERROR, EVENT_TERMINATED,
 } from '../transaction/index.js';
 import { DigestClientBase, DigestWorkspaceBase } from '../auth/client.js';
@@ -132,8 +132,8 @@ export class UserAgentBase {
    * transaction lives 64·T1 on UDP) can then never take the slots our own REGISTER refreshes and
    * SUBSCRIBEs need, and vice versa. Each has capacities.maxTransactions slots.
    */
-  protected readonly clients: TransactionEngine;
-  protected readonly servers: TransactionEngine;
+  protected readonly clients: TransactionEngineBase;
+  protected readonly servers: TransactionEngineBase;
   private readonly view = new SipMessageView();
   private viewBuf: Uint8Array | null = null;
   private viewOff = -1;
@@ -230,8 +230,8 @@ export class UserAgentBase {
     const timers = { t1: c.t1, t2: Math.max(c.t1, 8 * c.t1), t4: 10 * c.t1, timerD, maxTransactions: caps.maxTransactions };
     // Client transactions carry our own branches (BRANCH_BYTES long): the engine's default 64-byte
     // copy per slot is for the peers' branches the server side matches.
-    this.clients = new TransactionEngine({ ...timers, maxBranchBytes: BRANCH_BYTES });
-    this.servers = new TransactionEngine(timers);
+    this.clients = this.newEngine({ ...timers, maxBranchBytes: BRANCH_BYTES });
+    this.servers = this.newEngine(timers);
     this.txCapacity = caps.maxTransactions;
     this.clientRecords = new Array<ClientRecord | null>(caps.maxTransactions).fill(null);
     for (let i = 0; i < caps.maxTransactions; i++) this.spareRecords.push(new ClientRecord());
@@ -303,6 +303,15 @@ export class UserAgentBase {
       ? modules.keepalive({ mode: c.keepalive.mode, intervalMs: c.keepalive.intervalMs, answerTimeoutMs: c.keepalive.answerTimeoutMs, random: c.random })
       : null;
     this.responseWriter.contact = this.requestWriter.contactValue;
+  }
+
+  /**
+   * The transaction engines (called from the constructor, before subclass fields exist). The base
+   * never sends INVITE, so the base engine does; UserAgent, which can start chats, builds the full
+   * TransactionEngine (INVITE's ACK builder, CANCEL matching, §9.2).
+   */
+  protected newEngine(config: Partial<TransactionConfig>): TransactionEngineBase {
+    return new TransactionEngineBase(config);
   }
 
   /** The `now` of the input or command the notifier runs in (it keeps no clock). */

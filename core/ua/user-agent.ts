@@ -5,6 +5,7 @@
 import { Ok, Err, type Result } from '../result.js';
 import { uaError, type UaError } from './config.js';
 import { UserAgentBase } from './user-agent-base.js';
+import { TransactionEngine, type TransactionConfig } from '../transaction/index.js';
 import { M } from '../sip/header-ids.js';
 import { ALLOW_VALUE } from './request-writer.js';
 import { parseSipUri } from './uri-target.js';
@@ -27,6 +28,14 @@ const NO_CHAT = /* @__PURE__ */ uaError('local', 'chat-not-enabled', 'session-mo
  * leak soak read (occupancy, freeRequestBuffers, queuedRequests).
  */
 export class UserAgent extends UserAgentBase {
+  // Chats need INVITE client transactions (their ACK builder) and CANCEL matching.
+  protected declare readonly clients: TransactionEngine;
+  protected declare readonly servers: TransactionEngine;
+
+  protected override newEngine(config: Partial<TransactionConfig>): TransactionEngine {
+    return new TransactionEngine(config);
+  }
+
   /**
    * Brings in the notifier role (RFC 6665 §4.2, RFC 3856 §5 peer to peer): `module` is
    * `notifierModule` from core/ua/notifier.js — passed in rather than imported here so that a
