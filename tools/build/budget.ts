@@ -10,9 +10,11 @@ import type { Metafile } from 'esbuild';
 export const BUDGET_GZIP_BYTES = 60 * 1024;
 
 /**
- * The 60 KiB target is met, narrowly: 61,379 B (61 B under) on 2026-11-26 (61,350 B when the
- * cuts below were done; the QuickJS speed work of the same morning added ~50 B, one shared
- * asciiBytes instead of five copies took ~20 B off)
+ * The 60 KiB target is met, narrowly: 61,342 B (98 B under) on 2026-11-26 (61,350 B when the
+ * cuts below were done; then the QuickJS speed work of the same morning added ~50 B, one shared
+ * asciiBytes instead of five copies took ~20 B off, the digest fix for stale nonces another
+ * request cached added 125 B, and TransactionEngineBase — CANCEL matching, the late ACK builder
+ * and the inspection getters on its subclass TransactionEngine — took 160 B off)
  * (`npx hardphone build --board all --engine quickjs`), down from 63,852 B the same morning and
  * 66,960 B before that (other work of the same morning moved it by a few hundred bytes both
  * ways). What came out, in order (min+gzip of the budget entry, each measured against the tree
