@@ -16,6 +16,7 @@ import { UserAgent, Outgoing, type Endpoint, type UaEvent } from '../core/ua/ind
 import { PresenceStates } from '../core/presence/presence-states.js';
 import { PresenceDisplay } from '../core/presence/documents/pidf-effective.js';
 import { PhoneState } from '../core/app/phone-state.js';
+import { PidfReader, PresenceDocError } from '../core/presence/documents/pidf-reader.js';
 
 export type PresencePath = 'presence-state' | 'notify+buddies';
 
@@ -273,6 +274,24 @@ export class PresenceWorld {
     let h = 0;
     for (let k = 0, len = buf.length; k < len; k++) h = (h + buf[k]!) | 0;
     return h & 1;
+  }
+
+  private bodyReader: PidfReader | null = null;
+
+  /**
+   * Only the PIDF read of NOTIFY i: the body step(i) would feed, read by a reader set up as
+   * PresenceStates sets up its own (composeOnly). Subtracted from step(i)'s time it says how much
+   * of a NOTIFY's cost is the document and how much the SIP path around it.
+   * Returns 1 when the body was read without error (a checksum for the timing loop).
+   */
+  readBody(i: number): number {
+    const s = i % this.n;
+    const variant = ((i - s) / this.n + 1) % VARIANTS.length;
+    const t = this.templates[s]![variant]!;
+    let reader = this.bodyReader;
+    if (reader === null) { reader = this.bodyReader = new PidfReader(); reader.composeOnly = true; }
+    const end = t.buf.length;
+    return reader.read(t.buf, end - t.bodyBytes, end) === PresenceDocError.None ? 1 : 0;
   }
 
   /**

@@ -9,7 +9,7 @@ interface Input { subscriptions: number; warm: number; path: PresencePath; devic
 let world: PresenceWorld | null = null;
 let next = 0;
 
-const g = globalThis as unknown as { __setup: (s: string) => string; __run: (n: number) => string; __floor: (n: number) => string };
+const g = globalThis as unknown as { __setup: (s: string) => string; __run: (n: number) => string; __floor: (n: number) => string; __body: (n: number) => string };
 
 g.__setup = (text: string): string => {
   const input = JSON.parse(text) as Input;
@@ -33,5 +33,14 @@ g.__floor = (iterations: number): string => {
   let sink = 0;
   const start = Date.now();
   for (let k = 0; k < iterations; k++) sink += w.scan(k);
+  return JSON.stringify({ elapsedMs: Date.now() - start, sink });
+};
+
+/** The PIDF reads alone, over the same bodies (see PresenceWorld.readBody). */
+g.__body = (iterations: number): string => {
+  const w = world!;
+  let sink = 0;
+  const start = Date.now();
+  for (let k = 0; k < iterations; k++) sink += w.readBody(next + k);
   return JSON.stringify({ elapsedMs: Date.now() - start, sink });
 };

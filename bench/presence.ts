@@ -181,7 +181,7 @@ function medianHeap(h: Harness, path: PresencePath) {
 }
 
 /** The steady state inside QuickJS (wasm): set-up and warm-up in one call, the timed NOTIFYs in the next. */
-async function quickjsRate(path: PresencePath, iterations: number, devices: 1 | 3): Promise<PresenceRate & { heapUsedBytes: number; heapEmptyBytes: number; bundleBytes: number; floor: { notifiesPerSec: number; cpuNotifiesPerSec: number } }> {
+async function quickjsRate(path: PresencePath, iterations: number, devices: 1 | 3): Promise<PresenceRate & { heapUsedBytes: number; heapEmptyBytes: number; bundleBytes: number; floor: { notifiesPerSec: number; cpuNotifiesPerSec: number }; split: { usPerNotify: number; usPidfRead: number } }> {
   const code = await bundleForEngine(join(here, 'presence-quickjs-entry.ts'));
   const quickjs = await getQuickJS();
   const runtime = quickjs.newRuntime();
@@ -210,6 +210,11 @@ async function quickjsRate(path: PresencePath, iterations: number, devices: 1 | 
     const f0 = cpuMicros();
     const floor = JSON.parse(call(`globalThis.__floor(${floorIterations})`)) as { elapsedMs: number };
     const floorCpuUs = cpuMicros() - f0;
+    call(`globalThis.__body(${Math.min(500, iterations)})`);
+    const b0 = cpuMicros();
+    const body = JSON.parse(call(`globalThis.__body(${iterations})`)) as { elapsedMs: number; sink: number };
+    const bodyCpuUs = cpuMicros() - b0;
+    if (body.sink !== iterations) throw new Error(`QuickJS ${path}: ${iterations - body.sink} PIDF bodies did not read`);
     if (setup.mismatches !== 0 || r.mismatches !== 0 || r.sink !== iterations) throw new Error(`QuickJS ${path}: ${r.mismatches} NOTIFYs did not give the state their body describes`);
     return {
       path, engine: 'quickjs-wasm', kind: 'changing', devices, bodyBytes: setup.bodyBytes, subscriptions: SUBSCRIPTIONS, notifies: iterations,
@@ -218,6 +223,8 @@ async function quickjsRate(path: PresencePath, iterations: number, devices: 1 | 
       cpuNotifiesPerSec: Math.round((iterations * 1e6) / Math.max(1, cpuUs)),
       minorGcPer100k: null, majorGcPer100k: null,
       heapUsedBytes: memoryUsed(), heapEmptyBytes: heapEmpty, bundleBytes: code.length,
+      // CPU time of the same NOTIFYs, whole and their PIDF read alone: the rest is the SIP path.
+      split: { usPerNotify: Math.round(cpuUs / iterations), usPidfRead: Math.round(bodyCpuUs / iterations) },
       floor: {
         notifiesPerSec: Math.round((floorIterations * 1000) / Math.max(floor.elapsedMs, 1)),
         cpuNotifiesPerSec: Math.round((floorIterations * 1e6) / Math.max(1, floorCpuUs)),
@@ -250,6 +257,8 @@ export async function benchPresence(options: { quick?: boolean } = {}) {
     quickjsHeap: { usedBytes: quickjs.heapUsedBytes, emptyBytes: quickjs.heapEmptyBytes, bundleBytes: quickjs.bundleBytes },
     /** A loop touching each byte of the same NOTIFYs once, inside QuickJS: what no implementation can beat there. */
     quickjsByteScanFloor: quickjs.floor,
+    /** Where a NOTIFY's CPU time goes inside QuickJS: its PIDF read, and the rest (SIP parse, transaction, 200 OK, state). */
+    quickjsSplit: [quickjs, quickjsOneDevice].map((r) => ({ devices: r.devices, bodyBytes: r.bodyBytes, ...r.split })),
     targets: {
       /** The issue's figure: the three-device document. */
       quickjsAtLeast2000PerSec: Math.max(quickjs.notifiesPerSec, quickjs.cpuNotifiesPerSec) >= 2000,
@@ -270,6 +279,10 @@ export function presenceLines(p: PresenceBench): string[] {
   }
   const q = p.rates.find((r) => r.engine === 'quickjs-wasm')!;
   lines.push(`  QuickJS byte-scan floor over the same NOTIFYs: ${p.quickjsByteScanFloor.notifiesPerSec.toLocaleString('en-US')} NOTIFY/s (CPU time: ${p.quickjsByteScanFloor.cpuNotifiesPerSec.toLocaleString('en-US')}/s); hardphone reaches ${Math.round((q.cpuNotifiesPerSec / p.quickjsByteScanFloor.cpuNotifiesPerSec) * 100)}% of it`);
+  for (const s of p.quickjsSplit) {
+    const rest = s.usPerNotify - s.usPidfRead;
+    lines.push(`  QuickJS CPU time per NOTIFY (${s.devices} device${s.devices === 1 ? '' : 's'}, ${s.bodyBytes} B PIDF): ${s.usPerNotify} µs = PIDF read ${s.usPidfRead} µs + SIP path and state ${rest} µs; 2,000/s leaves 500 µs (the SIP path alone would run at ${Math.round(1e6 / Math.max(1, rest)).toLocaleString('en-US')}/s)`);
+  }
   for (const h of p.heapPerSubscription) lines.push(`  heap per subscription (${h.path}, ${h.subscriptions} established, median of ${h.runs.join(', ')}): ${h.bytesPerSubscription.toLocaleString('en-US')} bytes (the UA before them, buffer pools aside: ${h.uaBytesAtStart.toLocaleString('en-US')} bytes)`);
   lines.push(`  targets: >= 2,000 NOTIFY/s inside QuickJS (3-device PIDF): ${p.targets.quickjsAtLeast2000PerSec ? 'met' : 'missed'} (1-device PIDF: ${p.targets.quickjsOneDeviceAtLeast2000PerSec ? 'met' : 'missed'}); 0 GCs in the steady state on Node: ${p.targets.zeroGcsOnNode ? 'met' : 'missed'}`);
   return lines;
