@@ -29,6 +29,10 @@ export function strictObject<R extends Props, O extends Props = Record<never, t.
   optional?: O,
 ): t.Type<ObjectOf<R, O>, ObjectOf<R, O>, unknown> {
   const opt: Props = optional ?? {};
+  // Name the required properties, so a missing section says what goes in it
+  // ("capabilities.modules: missing, expected an object with msrp, rls, imdn").
+  const requiredKeys = Object.keys(required);
+  const expected = requiredKeys.length > 0 ? `expected an object with ${requiredKeys.join(', ')}` : 'expected an object';
   const is = (u: unknown): u is ObjectOf<R, O> =>
     isPlainObject(u) &&
     Object.keys(required).every((k) => required[k]!.is(u[k])) &&
@@ -38,7 +42,7 @@ export function strictObject<R extends Props, O extends Props = Record<never, t.
     name,
     is,
     (u, c) => {
-      if (!isPlainObject(u)) return t.failure(u, c, 'expected an object');
+      if (!isPlainObject(u)) return t.failure(u, c, expected);
       const errors: t.ValidationError[] = [];
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(required)) {

@@ -2,13 +2,16 @@
 const usage = `usage: hardphone <command> [options]
 
 commands:
-  parse [--json] <file|->                        parse one SIP message and print its fields
-  build --board <id|all> --engine quickjs|xs|node [--out dir]
-                                                 bundle the SDK for a board and engine
-  flash --port <tty> [--baud N] <bundle>         send a bundle to a phone over YMODEM
-  sim [--port N] [--registrar URI] [--account FILE] [--tui] [--duration S]
+  parse [--json] [--lenient] <file|->            parse one SIP message and print its fields
+  build --board <id|all|board.json> --engine quickjs|xs|node [--out dir] [--check-budget]
+                                                 check a board and bundle the SDK for it and an engine
+  flash --port <tty> [--baud N] [--timeout S] [--name NAME] <bundle>
+                                                 send a bundle to a phone over YMODEM
+  sim [--port N] [--host ADDR] [--registrar URI] [--account FILE] [--tui] [--no-web] [--no-open] [--duration S]
                                                  two simulated desk phones (the main job)
-  register --account <file>                      register and stay registered until Ctrl-C
+  register --account <file> [--duration S]       register and stay registered until Ctrl-C
+
+hardphone <command> --help explains a command's options.
 `;
 
 export async function main(argv: string[]): Promise<number> {

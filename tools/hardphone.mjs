@@ -4,5 +4,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// `hardphone parse msg.sip | head -3`: the reader went away. Stop quietly, as Unix tools do,
+// instead of dying with an unhandled EPIPE stack trace.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 const { main } = await import('./cli.ts');
 process.exitCode = await main(process.argv.slice(2));

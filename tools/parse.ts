@@ -1,4 +1,4 @@
-// `hardphone parse [--json] <file|->`: parse one SIP message the way the phone would read a UDP
+// `hardphone parse [--json] [--lenient] <file|->`: parse one SIP message the way the phone would read a UDP
 // datagram (RFC 3261 §18.3: Content-Length may be absent) and print what the parser saw.
 // Exit codes: 0 valid, 1 invalid message, 2 usage error.
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,17 @@ import {
 import { CSeqValue, decodeCSeq } from '../core/sip/decode/index.js';
 
 const usage = 'usage: hardphone parse [--json] [--lenient] <file|->\n';
+const help = `${usage}
+Parses one SIP message (a file, or - for standard input) the way the phone reads a UDP datagram
+and prints what the parser saw: the start line, Call-ID, CSeq, the number of Via values,
+Content-Length, the body size and every header.
+
+  --json       print one JSON object instead: {"ok":true,...} or {"ok":false,"error":{"code","offset","message"}}
+  --lenient    also accept bare LF line ends, a space or fold before a header's colon, and any bytes
+               in a reason phrase (what some devices and test files send; RFC 3261 wants none of them)
+
+Exit codes: 0 valid, 1 invalid (the error code and the byte where it was found are printed), 2 usage.
+`;
 
 interface ParsedJson {
   ok: true;
@@ -98,7 +109,7 @@ export async function parseCommand(argv: string[]): Promise<number> {
   for (const arg of argv) {
     if (arg === '--json') json = true;
     else if (arg === '--lenient') lenient = true;
-    else if (arg === '-h' || arg === '--help') { process.stdout.write(usage); return 0; }
+    else if (arg === '-h' || arg === '--help') { process.stdout.write(help); return 0; }
     else if (arg.startsWith('--')) { process.stderr.write(`hardphone parse: unknown option ${arg}\n${usage}`); return 2; }
     else files.push(arg);
   }

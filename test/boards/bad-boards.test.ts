@@ -45,7 +45,10 @@ const SHAPE: Case[] = [
       'indicators.overrides["blf.idel"]: unknown key, expected a policy key like "blf.idle"',
     ] },
   { name: 'not an object at all', base: 'sim-desk', breakIt: () => [1, 2, 3],
-    errors: ['(root): expected an object'] },
+    errors: ['(root): expected an object with id, name, vendor, engine, capabilities, leds, keys, displays, capacities'] },
+  { name: 'a missing section names what goes in it', base: 'linux-desk',
+    breakIt: (b) => { delete b.capabilities.modules; },
+    errors: ['capabilities.modules: missing, expected an object with msrp, rls, imdn'] },
   { name: 'several problems at once, in document order', base: 'sim-desk',
     breakIt: (b) => { delete b.name; b.leds[1].wiring = {}; b.capacities.pendingMessages = -1; },
     errors: [

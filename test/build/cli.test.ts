@@ -81,6 +81,20 @@ test('a board.json file builds like a built-in; a bad one exits 2 with the codec
     const bad = await runBuild(['--board', file, '--engine', 'quickjs']);
     assert.is(bad.code, 2);
     assert.ok(bad.stderr.includes('is not a valid board') && bad.stderr.includes('engine'), bad.stderr);
+    assert.not.ok(bad.stderr.includes('usage: hardphone build'), 'the board\'s problems are not buried under the usage text');
+  } finally {
+    dir.remove();
+  }
+});
+
+test('a node build measures the budget as the quickjs bundle, so --check-budget means the same', async () => {
+  const dir = tempDir();
+  try {
+    const r = await runBuild(['--board', 'desk-exp20', '--engine', 'node', '--out', dir.path, '--check-budget']);
+    const line = /budget \(measured as the quickjs bundle\): core \+ presence \+ page-mode IM = [\d,]+ B min\+gzip .*: (PASS|FAIL)/.exec(r.stdout);
+    assert.ok(line, r.stdout);
+    assert.is(r.code, line![1] === 'PASS' ? 0 : 1, r.stderr);
+    assert.ok(existsSync(join(dir.path, 'hardphone-desk-exp20-node.mjs')));
   } finally {
     dir.remove();
   }
