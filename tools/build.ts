@@ -1,5 +1,6 @@
-// `hardphone build --board <id|all|file.json> --engine quickjs|xs|node [--out dir] [--check-budget]`:
-// a firmware bundle per board and engine with manifest.json beside it (tools/build/ does the work).
+// `hardphone build --board <id|all|file.json> --engine quickjs|xs|node [--app] [--out dir] [--check-budget]`:
+// a firmware bundle per board and engine with manifest.json beside it (tools/build/ does the work):
+// the SDK library by default, the phone application with --app.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, relative } from 'node:path';
@@ -11,10 +12,13 @@ import { BUDGET_GZIP_BYTES } from './build/budget.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const buildUsage = `usage: hardphone build --board <id|all|board.json> --engine ${ENGINE_IDS.join('|')} [--out dir] [--check-budget]
+export const buildUsage = `usage: hardphone build --board <id|all|board.json> --engine ${ENGINE_IDS.join('|')} [--app] [--out dir] [--check-budget]
 
   --board          a built-in board (${builtinBoardIds().join(', ')}), "all" for every built-in, or a board.json file
   --engine         the JavaScript engine the bundle is for
+  --app            the phone application (registers, watches its BLF keys and MWI, drives the lamps
+                   and the display; globalThis.hardphoneApp) with layout.json for its start config,
+                   instead of the SDK library (globalThis.hardphone: the modules the board enables)
   --out            where the bundle and manifest.json go (default dist/firmware/<board>-<engine>;
                    with --board all, one <board>-<engine> folder per board inside it)
   --check-budget   exit 1 when core + presence + page-mode IM exceeds ${BUDGET_GZIP_BYTES / 1024} KiB min+gzip
@@ -25,6 +29,7 @@ interface BuildArgs {
   engine: EngineId;
   out: string | null;
   checkBudget: boolean;
+  app: boolean;
 }
 
 class UsageError extends Error {}
@@ -58,6 +63,7 @@ function parseArgs(argv: string[]): BuildArgs {
   let engine: string | null = null;
   let out: string | null = null;
   let checkBudget = false;
+  let app = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     switch (a) {
@@ -65,13 +71,14 @@ function parseArgs(argv: string[]): BuildArgs {
       case '--engine': engine = takeValue(argv, i++, a); break;
       case '--out': out = takeValue(argv, i++, a); break;
       case '--check-budget': checkBudget = true; break;
+      case '--app': app = true; break;
       default: throw new UsageError(`unexpected argument "${a}"`);
     }
   }
   if (board === null) throw new UsageError('missing --board');
   if (engine === null) throw new UsageError('missing --engine');
   if (!isEngineId(engine)) throw new UsageError(`unknown engine "${engine}"; engines: ${ENGINE_IDS.join(', ')}`);
-  return { boards: resolveBoards(board), engine, out, checkBudget };
+  return { boards: resolveBoards(board), engine, out, checkBudget, app };
 }
 
 const group = (n: number) => n.toLocaleString('en-US');
@@ -94,9 +101,9 @@ export async function buildCommand(argv: string[]): Promise<number> {
   const rows: string[] = [];
   let failed = false;
   for (const board of args.boards) {
-    const name = `${board.id}-${args.engine}`;
+    const name = `${args.app ? 'app-' : ''}${board.id}-${args.engine}`;
     const outDir = args.out === null ? resolve('dist/firmware', name) : many ? resolve(args.out, name) : resolve(args.out);
-    const built = await buildFirmware({ root: ROOT, board, engine: args.engine, outDir });
+    const built = await buildFirmware({ root: ROOT, board, engine: args.engine, outDir, app: args.app });
     if (!built.ok) {
       process.stderr.write(`hardphone build: ${board.id} for ${args.engine} failed:\n  ${built.val.join('\n  ')}\n`);
       failed = true;
@@ -107,7 +114,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
     const shown = rel.startsWith('..') ? built.val.bundlePath : rel;
     process.stdout.write(`${board.id} (${args.engine}): ${shown}\n`);
     process.stdout.write(`  ${group(m.bytes)} B raw, ${group(m.gzipBytes)} B gzip (${kib(m.gzipBytes)}); sha256 ${m.sha256}\n`);
-    process.stdout.write(`  modules: ${m.modules.join(' ')}\n`);
+    process.stdout.write(m.kind === 'app' ? `  the phone application (globalThis.hardphoneApp); its layout: ${join(dirname(shown), 'layout.json')}\n` : `  modules: ${m.modules.join(' ')}\n`);
     for (const note of built.val.notes) process.stdout.write(`  note: ${note}\n`);
     rows.push(`  ${board.id.padEnd(12)} ${group(m.bytes).padStart(9)} B  ${group(m.gzipBytes).padStart(8)} B`);
   }

@@ -3,8 +3,9 @@ const usage = `usage: hardphone <command> [options]
 
 commands:
   parse [--json] [--lenient] <file|->            parse one SIP message and print its fields
-  build --board <id|all|board.json> --engine quickjs|xs|node [--out dir] [--check-budget]
-                                                 check a board and bundle the SDK for it and an engine
+  build --board <id|all|board.json> --engine quickjs|xs|node [--app] [--out dir] [--check-budget]
+                                                 check a board and bundle the SDK (or, --app, the phone
+                                                 application) for it and an engine
   flash --port <tty> [--baud N] [--timeout S] [--name NAME] <bundle>
                                                  send a bundle to a phone over YMODEM
   sim [--port N] [--host ADDR] [--registrar URI] [--account FILE] [--tui] [--no-web] [--no-open] [--duration S]

@@ -1,24 +1,7 @@
 // core/ua: the user-agent façade a host drives (see README.md for the host loop).
-export * from './config.js';
-export * from './events.js';
-export * from './buffer-pool.js';
-export * from './endpoint-table.js';
-export * from './request-writer.js';
-export * from './response-writer.js';
-export * from './incoming-routes.js';
-export * from './uri-target.js';
-export { randomHex } from './random-tokens.js';
-export { UserAgentBase, type UaModules } from './user-agent-base.js';
-export { UserAgent } from './user-agent.js';
+export * from './essentials.js';
 export { streamModule, STREAM_BUFFER_BYTES, type StreamModule, type StreamPort, type StreamFlows } from './stream-flows.js';
-export { Outgoing } from './records.js';
-export { MAX_FAILOVER_ATTEMPTS, type FailoverMark } from './failover.js';
-export { responseEndpoint, reconnectEndpoint } from './response-address.js';
 export { notifierModule, type NotifierModule, type ServeOptions, type WatcherPolicy } from './notifier.js';
 export { partialPresenceNotifierModule } from './notifier-partial.js';
-export { MAX_EXTRA_FORKS } from './subscription-forks.js';
-export * from './chat-events.js';
 export { InviteSessions, chatModule, type ChatOptions, type ChatPort } from './invite-sessions.js';
-export * from './list-events.js';
 export { ResourceListSubscriptions, resourceListsModule, type ResourceListOptions, type ResourceListPort } from './resource-lists.js';
-export { UaOccupancy } from './occupancy.js';

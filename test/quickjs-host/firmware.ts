@@ -1,14 +1,13 @@
 // Shared by the boot tests: the sim-desk firmware application bundled exactly as a QuickJS
 // firmware build is (tools/build's esbuild configuration, host-API check and terser pass), and its config.
 import { fileURLToPath } from 'node:url';
-import { bundleEntry } from '../../tools/build/bundle.js';
-import { ENGINES, type EngineId } from '../../tools/build/engines.js';
+import type { EngineId } from '../../tools/build/engines.js';
+import { bundleApp } from '../../tools/build/firmware.js';
 import { builtinBoard, indicatorLayout, type Board } from '../../boards/index.js';
 import type { PhoneAppConfig } from '../../tools/build/app/phone-app.js';
 import type { UaCapacities } from '../../core/ua/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = fileURLToPath(new URL('../../tools/build/app/entry.ts', import.meta.url));
 
 export function simDesk(): Board {
   const board = builtinBoard('sim-desk');
@@ -16,9 +15,12 @@ export function simDesk(): Board {
   return board.val;
 }
 
-/** The application bundle (es2022, minified, IIFE for script engines); throws on a host-API use. */
+/**
+ * The application bundle (es2022, minified, IIFE for script engines) exactly as
+ * `hardphone build --app` makes it; throws on a host-API use.
+ */
 export async function firmwareBundle(engine: EngineId = 'quickjs'): Promise<string> {
-  const out = await bundleEntry({ entry: ENTRY, engine: ENGINES[engine], root: ROOT });
+  const out = await bundleApp(ROOT, engine);
   if (!out.ok) throw new Error(`bundle failed:\n${out.val.join('\n')}`);
   return new TextDecoder().decode(out.val.bytes);
 }

@@ -56,7 +56,16 @@ export const CORE_MODULES: readonly CoreModule[] = [
   { name: 'event', path: 'core/event/index.js', group: 'core' },
   { name: 'timers', path: 'core/timers/index.js', group: 'core' },
   { name: 'xml', path: 'core/xml/index.js', group: 'core' },
+  // The user agent: registration, subscriptions, publication, page-mode MESSAGE, its host-loop
+  // types. Its optional roles are their own modules below (msrp, rls, streams), so a board that
+  // does not enable one leaves its code out.
+  { name: 'ua', path: 'core/ua/essentials.js', group: 'core' },
   { name: 'publication', path: 'core/presence/publication.js', group: 'presence' },
+  // ua.trackPresence: the PIDF of each NOTIFY read into per-subscription presence state.
+  { name: 'presenceStates', path: 'core/presence/presence-states.js', group: 'presence' },
+  // Peer-to-peer mode (RFC 3856 §5): the UA answers SUBSCRIBEs for its own presence and dialog state.
+  { name: 'uaNotifier', path: 'core/ua/notifier.js', group: 'presence' },
+  { name: 'uaPartialNotifier', path: 'core/ua/notifier-partial.js', group: 'presence' },
   { name: 'presenceDocuments', path: 'core/presence/documents/index.js', group: 'presence' },
   { name: 'im', path: 'core/im/index.js', group: 'page-im' },
   { name: 'dialogInfo', path: 'core/packages/dialog-info.js', group: 'blf' },
@@ -64,14 +73,19 @@ export const CORE_MODULES: readonly CoreModule[] = [
   { name: 'dialogInfoWriter', path: 'core/packages/dialog-info-writer.js', group: 'blf' },
   { name: 'messageSummary', path: 'core/packages/message-summary.js', group: 'mwi' },
   { name: 'indicators', path: 'core/indicators/index.js', group: 'lamps' },
+  // UA events → what the lamps and the display show (BLF keys, buddies, MWI).
+  { name: 'phoneState', path: 'core/app/phone-state.js', group: 'lamps' },
   { name: 'display', path: 'core/display/index.js', group: 'display' },
   { name: 'keys', path: 'core/keys/index.js', group: 'keys' },
   { name: 'msrp', path: 'core/msrp/index.js', group: 'msrp' },
   { name: 'sdp', path: 'core/im/sdp-msrp.js', group: 'msrp' },
+  // Session-mode chat for the UA (INVITE/SDP, RFC 4975): ua.enableChat(uaChat.chatModule, options).
+  { name: 'uaChat', path: 'core/ua/invite-sessions.js', group: 'msrp' },
   // RFC 4662 NOTIFYs are multipart/related bodies with an RLMI document; the UA reads them once
   // UserAgent.enableResourceLists(resourceListsModule) brings the module in.
   { name: 'mime', path: 'core/mime/index.js', group: 'rls' },
   { name: 'rls', path: 'core/presence/rls/index.js', group: 'rls' },
+  { name: 'uaLists', path: 'core/ua/resource-lists.js', group: 'rls' },
   // RFC 5438 delivery and display notifications.
   { name: 'imdn', path: 'core/im/imdn.js', group: 'imdn' },
   // SIP over TCP/TLS: new UserAgent(config, { streams: streamModule }); a UDP-only phone leaves the

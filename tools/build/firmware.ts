@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Ok, Err, type Result } from '../../core/result.js';
-import type { Board } from '../../boards/index.js';
+import { indicatorLayout, type Board } from '../../boards/index.js';
 import { selectModules } from './core-modules.js';
 import { entrySource, withEntryFile } from './entry.js';
 import { ENGINES, type EngineId } from './engines.js';
@@ -16,6 +16,8 @@ export interface FirmwareRequest {
   readonly board: Board;
   readonly engine: EngineId;
   readonly outDir: string;
+  /** Build the phone application (tools/build/app/entry.ts) instead of the module library. */
+  readonly app?: boolean;
 }
 
 export interface FirmwareBuild {
@@ -30,8 +32,21 @@ export function packageVersion(root: string): string {
   return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
 }
 
-export function bundleFileName(board: string, engine: EngineId): string {
-  return `hardphone-${board}-${engine}${ENGINES[engine].extension}`;
+export function bundleFileName(board: string, engine: EngineId, app = false): string {
+  return `hardphone-${app ? 'app-' : ''}${board}-${engine}${ENGINES[engine].extension}`;
+}
+
+/** The phone application's entry: what the QuickJS boot tests start (tools/build/app/README.md). */
+export function appEntry(root: string): string {
+  return join(root, 'tools', 'build', 'app', 'entry.ts');
+}
+
+/**
+ * The phone application bundled like firmware: the same esbuild configuration, host-API check
+ * and terser pass as the library, tree-shaken to what the application calls.
+ */
+export function bundleApp(root: string, engine: EngineId) {
+  return bundleEntry({ entry: appEntry(root), engine: ENGINES[engine], root });
 }
 
 async function bundleModules(root: string, board: Board, engine: EngineId, budgetOnly: boolean) {
@@ -41,28 +56,36 @@ async function bundleModules(root: string, board: Board, engine: EngineId, budge
   return { selection, bundled };
 }
 
-/** Builds the bundle and writes it with manifest.json into `outDir`. */
+/**
+ * Builds the bundle and writes it with manifest.json into `outDir`. An app build also writes
+ * layout.json, the board's lamps, keys and display as the application's start config takes them
+ * (`layout`), so a host does not need the board codec on the device.
+ */
 export async function buildFirmware(req: FirmwareRequest): Promise<Result<FirmwareBuild, string[]>> {
   const { root, board, engine } = req;
-  const { selection, bundled } = await bundleModules(root, board, engine, false);
+  const app = req.app === true;
+  const built = app ? { selection: null, bundled: await bundleApp(root, engine) } : await bundleModules(root, board, engine, false);
+  const { selection, bundled } = built;
   if (!bundled.ok) return Err(bundled.val);
   const bytes = bundled.val.bytes;
   const outDir = resolve(req.outDir);
   mkdirSync(outDir, { recursive: true });
-  const file = bundleFileName(board.id, engine);
+  const file = bundleFileName(board.id, engine, app);
   const manifest: Manifest = {
     board: board.id,
     engine,
     version: packageVersion(root),
     ...bundleFigures(bytes),
     file,
-    modules: selection.modules.map((m) => m.name),
+    kind: app ? 'app' : 'library',
+    modules: selection === null ? [] : selection.modules.map((m) => m.name),
   };
   const bundlePath = join(outDir, file);
   const manifestPath = join(outDir, 'manifest.json');
   writeFileSync(bundlePath, bytes);
   writeFileSync(manifestPath, manifestText(manifest));
-  return Ok({ bundlePath, manifestPath, manifest, notes: selection.notes });
+  if (app) writeFileSync(join(outDir, 'layout.json'), JSON.stringify(indicatorLayout(board), null, 2) + '\n');
+  return Ok({ bundlePath, manifestPath, manifest, notes: selection === null ? [] : selection.notes });
 }
 
 /**

@@ -18,7 +18,12 @@ export interface Manifest extends BundleFigures {
   readonly version: string;
   /** The bundle's file name (beside the manifest). */
   readonly file: string;
-  /** Names under `hardphone` of the core modules inside. */
+  /**
+   * `library`: the SDK modules the board enables, under `hardphone`, for firmware that links its
+   * own application; `app`: the phone application (tools/build/app), ready to start on a host.
+   */
+  readonly kind: 'library' | 'app';
+  /** Names under `hardphone` of the core modules inside (library); empty for an app. */
   readonly modules: readonly string[];
 }
 
