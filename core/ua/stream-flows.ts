@@ -20,8 +20,8 @@ export interface StreamPort {
   readonly view: SipMessageView;
   /** A whole message is in `view` (at view.messageOff, view.messageLen), read from `flow`. */
   message(flow: Endpoint, now: number): void;
-  /** RFC 5626 §4.4.1: a lone CRLF between messages, the pong to our double-CRLF ping. */
-  pong(now: number): void;
+  /** RFC 5626 §4.4.1: a lone CRLF between messages on `flow`, the pong to a double-CRLF ping if that is the flow pinged. */
+  pong(flow: Endpoint, now: number): void;
   /** Input that had to be dropped: counted and reported as a warning. */
   drop(now: number, code: string, message: string): void;
 }
@@ -76,7 +76,7 @@ class StreamFlowTable implements StreamFlows {
         if (r < 0) { port.drop(now, 'malformed', `bad message on stream ${flow.address}:${flow.port} (code ${r})`); continue; }
         port.message(flow, now);
       }
-      if (f.framer.keepAliveCrlfs !== before) port.pong(now);
+      if (f.framer.keepAliveCrlfs !== before) port.pong(flow, now);
       if (pushed === 0) {
         port.drop(now, 'stream-overflow', `stream buffer full on ${flow.address}:${flow.port}`);
         f.framer.clear();

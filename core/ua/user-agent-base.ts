@@ -257,8 +257,10 @@ export class UserAgentBase {
     this.streams = modules.streams !== undefined ? modules.streams({
       view: this.view,
       message: (flow, now) => this.handleMessage(this.view.buf, this.view.messageOff, this.view.messageLen, flow, true, now),
-      // RFC 5626 §4.4.1: a lone CRLF between messages is the pong to our double-CRLF ping.
-      pong: (now) => this.keepalive?.onStreamPong(now),
+      // RFC 5626 §4.4.1: a lone CRLF between messages is the pong to our double-CRLF ping — on
+      // the flow we pinged (a keep-alive exists only with a proxy endpoint). CRLFs on a
+      // connection the server opened to us kept a silently dead flow "alive" (the stream soak).
+      pong: (flow, now) => { if (this.keepalive !== null && sameEndpoint(flow, this.proxyEndpoint!)) this.keepalive.onStreamPong(now); },
       drop: (now, code, message) => this.drop(now, code, message),
     }, caps.maxFlows) : null;
 

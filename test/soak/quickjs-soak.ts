@@ -82,8 +82,8 @@ function call(context: QuickJSContext, src: string): string {
   return text;
 }
 
-/** `flows`: the second scenario (soak-flows-scenario.ts); its slices carry FlowSoakCounters. */
-export async function startQuickJsSoak(options: { seed?: number; leak?: boolean; flows?: boolean } = {}): Promise<QuickJsSoak> {
+/** `flows`: the second scenario (soak-flows-scenario.ts), `streams` the third (soak-streams-scenario.ts); their slices carry their own counters. */
+export async function startQuickJsSoak(options: { seed?: number; leak?: boolean; flows?: boolean; streams?: boolean } = {}): Promise<QuickJsSoak> {
   const code = await soakBundle();
   const quickjs = await getQuickJS();
   const runtime = quickjs.newRuntime();

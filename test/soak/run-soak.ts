@@ -3,14 +3,16 @@
 // soak-scenario.ts on Node (a child with --expose-gc: heap after gc per hour, program data in
 // heap snapshots at the warm-up hour and the last) and inside QuickJS (memory_used_size per
 // hour), printed as one table with a verdict; then the same for the second scenario
-// (soak-flows-scenario.ts: TCP flows, keep-alives, forked subscriptions, failover). Exit code 1
-// when a verdict fails.
+// (soak-flows-scenario.ts: TCP flows, keep-alives, forked subscriptions, failover), and for the
+// third (soak-streams-scenario.ts: WebSocket and TLS flows, connections the server opens to the
+// phone). Exit code 1 when a verdict fails.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { NodeSoakResult } from './soak-node-child.js';
 import { flatness, startQuickJsSoak, type QuickJsSlice } from './quickjs-soak.js';
 import { occupancyLine } from './soak-scenario.js';
 import { flowOccupancyLine } from './soak-flows-scenario.js';
+import { streamOccupancyLine } from './soak-streams-scenario.js';
 
 const args = process.argv.slice(2);
 const hoursAt = args.indexOf('--hours');
@@ -111,6 +113,48 @@ verdicts.push(
   [`flow soak: endpoint references only held by live transactions at every hour`, [...fnode.hours.map((h) => h.occupancy), ...fslices.map((q) => q.occupancy)].every((o) => o.endpointsInUse <= o.clientTransactions + o.serverTransactions)],
   [`flow soak: the same run in both engines, no harness fault (${fc.harnessFaults}), no stuck deadline (${fc.stuckDeadlines})`,
     fslices.every((q, i) => q.counters.requestsSent === fnode.hours[i]!.requests) && fc.harnessFaults === 0 && fc.stuckDeadlines === 0],
+);
+// The third scenario (soak-streams-scenario.ts): WebSocket, TLS, connections the server opens.
+process.stdout.write(`\nstream soak: ${hours} virtual hours on Node…\n`);
+const streamChild = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./soak-node-child.ts', import.meta.url)), '--streams', '--hours', String(hours), '--warmup', String(WARMUP), '--seed', String(seed)],
+  { encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 64 << 20 });
+if (streamChild.status !== 0) throw new Error(`node stream soak child failed: ${streamChild.stderr}`);
+const snode = JSON.parse(streamChild.stdout.trim().split('\n').pop()!) as NodeSoakResult;
+process.stdout.write(`stream soak: ${hours} virtual hours inside QuickJS…\n`);
+const sq = await startQuickJsSoak({ seed, streams: true });
+const sslices: QuickJsSlice[] = [];
+for (let h = 1; h <= hours; h++) sslices.push(sq.run(1));
+const squiet = sq.run(0.25, 'quiesce');
+const sdown = sq.run(5 / 60, 'shutdown');
+sq.dispose();
+const srows: string[][] = [['hour', 'requests', 'node heapUsed KiB', 'qjs memory_used B', 'occupancy (QuickJS)']];
+for (let h = 1; h <= hours; h++) srows.push([String(h), String(snode.hours[h - 1]!.requests), kib(snode.hours[h - 1]!.heap), String(sslices[h - 1]!.memory), streamOccupancyLine(sslices[h - 1]!.occupancy)]);
+const swidths = srows[0]!.map((_, i) => Math.max(...srows.map((r) => r[i]!.length)));
+for (const r of srows) process.stdout.write(`${r.map((x, i) => (i === r.length - 1 ? x : x.padStart(swidths[i]!))).join('  ')}\n`);
+const sc = snode.counters;
+process.stdout.write(`\nstream churn: ${sc.requestsSent} requests; WebSocket: ${sc.wsOpened} connections (${sc.wsHandshakes} handshakes, ${sc.wsHandshakeTimeouts} timed out), ${sc.wsMessages} messages in ${sc.wsFramesRead} frames `
+  + `(${sc.wsFragmented} fragmented, ${sc.wsSplitReads} reads cut), ${sc.wsPings} host pings / ${sc.wsPongs} pongs (${sc.wsPingTimeouts} timeouts in ${sc.wsHangs} hangs), ${sc.wsServerPings} server pings, `
+  + `${sc.wsServerCloses} close frames echoed, ${sc.wsDrops} drops; TLS: ${sc.tlsOpened} flows (${sc.tlsDrops} drops, ${sc.tlsBlackholes} silent deaths found in at most ${(sc.maxBlackholeDetectMs! / 1000).toFixed(1)} s), `
+  + `${sc.tlsPings} CRLF pings; server-opened connections: ${sc.inboundOpened} (${sc.inboundReused} reuses, ${sc.inboundRequests} requests, ${sc.inboundAnswered} answered on them, ${sc.inboundForgotten} forgotten after their close); `
+  + `server requests ${sc.serverRequests}: ${sc.answered} answered (${sc.answeredAfterClose} over a new connection), ${sc.requestsLostInFlight} requests and ${sc.responsesLostInFlight} answers died in flight, `
+  + `${sc.answersLostWithWebSocket} with a closed WebSocket, ${sc.lostToOutage} in outages, ${sc.unanswered} unanswered\n`);
+const sGrowth = snode.dataAtEnd - snode.dataAtWarmup;
+const sBound = (snode.hours[hours - 1]!.requests - snode.warmupRequests) * 5;
+const sflat = sslices.slice(WARMUP - 1);
+let sWorst = 0;
+for (const q of sflat) sWorst = Math.max(sWorst, q.memory - sflat[0]!.memory);
+const sAccounted = sc.answered! + sc.requestsLostInFlight! + sc.responsesLostInFlight! + sc.answersLostWithWebSocket! + sc.lostToOutage!;
+verdicts.push(
+  [`stream soak, Node program data, hour ${WARMUP} → ${hours}: ${sGrowth >= 0 ? '+' : ''}${sGrowth} B (bound ${kib(sBound)} KiB)`, sGrowth < sBound],
+  [`stream soak, QuickJS memory_used_size above hour ${WARMUP}: worst +${sWorst} B (bound ${kib(QUICKJS_FLAT)} KiB)`, sWorst < QUICKJS_FLAT],
+  [`stream soak: occupancy after shutdown equals a fresh UA's (Node and QuickJS), ${snode.activeSubscriptions}/4 and ${squiet.activeSubscriptions}/4 subscriptions active when quiet`,
+    zero(snode.afterShutdown) && zero(sdown.occupancy) && snode.activeSubscriptions === 4 && squiet.activeSubscriptions === 4],
+  [`stream soak: every server request answered or accounted for (${sAccounted}/${sc.serverRequests}), none left unanswered (${sc.unanswered}, ${sc.orphanedUnanswered} orphaned)`,
+    sAccounted === sc.serverRequests && sc.unanswered === 0 && sc.orphanedUnanswered === 0],
+  [`stream soak: closed connections forgotten (${sc.flowTableMismatches} mismatches, ${sc.sendsToDeadFlow} sends to a closed one), dead flows found (${sc.blackholesMissed} missed)`,
+    sc.flowTableMismatches === 0 && sc.sendsToDeadFlow === 0 && sc.blackholesMissed === 0],
+  [`stream soak: the same run in both engines, no harness fault (${sc.harnessFaults}), no stuck deadline (${sc.stuckDeadlines}), no warning (${sc.warnings})`,
+    sslices.every((q, i) => q.counters.requestsSent === snode.hours[i]!.requests) && sc.harnessFaults === 0 && sc.stuckDeadlines === 0 && sc.warnings === 0],
 );
 process.stdout.write('\n');
 for (const [text, ok] of verdicts) process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${text}\n`);

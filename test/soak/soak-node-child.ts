@@ -6,13 +6,15 @@
 // `--hours N` (default 24), `--warmup N` (default 2), `--leak` (the control run: one object kept
 // per request sent), `--seed N` (another schedule), `--dir D` (where the snapshots go; default a
 // fresh temp directory, removed), `--flows` (the second scenario, soak-flows-scenario.ts: TCP flows,
-// keep-alives, forked subscriptions, RFC 3263 failover).
+// keep-alives, forked subscriptions, RFC 3263 failover), `--streams` (the third, soak-streams-scenario.ts:
+// WebSocket and TLS flows, connections the server opens to the phone).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { SoakScenario } from './soak-scenario.js';
 import { FlowSoakScenario } from './soak-flows-scenario.js';
+import { StreamSoakScenario } from './soak-streams-scenario.js';
 import { readHeapData, topGrowth } from './heap-snapshot.js';
 import { UaOccupancy } from '../../core/ua/index.js';
 
@@ -82,7 +84,8 @@ let warmupRequests = 0;
 const t0 = performance.now();
 const flows = args.includes('--flows');
 const options = seed === undefined ? { leak } : { leak, seed };
-const s = flows ? new FlowSoakScenario(options) : new SoakScenario(options);
+const streams = args.includes('--streams');
+const s = streams ? new StreamSoakScenario(options) : flows ? new FlowSoakScenario(options) : new SoakScenario(options);
 const baseline = s.occupancy();
 s.start();
 // The figures of every hour go into records made before the run, so the harness's own table

@@ -3,14 +3,15 @@
 // can read the engine's memory between slices. Figures go out as JSON strings (no objects cross).
 import { SoakScenario } from './soak-scenario.js';
 import { FlowSoakScenario } from './soak-flows-scenario.js';
+import { StreamSoakScenario } from './soak-streams-scenario.js';
 
-let soak: SoakScenario | FlowSoakScenario | null = null;
+let soak: SoakScenario | FlowSoakScenario | StreamSoakScenario | null = null;
 const g = globalThis as unknown as Record<string, unknown>;
 
-/** `{ seed?, leak?, flows? }` → starts the phones (`flows`: the second scenario, soak-flows-scenario.ts). */
+/** `{ seed?, leak?, flows?, streams? }` → starts the phones (`flows`: the second scenario, soak-flows-scenario.ts; `streams`: the third, soak-streams-scenario.ts). */
 g.__soakStart = (input: string): string => {
-  const opts = JSON.parse(input) as { seed?: number; leak?: boolean; flows?: boolean };
-  soak = opts.flows === true ? new FlowSoakScenario(opts) : new SoakScenario(opts);
+  const opts = JSON.parse(input) as { seed?: number; leak?: boolean; flows?: boolean; streams?: boolean };
+  soak = opts.streams === true ? new StreamSoakScenario(opts) : opts.flows === true ? new FlowSoakScenario(opts) : new SoakScenario(opts);
   const baseline = soak.occupancy();
   soak.start();
   return JSON.stringify({ baseline });
