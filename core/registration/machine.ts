@@ -187,13 +187,16 @@ export class RegistrationMachine {
 
   /**
    * The flow under our registration died (RFC 5626 §4.4.1: keep-alive pong missing, socket
-   * closed, server restarted). Re-register at once over a new flow; a second failure backs off.
+   * closed, server restarted). Re-register at once over a new flow (§4.5); a second failure backs
+   * off. "At once" is the next timer tick (due now), not this call: the host hears of the failure
+   * first (registration-lost) and drops the dead connection, so the REGISTER opens a new one.
    */
   onFlowFailed(now: number): void {
     if (this.state === 'registered' || this.state === 'refreshing') {
       this.inFlight = false;
       this.markLost(now, 'flow-failed');
-      this.sendRegister(now, 'registering', 'flow-failed', 0, this.requestedExpires);
+      this.setDeadline(now, 'retry');
+      this.move(now, 'backing-off', 'flow-failed', 0, now);
     } else if (this.state === 'registering' && this.inFlight) {
       this.inFlight = false;
       this.fail(now, 'flow-failed', 0, -1);

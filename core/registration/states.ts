@@ -32,7 +32,8 @@ export type RegistrationCause =
 export const REGISTRATION_EDGES: Readonly<Record<RegistrationState, readonly RegistrationState[]>> = {
   'unregistered': ['registering'],
   'registering': ['registered', 'registering', 'backing-off', 'failed', 'unregistering', 'unregistered'],
-  'registered': ['refreshing', 'registering', 'unregistering'],
+  // registered → backing-off: a flow failure waits for the next tick (machine.ts onFlowFailed).
+  'registered': ['refreshing', 'registering', 'backing-off', 'unregistering'],
   'refreshing': ['registered', 'refreshing', 'registering', 'backing-off', 'failed', 'unregistering'],
   'backing-off': ['registering', 'unregistering', 'unregistered'],
   'unregistering': ['unregistered'],

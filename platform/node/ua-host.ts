@@ -156,6 +156,8 @@ export class NodeUaHost {
   private timer: NodeJS.Timeout | undefined;
   private readonly out = new Outgoing();
   private readonly flows = new Map<string, Socket>();
+  /** The stream flows this host connected (flowTo), with the endpoint each is for. */
+  private readonly opened = new Map<Socket, Endpoint>();
   private closed = false;
   private readonly options: NodeUaHostOptions;
   private readonly dns: DnsResolver;
@@ -264,7 +266,23 @@ export class NodeUaHost {
         this.drain();
       }, Math.max(0, Math.ceil(at - this.now())));
     }
-    for (let e = this.ua.pollEvent(); e !== undefined; e = this.ua.pollEvent()) this.options.onEvent?.(e);
+    for (let e = this.ua.pollEvent(); e !== undefined; e = this.ua.pollEvent()) {
+      // RFC 5626 §4.4.1/§4.5: the keep-alive found the registration's flow dead (no pong). The
+      // kernel would still take writes on it for minutes (a silent NAT or middlebox drop), so the
+      // connection is dropped here, and the UA re-registers over a new one on its next tick.
+      if (e.kind === 'registration-lost' && e.cause === 'flow-failed') this.dropOpenedFlows();
+      this.options.onEvent?.(e);
+    }
+  }
+
+  /** Closes the stream flows this host opened (not those the server opened to us) and reports each closed. */
+  private dropOpenedFlows(): void {
+    for (const [socket, flow] of this.opened) {
+      this.opened.delete(socket);
+      if (this.flows.get(keyOf(flow)) === socket) this.flows.delete(keyOf(flow));
+      socket.destroy();
+      this.ua.handleFlowClosed(flow, this.now());
+    }
   }
 
   private flowTo(ep: Endpoint): Socket {
@@ -274,6 +292,7 @@ export class NodeUaHost {
       ? tlsConnect({ host: ep.address, port: ep.port, servername: /^[\d.]+$|:/.test(ep.address) ? undefined : ep.address, ...this.options.tls })
       : connect(ep.port, ep.address);
     this.attach(socket, ep);
+    this.opened.set(socket, ep);
     return socket;
   }
 
@@ -342,7 +361,11 @@ export class NodeUaHost {
     });
     socket.on('error', () => { /* 'close' follows and reports the flow */ });
     socket.on('close', () => {
-      if (this.flows.get(keyOf(flow)) === socket) this.flows.delete(keyOf(flow));
+      this.opened.delete(socket);
+      // Only the flow's current socket speaks for it: one dropped by dropOpenedFlows was reported
+      // then, and a new connection to the same endpoint may already carry its requests.
+      if (this.flows.get(keyOf(flow)) !== socket) return;
+      this.flows.delete(keyOf(flow));
       if (this.closed) return;
       this.ua.handleFlowClosed(flow, this.now());
       this.drain();

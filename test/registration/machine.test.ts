@@ -94,16 +94,23 @@ test('backoff grows to the RFC 5626 max-time and jitters between 50% and 100%', 
   assert.is(uppers[uppers.length - 1], 1_800_000);
 });
 
-test('flow failure re-registers at once and reports lost, then restored', () => {
+test('flow failure re-registers at once (the next tick) and reports lost, then restored', () => {
   const m = machine(0.5, 600);
   m.start(0);
   m.onResponse(5, ok(600));
   drain(m);
   m.onFlowFailed(1000);
   let out = drain(m);
-  assert.equal(out.actions, [600]);
+  // Lost first, REGISTER due now: the host hears of the failure (and drops the dead connection)
+  // before the REGISTER is written, so it goes over a new flow (RFC 5626 §4.5).
+  assert.equal(out.actions, [], 'not written into the failed flow');
   assert.equal(out.events.map((e) => e.kind), ['lost', 'state']);
-  assert.equal(states(out.events), ['registering:flow-failed']);
+  assert.equal(states(out.events), ['backing-off:flow-failed']);
+  assert.is(m.nextDeadline(), 1000, 'due at once: no backoff');
+  m.handleTimeout(1000);
+  out = drain(m);
+  assert.equal(out.actions, [600]);
+  assert.equal(states(out.events), ['registering:retry-due']);
   // The server is still down: the retry fails, we back off, then recover.
   m.onTransportError(1001);
   out = drain(m);
