@@ -107,9 +107,13 @@ export class RequestWriter {
     const display = config.displayName !== '' ? `"${config.displayName.replace(/["\\]/g, '\\$&')}" ` : '';
     this.fromPrefix = `${display}<${config.aor}>;tag=`;
     const user = contactUser !== '' ? `${contactUser}@` : '';
-    const transport = config.transport === 'udp' ? ';transport=udp' : `;transport=${config.transport}`;
+    // RFC 3261 §8.1.1.8: a request whose Request-URI or first hop is a SIPS URI carries a SIPS
+    // Contact. An account's requests go to its proxy or registrar, so their scheme decides (a sips:
+    // URI already means TLS: no transport parameter).
+    const sips = /^sips:/i.test(config.outboundProxy ?? config.registrar ?? config.aor);
+    const transport = sips ? '' : `;transport=${config.transport}`;
     const instance = config.instanceId !== '' ? `;+sip.instance="<${config.instanceId}>"` : '';
-    this.contactValue = `<sip:${user}${host}:${config.localPort}${transport}>${instance}`;
+    this.contactValue = `<sip${sips ? 's' : ''}:${user}${host}:${config.localPort}${transport}>${instance}`;
     this.userAgent = config.userAgent;
   }
 
