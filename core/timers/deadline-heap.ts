@@ -84,11 +84,6 @@ export class DeadlineHeap {
     return this.size === 0 ? NO_DEADLINE : this.heapAt[0]!;
   }
 
-  /** The key of the earliest timer, or NO_TIMER. */
-  peekKey(): number {
-    return this.size === 0 ? NO_TIMER : this.heapKey[0]!;
-  }
-
   /** Removes and returns the earliest timer whose deadline is ≤ now, or NO_TIMER. */
   popExpired(now: number): number {
     if (this.size === 0 || this.heapAt[0]! > now) return NO_TIMER;
