@@ -60,6 +60,9 @@ test('a flow reopened 40 times reuses its slot\'s buffer; a dead flow\'s half me
     ua.handleFlowClosed(FLOW, now); // RFC 5626 §4.4.1: the phone registers again at once, on a new flow
     ua.occupancy(occ);
     assert.is(occ.streamFlows, 0, 'the closed flow gave its slot back');
+    sent(); // the host hears of the loss first ...
+    assert.is(ua.pollTimeout(), now, '... and the REGISTER is due at once');
+    ua.handleTimeout(now);
     register = sent().find((s) => s.startsWith('REGISTER '))!;
     assert.ok(register !== undefined, 're-REGISTER after the flow closed');
   };
