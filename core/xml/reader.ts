@@ -123,7 +123,7 @@ const enum St { NAME_START = 0, NAME_END = 1, COLON = 2, NS = 3, BINDING_MARK = 
 /** Strided namespace bindings: [binding * Bd.SIZE + field]. An empty prefix span is the default namespace. */
 const enum Bd { PREFIX_START = 0, PREFIX_END = 1, URI_START = 2, URI_END = 3, CODE = 4, SIZE = 5 }
 /** Strided attributes of the current start tag: [attribute * At.SIZE + field]. */
-const enum At { NAME_START = 0, NAME_END = 1, COLON = 2, VALUE_START = 3, VALUE_END = 4, NS = 5, REFS = 6, CODE = 7, SIZE = 8 }
+const enum At { NAME_START = 0, NAME_END = 1, COLON = 2, VALUE_START = 3, VALUE_END = 4, NS = 5, REFS = 6, SIZE = 7 }
 
 // The exported NO_NAMESPACE, XML_NAMESPACE and UNKNOWN_NAMESPACE_CODE, as literals inside.
 const enum Special {
@@ -262,8 +262,9 @@ export class XmlReader {
   /**
    * Registers the namespace URIs a consumer switches on, each with a small code (not 0). Every
    * namespace declaration read afterwards is compared with them once, when it is declared, and
-   * `namespaceCode`, attrNamespaceCodeAt() and namespaceCodeOf() then give that code: a number
-   * comparison per element instead of comparing URI bytes. No namespace and URIs not registered
+   * `namespaceCode` and namespaceCodeOf() then give that code (an attribute's:
+   * namespaceCodeOf(attrNamespaceAt(i))): a number comparison per element instead of comparing
+   * URI bytes. No namespace and URIs not registered
    * give UNKNOWN_NAMESPACE_CODE. Allocates: call it once, when setting up, not between reset() and
    * the end of a document.
    */
@@ -568,8 +569,6 @@ export class XmlReader {
   attrValueStartAt(i: number): number { return this.attrs[i * At.SIZE + At.VALUE_START]!; }
   attrValueEndAt(i: number): number { return this.attrs[i * At.SIZE + At.VALUE_END]!; }
   attrNamespaceAt(i: number): number { return this.attrs[i * At.SIZE + At.NS]!; }
-  /** Code of attribute i's namespace (see setNamespaceCodes). */
-  attrNamespaceCodeAt(i: number): number { return this.attrs[i * At.SIZE + At.CODE]!; }
   attrHasReferencesAt(i: number): boolean { return this.attrs[i * At.SIZE + At.REFS] === 1; }
 
   /** Index of the attribute with this local name and namespace (NO_NAMESPACE for plain ones), or -1. */
@@ -587,20 +586,6 @@ export class XmlReader {
       if (localEnd - localStart !== length || !bytesEqual(buf, localStart, localEnd, localName)) continue;
       var ns = attrs[at + At.NS]!;
       if (namespaceUri === null ? ns === Special.NO_NAMESPACE : this.namespaceIs(ns, namespaceUri)) return i;
-    }
-    return -1;
-  }
-
-  /** Index of the attribute with this local name whose namespace has this code (see setNamespaceCodes), or -1. */
-  findAttributeByCode(localName: Uint8Array, namespaceCode: number): number {
-    const count = this.attributeCount;
-    const attrs = this.attrs;
-    const buf = this.buf;
-    for (let i = 0; i < count; i++) {
-      const at = i * At.SIZE;
-      if (attrs[at + At.CODE] !== namespaceCode || attrs[at + At.NS] === Special.NO_NAMESPACE) continue;
-      const colon = attrs[at + At.COLON]!;
-      if (bytesEqual(buf, colon < 0 ? attrs[at + At.NAME_START]! : colon + 1, attrs[at + At.NAME_END]!, localName)) return i;
     }
     return -1;
   }
@@ -861,7 +846,7 @@ export class XmlReader {
       attrs[at + At.REFS] = references ? 1 : 0;
       // Unprefixed attributes have no namespace (Namespaces in XML §6.2); prefixed ones are
       // resolved once the element's declarations are all read (resolveAttributes).
-      if (attrColon < 0) { attrs[at + At.NS] = Special.NO_NAMESPACE; attrs[at + At.CODE] = Special.UNKNOWN_CODE; } else prefixed = true;
+      if (attrColon < 0) attrs[at + At.NS] = Special.NO_NAMESPACE; else prefixed = true;
       listed++;
     }
     this.tagListed = listed;
@@ -889,7 +874,6 @@ export class XmlReader {
       var ns = this.resolvePrefix(nameStart, ac);
       if (ns === Special.UNBOUND) { this.fail(XmlError.UnboundPrefix, nameStart); return false; }
       attrs[at + At.NS] = ns;
-      attrs[at + At.CODE] = ns >= 0 ? bindings[ns * Bd.SIZE + Bd.CODE]! : this.xmlCode;
       // Namespaces in XML §6.3: p:x and q:x with p and q bound to one URI are duplicates.
       for (var b = 0; b < a; b++) {
         var bc = attrs[b * At.SIZE + At.COLON]!;

@@ -1,6 +1,7 @@
 // XmlReader.setNamespaceCodes: each declaration gets the registered code of its URI once, and
-// elements / attributes carry it (namespaceCode, attrNamespaceCodeAt, namespaceCodeOf,
-// findAttributeByCode), following scopes: re-bound prefixes, undeclared default namespace, xml:.
+// elements carry it (namespaceCode, namespaceCodeOf) and attributes through their namespace
+// (namespaceCodeOf(attrNamespaceAt(i))), following scopes: re-bound prefixes, undeclared default
+// namespace, xml:.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { XmlReader, XmlToken, UNKNOWN_NAMESPACE_CODE, XML_NAMESPACE_URI, NO_NAMESPACE, ascii } from '../../core/xml/index.js';
@@ -22,7 +23,7 @@ function codes(xml: string, table = CODES): string[] {
     if (k !== XmlToken.StartElement && k !== XmlToken.EndElement) continue;
     assert.is(r.namespaceCodeOf(r.namespace), r.namespaceCode, 'namespaceCodeOf agrees with namespaceCode');
     let line = `${k === XmlToken.StartElement ? '' : '/'}${dec.decode(buf.subarray(r.localStart, r.localEnd))}:${r.namespaceCode}`;
-    for (let i = 0; i < r.attributeCount; i++) line += ` @${dec.decode(buf.subarray(r.attrLocalStartAt(i), r.attrNameEndAt(i)))}:${r.attrNamespaceCodeAt(i)}`;
+    for (let i = 0; i < r.attributeCount; i++) line += ` @${dec.decode(buf.subarray(r.attrLocalStartAt(i), r.attrNameEndAt(i)))}:${r.namespaceCodeOf(r.attrNamespaceAt(i))}`;
     out.push(line);
   }
   return out;
@@ -51,16 +52,18 @@ test('attributes: prefixed ones carry their code, unprefixed ones none; xml: has
   assert.equal(codes('<a xmlns:x="http://www.w3.org/XML/1998/namespace" x:lang="en"/>'), ['a:0 @lang:3', '/a:0']);
 });
 
-test('findAttributeByCode finds by local name and code, not by prefix', () => {
+test('findAttribute finds by local name and namespace, not by prefix', () => {
   const r = new XmlReader();
   r.setNamespaceCodes(CODES);
   r.reset(enc('<a xmlns:p="urn:a" xmlns:q="urn:b" k="0" q:k="2" p:k="1" xml:lang="de"/>'));
   assert.is(r.next(), XmlToken.StartElement);
-  assert.is(r.findAttributeByCode(ascii('k'), A), 2);
-  assert.is(r.findAttributeByCode(ascii('k'), B), 1);
-  assert.is(r.findAttributeByCode(ascii('lang'), XML), 3);
-  assert.is(r.findAttributeByCode(ascii('k'), 42), -1);
-  assert.is(r.findAttributeByCode(ascii('k'), UNKNOWN_NAMESPACE_CODE), -1, 'code 0 never matches: use findAttribute(name, null)');
+  assert.is(r.findAttribute(ascii('k'), ascii('urn:a')), 2);
+  assert.is(r.findAttribute(ascii('k'), ascii('urn:b')), 1);
+  assert.is(r.findAttribute(ascii('lang'), XML_NAMESPACE_URI), 3);
+  assert.is(r.findAttribute(ascii('k'), ascii('urn:c')), -1);
+  assert.is(r.namespaceCodeOf(r.attrNamespaceAt(2)), A);
+  assert.is(r.namespaceCodeOf(r.attrNamespaceAt(3)), XML);
+  assert.is(r.namespaceCodeOf(r.attrNamespaceAt(0)), UNKNOWN_NAMESPACE_CODE, 'an unprefixed attribute has no namespace, so code 0');
   assert.is(r.findAttribute(ascii('k'), null), 0);
   assert.is(r.attrNamespaceAt(0), NO_NAMESPACE);
 });
