@@ -9,3 +9,4 @@ export { PanelLink, PANEL_LINK_DEFAULTS, type PanelLinkEvent, type PanelLinkOpti
 export { FrameType, AckStatus, KeyAction, PROTOCOL_VERSION, encodeFrame, encodeLamps, decodeLamps, type LampEntry } from './panel/frame.js';
 export { SerialPanelDriver, defaultKeyOfLampRole, type PanelKeyEvent, type SerialPanelOptions } from './panel/driver.js';
 export { PanelEmulator, type PanelEmulatorOptions } from './panel/emulator.js';
+export { panelMappingOf } from './panel/from-board.js';

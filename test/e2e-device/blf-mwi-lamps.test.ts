@@ -19,6 +19,7 @@ import { PhoneState } from '../../core/app/phone-state.js';
 import { PresenceDisplay } from '../../core/presence/documents/pidf-effective.js';
 import { LinuxLedLamps, sysfsLampsOf } from '../../platform/leds/index.js';
 import { SerialPanelDriver } from '../../platform/serial/panel/driver.js';
+import { panelMappingOf } from '../../platform/serial/panel/from-board.js';
 import { PanelEmulator } from '../../platform/serial/panel/emulator.js';
 import { openSerialPort, closeSerialPort } from '../../platform/serial/open-port.js';
 import { startKamailio, skipWithoutKamailio, type Kamailio } from '../support/kamailio/harness.js';
@@ -152,7 +153,7 @@ if (skip) {
       panelPort = await openSerialPort({ path: pair.b, baudRate: 115200 });
       if (hostPort.err || panelPort.err) throw new Error('cannot open the pty pair');
       const panelErrors: string[] = [];
-      driver = new SerialPanelDriver(hostPort.val, { ackTimeoutMs: 100, onError: (m) => panelErrors.push(m) });
+      driver = new SerialPanelDriver(hostPort.val, { ...panelMappingOf(exp20, 'exp1'), ackTimeoutMs: 100, onError: (m) => panelErrors.push(m) });
       emulator = new PanelEmulator(panelPort.val, { keyCount: 20, ackTimeoutMs: 100 });
       emulator.start();
       driver.start();
