@@ -126,8 +126,8 @@ export async function flashCommand(argv: string[], io: FlashIo = {}): Promise<nu
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${Math.round(n)} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / (1024 * 1024)).toFixed(2)} MB`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / (1024 * 1024)).toFixed(2)} MiB`;
 }
 
 /**

@@ -1,13 +1,15 @@
 // `hardphone register --account <file>`: registers and stays registered — refreshing, riding out
 // server restarts and flow failures with the RFC 5626 backoff — printing every state change, until
-// interrupted (SIGINT/SIGTERM), then unregisters (Expires: 0) and exits.
-// Exit codes: 0 after a clean unregister, 1 registration failed for good, 2 usage or account error.
+// interrupted (SIGINT/SIGTERM) or --duration ends, then unregisters (Expires: 0) and exits.
+// Exit codes: 0 registered when stopped (then unregistered), 1 not registered when stopped or
+// failed for good, 2 usage or account error — so a script can tell a phone that never got in.
 import { readFileSync } from 'node:fs';
 import { NodeUaHost } from '../platform/node/ua-host.js';
 import type { UaEvent } from '../core/ua/index.js';
 import { accountTransport, decodeAccount } from './account.js';
 
-const usage = 'usage: hardphone register --account <file> [--duration S]\n';
+const usage = 'usage: hardphone register --account <file> [--duration S]\n' +
+  '  exit codes: 0 registered when stopped, 1 not registered (or refused for good), 2 usage or account error\n';
 
 export interface RegisterIo {
   out?: (line: string) => void;
@@ -107,6 +109,9 @@ export async function registerCommand(argv: string[], io: RegisterIo = {}): Prom
   const timers: Promise<void>[] = [stopSignal, unregisteredP];
   if (duration > 0) timers.push(new Promise((resolve) => setTimeout(resolve, duration * 1000).unref()));
   await Promise.race(timers);
+  const state = host.ua.registrationState;
+  const registeredAtStop = state === 'registered' || state === 'refreshing';
+  if (!failed && !registeredAtStop) print(`${stamp()} not registered when stopped (${state})`);
   if (!failed) {
     stopping = true;
     print(`${stamp()} unregistering…`);
@@ -115,5 +120,5 @@ export async function registerCommand(argv: string[], io: RegisterIo = {}): Prom
     await Promise.race([unregisteredP, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
   }
   host.close();
-  return failed ? 1 : 0;
+  return failed || !registeredAtStop ? 1 : 0;
 }

@@ -73,6 +73,16 @@ test('registers, survives a Kamailio restart, unregisters on SIGINT', async () =
   }
 });
 
+test('stopped while not registered (no registrar answers): exit 1, said in a line', async () => {
+  // A loopback port nobody listens on: every REGISTER fails (ICMP port unreachable) and backs off.
+  const file = join(dir, 'nobody.json');
+  writeFileSync(file, JSON.stringify({ aor: 'sip:alice@127.0.0.1', registrar: 'sip:127.0.0.1:9;transport=udp', expires: 60 }));
+  const out: string[] = [];
+  const code = await registerCommand(['--account', file], { out: (l) => out.push(l), stop: new Promise((r) => setTimeout(r, 1500)) });
+  assert.is(code, 1, out.join('\n'));
+  assert.ok(out.some((l) => /not registered when stopped \((backing-off|registering)\)/.test(l)), out.join('\n'));
+});
+
 test('a bad account file is refused with the field named; exit 2', async () => {
   const file = join(dir, 'bad.json');
   writeFileSync(file, JSON.stringify({ aor: 'alice', registrar: 'sip:127.0.0.1', expires: 5 }));

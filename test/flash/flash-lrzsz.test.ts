@@ -58,7 +58,7 @@ e2e('a small file arrives byte-identical through rb --ymodem', async () => {
   assert.is(value.code, 0, err.text());
   assert.ok(value.received.equals(content), `received ${value.received.length} bytes\n${rbLog}`);
   assert.is(exit, 0, `rb/socat exit ${exit}\n${rbLog}`);
-  assert.match(err.text(), /sent bundle\.js \(1\.2 KB\)/);
+  assert.match(err.text(), /sent bundle\.js \(1\.2 KiB\)/);
   assert.match(err.text(), /flash: 100%/);
 });
 

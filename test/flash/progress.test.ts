@@ -20,8 +20,8 @@ test('on a terminal: one line redrawn with \\r, a bar, percent, sizes; a newline
   const text = out.text();
   const frames = text.split('\r').filter(Boolean);
   assert.is(frames.length, 2, JSON.stringify(text));
-  assert.match(frames[0]!, /^\[\.{35}\]   0%  0 B\/2\.0 KB/);
-  assert.match(frames[1]!, /^\[#{35}\] 100%  2\.0 KB\/2\.0 KB  .*\/s\x1b\[K\n$/);
+  assert.match(frames[0]!, /^\[\.{35}\]   0%  0 B\/2\.0 KiB/);
+  assert.match(frames[1]!, /^\[#{35}\] 100%  2\.0 KiB\/2\.0 KiB  .*\/s\x1b\[K\n$/);
   assert.not.match(text, /\n.*\n/);
 });
 
