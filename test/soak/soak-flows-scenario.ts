@@ -42,6 +42,7 @@ import { PresenceStates } from '../../core/presence/presence-states.js';
 import { SipMessageView } from '../../core/sip/view.js';
 import { parse, createParseOptions } from '../../core/sip/parser.js';
 import { H, M } from '../../core/sip/header-ids.js';
+import { asciiText, expiresOf, pidf, responseText, stripAngles, tagOf } from './server-text.js';
 import { SoakBase, ascii, xorshift, HOUR_MS, MINUTE_MS, LATENCY_MS, RING_SLOTS, SLOT_BYTES } from './soak-base.js';
 
 const PHONES = 2;
@@ -72,14 +73,6 @@ const NONCE_LIFETIME_MS = 20 * MINUTE_MS;
 const PENDING_CHALLENGES = 32;
 
 const ACTIVITIES = ['', 'busy', 'on-the-phone', 'away', 'meeting'];
-
-function pidf(entity: string, device: string, basic: string, activity: string): string {
-  return '<?xml version="1.0" encoding="UTF-8"?>'
-    + `<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="${entity}">`
-    + `<tuple id="${device}"><status><basic>${basic}</basic></status></tuple>`
-    + (activity === '' ? '' : `<dm:person id="p-${device}"><rpid:activities><rpid:${activity}/></rpid:activities></dm:person>`)
-    + '</presence>';
-}
 
 export class FlowSoakCounters {
   requestsSent = 0;
@@ -670,27 +663,27 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     // S1 in trouble: every request gets 503 (maybe with Retry-After) or nothing at all.
     if (server === S1 && this.now < this.troubleUntil) {
       if (this.troubleKind === 2) return;
-      this.reply(server, from, tcp, this.responseText(503, 'Service Unavailable', this.troubleKind === 1 ? 'Retry-After: 60\r\n' : ''));
+      this.reply(server, from, tcp, responseText(this.view, 503, 'Service Unavailable', this.troubleKind === 1 ? 'Retry-After: 60\r\n' : ''));
       return;
     }
     if (!this.authorized(server, from, tcp, sent)) return;
     switch (v.methodId) {
       case M.REGISTER: {
         const contact = v.headerText(H.CONTACT) ?? '';
-        this.reply(server, from, tcp, this.responseText(200, 'OK', contact === '' ? '' : `Contact: ${contact};expires=${this.expiresOf(600)}\r\n`));
+        this.reply(server, from, tcp, responseText(this.view, 200, 'OK', contact === '' ? '' : `Contact: ${contact};expires=${expiresOf(this.view, 600)}\r\n`));
         return;
       }
       case M.PUBLISH:
-        this.reply(server, from, tcp, this.responseText(200, 'OK', `SIP-ETag: e${++this.etagSeq}\r\nExpires: ${this.expiresOf(300)}\r\n`));
+        this.reply(server, from, tcp, responseText(this.view, 200, 'OK', `SIP-ETag: e${++this.etagSeq}\r\nExpires: ${expiresOf(this.view, 300)}\r\n`));
         return;
       case M.MESSAGE:
-        this.reply(server, from, tcp, this.responseText(202, 'Accepted', ''));
+        this.reply(server, from, tcp, responseText(this.view, 202, 'Accepted', ''));
         return;
       case M.SUBSCRIBE:
         this.serverSubscribe(server, from, tcp);
         return;
       default:
-        this.reply(server, from, tcp, this.responseText(501, 'Not Implemented', ''));
+        this.reply(server, from, tcp, responseText(this.view, 501, 'Not Implemented', ''));
     }
   }
 
@@ -748,8 +741,8 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     }
     const challenge = `Digest ${realm}, nonce="${nonce}", qop="auth", algorithm=MD5${ours ? ', stale=true' : ''}`;
     this.reply(server, from, tcp, register
-      ? this.responseText(401, 'Unauthorized', `WWW-Authenticate: ${challenge}\r\n`)
-      : this.responseText(407, 'Proxy Authentication Required', `Proxy-Authenticate: ${challenge}\r\n`));
+      ? responseText(this.view, 401, 'Unauthorized', `WWW-Authenticate: ${challenge}\r\n`)
+      : responseText(this.view, 407, 'Proxy Authentication Required', `Proxy-Authenticate: ${challenge}\r\n`));
     return false;
   }
 
@@ -774,16 +767,16 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     const c = this.counters;
     const callId = v.headerText(H.CALL_ID) ?? '';
     const toTag = tagOf(v.headerText(H.TO) ?? '');
-    const expires = this.expiresOf(3600);
+    const expires = expiresOf(this.view, 3600);
     if (toTag !== '') {
       // In one of the dialogs: a refresh or an unsubscribe.
       const r = this.recordOf(callId);
       const k = r === null ? -1 : r.tags.indexOf(toTag);
-      if (r === null || k < 0 || r.alive[k] !== 1 || r.server !== server) { this.reply(server, from, tcp, this.responseText(481, 'Call/Transaction Does Not Exist', '')); return; }
+      if (r === null || k < 0 || r.alive[k] !== 1 || r.server !== server) { this.reply(server, from, tcp, responseText(this.view, 481, 'Call/Transaction Does Not Exist', '')); return; }
       if (k > 0) c.forkRefreshes++;
       if (k > 0 && r.fate[k] === Fate.Silent && r.fateAt[k] === Infinity) return; // gone silent
-      if (k > 0 && r.fate[k] === Fate.Refuses && r.fateAt[k] === Infinity) { r.alive[k] = 0; this.reply(server, from, tcp, this.responseText(481, 'Call/Transaction Does Not Exist', '')); return; }
-      this.reply(server, from, tcp, this.responseText(200, 'OK', `Expires: ${expires}\r\nContact: <sip:n${k}@${ADDRESSES[server]}:5060${tcp ? ';transport=tcp' : ''}>\r\n`, toTag));
+      if (k > 0 && r.fate[k] === Fate.Refuses && r.fateAt[k] === Infinity) { r.alive[k] = 0; this.reply(server, from, tcp, responseText(this.view, 481, 'Call/Transaction Does Not Exist', '')); return; }
+      this.reply(server, from, tcp, responseText(this.view, 200, 'OK', `Expires: ${expires}\r\nContact: <sip:n${k}@${ADDRESSES[server]}:5060${tcp ? ';transport=tcp' : ''}>\r\n`, toTag));
       if (k === 0) r.expiresAt = expires === 0 ? this.now : this.now + expires * 1000;
       // RFC 6665 §4.2.1.2: a NOTIFY follows every accepted SUBSCRIBE (terminated for Expires: 0).
       if (expires === 0) { r.alive[k] = 0; this.serverNotify(r, k, 'terminated;reason=timeout'); if (k === 0) r.used = false; }
@@ -793,7 +786,7 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     // A new subscription: the proxy forks it. The first notifier answers; all of them NOTIFY.
     let r = this.recordOf(callId);
     if (r === null) for (const x of this.serverSubs) if (!x.used) { r = x; break; }
-    if (r === null) { c.harnessFaults++; this.reply(server, from, tcp, this.responseText(503, 'Service Unavailable', '')); return; }
+    if (r === null) { c.harnessFaults++; this.reply(server, from, tcp, responseText(this.view, 503, 'Service Unavailable', '')); return; }
     r.used = true;
     r.server = server;
     r.phone = from;
@@ -819,8 +812,8 @@ export class FlowSoakScenario extends SoakBase<Sub> {
       r.fate[k] = k === 0 || draw < 0.4 ? Fate.Lives : draw < 0.6 ? Fate.Terminates : draw < 0.8 ? Fate.Silent : Fate.Refuses;
       r.fateAt[k] = r.fate[k] === Fate.Lives ? Infinity : this.now + this.uniform(2 * MINUTE_MS, 40 * MINUTE_MS);
     }
-    if (expires === 0) { r.used = false; this.reply(server, from, tcp, this.responseText(200, 'OK', 'Expires: 0\r\n', r.tags[0])); return; }
-    this.reply(server, from, tcp, this.responseText(200, 'OK', `Expires: ${expires}\r\nContact: <sip:n0@${ADDRESSES[server]}:5060${tcp ? ';transport=tcp' : ''}>\r\n${r.list ? 'Require: eventlist\r\n' : ''}`, r.tags[0]));
+    if (expires === 0) { r.used = false; this.reply(server, from, tcp, responseText(this.view, 200, 'OK', 'Expires: 0\r\n', r.tags[0])); return; }
+    this.reply(server, from, tcp, responseText(this.view, 200, 'OK', `Expires: ${expires}\r\nContact: <sip:n0@${ADDRESSES[server]}:5060${tcp ? ';transport=tcp' : ''}>\r\n${r.list ? 'Require: eventlist\r\n' : ''}`, r.tags[0]));
     for (let k = 0; k <= extra; k++) this.serverNotify(r, k, `active;expires=${expires}`, true);
   }
 
@@ -895,48 +888,10 @@ export class FlowSoakScenario extends SoakBase<Sub> {
     this.send(server, to, b, 0, b.length, tcp);
   }
 
-  /** A response to the request in the view (§8.2.6.2: Vias, From, To with a tag, Call-ID, CSeq). */
-  private responseText(status: number, reason: string, extra: string, toTag = 'srv'): string {
-    const v = this.view;
-    let s = `SIP/2.0 ${status} ${reason}\r\n`;
-    for (let i = 0; i < v.headerCount; i++) {
-      const id = v.headerId[i]!;
-      const value = asciiText(v.buf, v.valueOff[i]!, v.valueLen[i]!);
-      if (id === H.VIA) s += `Via: ${value}\r\n`;
-      else if (id === H.FROM) s += `From: ${value}\r\n`;
-      else if (id === H.CALL_ID) s += `Call-ID: ${value}\r\n`;
-      else if (id === H.CSEQ) s += `CSeq: ${value}\r\n`;
-      else if (id === H.TO) s += `To: ${value}${tagOf(value) === '' ? `;tag=${toTag}` : ''}\r\n`;
-    }
-    return `${s}${extra}Content-Length: 0\r\n\r\n`;
-  }
-
-  private expiresOf(fallback: number): number {
-    const e = this.view.headerText(H.EXPIRES);
-    return e === undefined ? fallback : Number.parseInt(e, 10) || 0;
-  }
-
   private recordOf(callId: string): ServerSub | null {
     for (const r of this.serverSubs) if (r.used && r.callId === callId) return r;
     return null;
   }
-}
-
-function asciiText(buf: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += String.fromCharCode(buf[off + i]!);
-  return s;
-}
-
-function tagOf(value: string): string {
-  const m = /;\s*tag=([^;>\s]+)/i.exec(value);
-  return m === null ? '' : m[1]!;
-}
-
-function stripAngles(value: string): string {
-  const a = value.indexOf('<');
-  const b = value.indexOf('>');
-  return a >= 0 && b > a ? value.slice(a + 1, b) : value.split(';')[0]!.trim();
 }
 
 /** Occupancy line for the per-hour table of this scenario (flows and forks). */

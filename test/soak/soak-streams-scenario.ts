@@ -52,6 +52,7 @@ import { WebSocketClientHandshake, websocketAccept, HS_OPEN, HS_FAILED } from '.
 import { SipMessageView } from '../../core/sip/view.js';
 import { parse, createParseOptions } from '../../core/sip/parser.js';
 import { H, M } from '../../core/sip/header-ids.js';
+import { asciiText, expiresOf, pidf, responseText, stripAngles, tagOf } from './server-text.js';
 import { SoakBase, ascii, xorshift, HOUR_MS, MINUTE_MS, LATENCY_MS, RING_SLOTS, SLOT_BYTES } from './soak-base.js';
 
 const PHONES = 2;
@@ -87,14 +88,6 @@ const enum Phase { Free = 0, Handshake = 1, Open = 2 }
 const enum Req { Free = 0, Sent = 1, Delivered = 2, Orphaned = 3, Responded = 4 }
 
 const ACTIVITIES = ['', 'busy', 'away', 'meeting'];
-
-function pidf(entity: string, device: string, basic: string, activity: string): string {
-  return '<?xml version="1.0" encoding="UTF-8"?>'
-    + `<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="${entity}">`
-    + `<tuple id="${device}"><status><basic>${basic}</basic></status></tuple>`
-    + (activity === '' ? '' : `<dm:person id="p-${device}"><rpid:activities><rpid:${activity}/></rpid:activities></dm:person>`)
-    + '</presence>';
-}
 
 export class StreamSoakCounters {
   requestsSent = 0;
@@ -1081,20 +1074,20 @@ export class StreamSoakScenario extends SoakBase<Sub> {
     switch (v.methodId) {
       case M.REGISTER: {
         const contact = v.headerText(H.CONTACT) ?? '';
-        this.reply(slot, this.responseText(200, 'OK', contact === '' ? '' : `Contact: ${contact};expires=${this.expiresOf(600)}\r\n`));
+        this.reply(slot, responseText(this.view, 200, 'OK', contact === '' ? '' : `Contact: ${contact};expires=${expiresOf(this.view, 600)}\r\n`));
         return;
       }
       case M.PUBLISH:
-        this.reply(slot, this.responseText(200, 'OK', `SIP-ETag: e${++this.etagSeq}\r\nExpires: ${this.expiresOf(300)}\r\n`));
+        this.reply(slot, responseText(this.view, 200, 'OK', `SIP-ETag: e${++this.etagSeq}\r\nExpires: ${expiresOf(this.view, 300)}\r\n`));
         return;
       case M.MESSAGE:
-        this.reply(slot, this.responseText(202, 'Accepted', ''));
+        this.reply(slot, responseText(this.view, 202, 'Accepted', ''));
         return;
       case M.SUBSCRIBE:
         this.serverSubscribe(slot);
         return;
       default:
-        this.reply(slot, this.responseText(501, 'Not Implemented', ''));
+        this.reply(slot, responseText(this.view, 501, 'Not Implemented', ''));
     }
   }
 
@@ -1102,21 +1095,21 @@ export class StreamSoakScenario extends SoakBase<Sub> {
     const v = this.view;
     const callId = v.headerText(H.CALL_ID) ?? '';
     const toTag = tagOf(v.headerText(H.TO) ?? '');
-    const expires = this.expiresOf(3600);
+    const expires = expiresOf(this.view, 3600);
     const phone = slot === WS_CONN ? WALT : TESS;
     const contact = phone === WALT ? `<sip:n0@${ADDRESSES[S1]}:${WS_PORT};transport=ws>` : `<sips:n0@${ADDRESSES[S1]}:${TLS_PORT}>`;
     let r = this.recordOf(callId);
     if (toTag !== '') {
       // A refresh or an unsubscribe in the dialog.
-      if (r === null || r.tag !== toTag) { this.reply(slot, this.responseText(481, 'Call/Transaction Does Not Exist', '')); return; }
-      this.reply(slot, this.responseText(200, 'OK', `Expires: ${expires}\r\nContact: ${contact}\r\n`, toTag));
+      if (r === null || r.tag !== toTag) { this.reply(slot, responseText(this.view, 481, 'Call/Transaction Does Not Exist', '')); return; }
+      this.reply(slot, responseText(this.view, 200, 'OK', `Expires: ${expires}\r\nContact: ${contact}\r\n`, toTag));
       r.expiresAt = this.now + expires * 1000;
       // RFC 6665 §4.2.1.2: a NOTIFY follows every accepted SUBSCRIBE (terminated for Expires: 0).
       if (expires === 0) { this.serverNotify(r, 'terminated;reason=timeout'); r.used = false; } else this.serverNotify(r, `active;expires=${expires}`);
       return;
     }
     if (r === null) for (const x of this.serverSubs) if (!x.used) { r = x; break; }
-    if (r === null) { this.counters.harnessFaults++; this.reply(slot, this.responseText(503, 'Service Unavailable', '')); return; }
+    if (r === null) { this.counters.harnessFaults++; this.reply(slot, responseText(this.view, 503, 'Service Unavailable', '')); return; }
     r.used = true;
     r.phone = phone;
     r.callId = callId;
@@ -1127,8 +1120,8 @@ export class StreamSoakScenario extends SoakBase<Sub> {
     r.cseq = 0;
     r.expiresAt = this.now + expires * 1000;
     r.nextNotifyAt = this.now + this.uniform(MINUTE_MS, 4 * MINUTE_MS);
-    if (expires === 0) { r.used = false; this.reply(slot, this.responseText(200, 'OK', 'Expires: 0\r\n', r.tag)); return; }
-    this.reply(slot, this.responseText(200, 'OK', `Expires: ${expires}\r\nContact: ${contact}\r\n`, r.tag));
+    if (expires === 0) { r.used = false; this.reply(slot, responseText(this.view, 200, 'OK', 'Expires: 0\r\n', r.tag)); return; }
+    this.reply(slot, responseText(this.view, 200, 'OK', `Expires: ${expires}\r\nContact: ${contact}\r\n`, r.tag));
     this.serverNotify(r, `active;expires=${expires}`);
   }
 
@@ -1174,48 +1167,10 @@ export class StreamSoakScenario extends SoakBase<Sub> {
     this.serverSend(slot, text, -1);
   }
 
-  /** A response to the request in the view (§8.2.6.2: Vias, From, To with a tag, Call-ID, CSeq). */
-  private responseText(status: number, reason: string, extra: string, toTag = 'srv'): string {
-    const v = this.view;
-    let s = `SIP/2.0 ${status} ${reason}\r\n`;
-    for (let i = 0; i < v.headerCount; i++) {
-      const id = v.headerId[i]!;
-      const value = asciiText(v.buf, v.valueOff[i]!, v.valueLen[i]!);
-      if (id === H.VIA) s += `Via: ${value}\r\n`;
-      else if (id === H.FROM) s += `From: ${value}\r\n`;
-      else if (id === H.CALL_ID) s += `Call-ID: ${value}\r\n`;
-      else if (id === H.CSEQ) s += `CSeq: ${value}\r\n`;
-      else if (id === H.TO) s += `To: ${value}${tagOf(value) === '' ? `;tag=${toTag}` : ''}\r\n`;
-    }
-    return `${s}${extra}Content-Length: 0\r\n\r\n`;
-  }
-
-  private expiresOf(fallback: number): number {
-    const e = this.view.headerText(H.EXPIRES);
-    return e === undefined ? fallback : Number.parseInt(e, 10) || 0;
-  }
-
   private recordOf(callId: string): ServerSub | null {
     for (const r of this.serverSubs) if (r.used && r.callId === callId) return r;
     return null;
   }
-}
-
-function asciiText(buf: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += String.fromCharCode(buf[off + i]!);
-  return s;
-}
-
-function tagOf(value: string): string {
-  const m = /;\s*tag=([^;>\s]+)/i.exec(value);
-  return m === null ? '' : m[1]!;
-}
-
-function stripAngles(value: string): string {
-  const a = value.indexOf('<');
-  const b = value.indexOf('>');
-  return a >= 0 && b > a ? value.slice(a + 1, b) : value.split(';')[0]!.trim();
 }
 
 /** Occupancy line for the per-hour table of this scenario. */
