@@ -10,6 +10,8 @@ export class BufferPool {
   private readonly free: Int32Array;
   private freeCount: number;
   private readonly used: Uint8Array;
+  /** Slots hold() released but not yet returned to the free list (flush()). */
+  private heldCount = 0;
 
   /** Where the `extraBytes` behind the slots start in storage (count × slotBytes). */
   readonly extraOffset: number;
@@ -46,6 +48,21 @@ export class BufferPool {
     if (slot < 0 || slot >= this.count || this.used[slot] === 0) return;
     this.used[slot] = 0;
     this.free[this.freeCount++] = slot;
+  }
+
+  /**
+   * Releases a slot whose bytes may still wait in a transmit queue: it becomes free at the next
+   * flush(), once the host has taken every transmit. A response to a pipelined request written in
+   * the same input would otherwise overwrite it (Timer J = 0 on TCP ends a transaction at once).
+   */
+  hold(slot: number): void {
+    // Marked free at once (so never listed twice), it waits at the top of `free`, above the free
+    // ones: together they never exceed count.
+    if (this.used[slot] === 1) { this.used[slot] = 0; this.free[this.count - ++this.heldCount] = slot; }
+  }
+
+  flush(): void {
+    while (this.heldCount > 0) this.free[this.freeCount++] = this.free[this.count - this.heldCount--]!;
   }
 
   offsetOf(slot: number): number {

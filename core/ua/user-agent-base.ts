@@ -521,6 +521,7 @@ export class UserAgentBase {
       out.failoverOf = -1; out.failoverRetryAfter = -1; out.sameTargetAs = -1;
       return true;
     }
+    this.responsePool.flush();
     return false;
   }
 
@@ -1163,7 +1164,7 @@ export class UserAgentBase {
       pool.release(slot);
       if (mine) this.serverResponseSlot[idx] = previous;
     } else if (previous >= 0) {
-      pool.release(previous);
+      pool.hold(previous);
     }
   }
 
@@ -1311,7 +1312,8 @@ export class UserAgentBase {
     const idx = txId % this.txCapacity;
     if (this.serverTxId[idx] !== txId) return;
     this.serverTxId[idx] = -1;
-    this.responsePool.release(this.serverResponseSlot[idx]!);
+    // Its last response may not be sent yet (the host polls after the input): held, not freed.
+    this.responsePool.hold(this.serverResponseSlot[idx]!);
     this.serverResponseSlot[idx] = -1;
     this.endpoints.release(this.serverDest[idx]!);
     this.serverDest[idx] = -1;
