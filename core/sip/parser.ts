@@ -538,7 +538,8 @@ export function parse(
   view.bodyOff = bodyStart;
   if (contentLength >= 0) {
     bodyLen = contentLength;
-    if (bodyStart + bodyLen - off > maxMessage) return fail(view, E_MESSAGE_TOO_LARGE, off + maxMessage);
+    // At the body the declared length cannot fit: off + maxMessage may lie past the bytes given.
+    if (bodyStart + bodyLen - off > maxMessage) return fail(view, E_MESSAGE_TOO_LARGE, bodyStart);
     if (bodyStart + bodyLen > end) {
       if (!datagram) {
         view.errorOffset = end;
