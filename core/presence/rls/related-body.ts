@@ -112,6 +112,9 @@ export class RlsBodyReader {
       if (ct.boundaryOff < 0) return this.fail(RlsBodyError.Multipart, typeOff);
       const inner = this.part;
       const r = this.signedReader.reset(body, bodyOff, bodyEnd, typeBuf, ct.boundaryOff, ct.boundaryLen).next(inner);
+      // No part at all (the close-delimiter first): nothing was signed, so no list either; the
+      // multipart reader saw no error and set no position (inner.errorOffset is stale).
+      if (r === MULTIPART_END) return this.fail(RlsBodyError.NotRelated, bodyOff);
       if (r !== MULTIPART_PART) { this.multipartError = r; return this.fail(RlsBodyError.Multipart, inner.errorOffset); }
       if (inner.contentTypeOff < 0) return this.fail(RlsBodyError.NotRelated, inner.headersOff);
       const innerTypeEnd = unfoldedEnd(body, inner.contentTypeOff + inner.contentTypeLen, inner.headersEnd);
