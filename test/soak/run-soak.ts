@@ -158,6 +158,9 @@ verdicts.push(
 );
 process.stdout.write('\n');
 for (const [text, ok] of verdicts) process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${text}\n`);
+// What grew, when Node's program data did: a leak shows as UA objects (Dialog, RequestSpec, …)
+// growing with the requests; a V8-internal array that the snapshot filed as data does not.
+if (!(nodeGrowth < nodeBound)) process.stdout.write(`\nNode program data, largest growths hour ${WARMUP} → ${hours}:\n${node.growth.slice(0, 12).map((g) => `  ${g}`).join('\n')}\n`);
 const failed = verdicts.filter(([, ok]) => !ok).length;
 process.stdout.write(`\nverdict: ${failed === 0 ? 'no leak' : `${failed} check(s) failed`} (Node ${(node.wallMs / 1000).toFixed(1)} s, QuickJS ${(slices[hours - 1]!.wallMs / 1000).toFixed(1)} s wall for ${hours} virtual hours)\n`);
 process.exitCode = failed === 0 ? 0 : 1;
