@@ -17,6 +17,7 @@ import { parse, createParseOptions } from '../sip/parser.js';
 import {
   TransactionEngineBase, type TransactionConfig, TransactionKey, TransactionKeyReader, OutgoingRequest, Transmit, TransactionEvent,
   KEY_OK, DISPOSITION_OVERLOADED, EVENT_ACK, EVENT_REQUEST, EVENT_RESPONSE, EVENT_TIMEOUT, EVENT_TRANSPORT_ERROR, EVENT_TERMINATED,
+  TRANSMIT_REQUEST,
 } from '../transaction/index.js';
 import { DigestClientBase, DigestWorkspaceBase } from '../auth/client.js';
 import { DigestComputerBase } from '../auth/digest.js';
@@ -508,9 +509,13 @@ export class UserAgentBase {
     while (this.clients.pollTransmit(t)) {
       const ep = this.endpoints.get(t.destination);
       if (ep === null) continue;
+      // A retransmission (Timer E) queued in the input that also ended its transaction (Timer F,
+      // a late host): the freed buffer may already hold the next request (§17.1.2.2: none after F).
+      const rec = this.recordOf(t.txId);
+      if (t.kind === TRANSMIT_REQUEST && (rec === null || rec.slot < 0)) continue;
       out.bytes = t.bytes; out.off = t.off; out.len = t.len; out.endpoint = ep; out.token = t.txId;
       // RFC 3263 §4.3: a retry tells the host which attempt failed, so it picks the next target.
-      const failover = this.recordOf(t.txId)?.failover ?? NO_FAILOVER;
+      const failover = rec?.failover ?? NO_FAILOVER;
       out.failoverOf = failover.of; out.failoverRetryAfter = failover.retryAfter; out.sameTargetAs = failover.sameTargetAs;
       return true;
     }
