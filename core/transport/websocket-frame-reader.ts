@@ -260,12 +260,13 @@ export class WebSocketFrameReader {
     return n;
   }
 
-  private fail(view: WebSocketFrameView, code: number, at: number, consumed: number): number {
+  /** `back`: how many bytes before the last consumed one the offending byte is (0: that one). */
+  private fail(view: WebSocketFrameView, code: number, at: number, consumed: number, back = 0): number {
     this.state = FAILED;
     this.errorCode = code;
     view.errorCode = code;
     view.errorOffset = at;
-    view.errorPosition = this.position + consumed - 1;
+    view.errorPosition = this.position + consumed - 1 - back;
     this.position += consumed;
     return code;
   }
@@ -367,15 +368,18 @@ export class WebSocketFrameReader {
       if (opcode === WS_OP_PING) view.event = WS_EVENT_PING;
       else if (opcode === WS_OP_PONG) view.event = WS_EVENT_PONG;
       else {
-        // §5.5.1: an optional 2-byte status code, then an optional UTF-8 reason.
+        // §5.5.1: an optional 2-byte status code, then an optional UTF-8 reason. An error names
+        // the offending byte of the payload (k): the code's second byte, the reason's first bad one.
         const b = view.buf;
         const o = view.payloadOff;
-        if (len === 1) return this.fail(view, E_WS_BAD_CLOSE_PAYLOAD, -1, consumed);
+        const bad = (code: number, k: number) => this.fail(view, code, inPlaceOff >= 0 ? o + k : -1, consumed, len - 1 - k);
+        if (len === 1) return bad(E_WS_BAD_CLOSE_PAYLOAD, 0);
         view.closeCode = len === 0 ? WS_CLOSE_NO_STATUS : (b[o] << 8) | b[o + 1];
-        if (len >= 2 && !isValidCloseCode(view.closeCode)) return this.fail(view, E_WS_BAD_CLOSE_CODE, -1, consumed);
+        if (len >= 2 && !isValidCloseCode(view.closeCode)) return bad(E_WS_BAD_CLOSE_CODE, 1);
         view.reasonOff = len >= 2 ? o + 2 : o;
         view.reasonLen = len >= 2 ? len - 2 : 0;
-        if (this.validateUtf8 && utf8InvalidAt(b, view.reasonOff, view.reasonLen) >= 0) return this.fail(view, E_WS_BAD_UTF8, -1, consumed);
+        const invalid = this.validateUtf8 ? utf8InvalidAt(b, view.reasonOff, view.reasonLen) : -1;
+        if (invalid >= 0) return bad(E_WS_BAD_UTF8, invalid - o);
         view.event = WS_EVENT_CLOSE;
       }
       return this.consumed(consumed);

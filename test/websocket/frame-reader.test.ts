@@ -159,6 +159,9 @@ test('§5 rules that fail the connection: numeric codes and positions, never a t
     ['close 1005 on the wire', clientReader, bytes(0x88, 0x02, 0x03, 0xed), E_WS_BAD_CLOSE_CODE, 3],
     ['close 999', clientReader, bytes(0x88, 0x02, 0x03, 0xe7), E_WS_BAD_CLOSE_CODE, 3],
     ['close reason not UTF-8', clientReader, bytes(0x88, 0x03, 0x03, 0xe8, 0xff), E_WS_BAD_UTF8, 4],
+    // The offending byte, not the frame's last one (found by fuzzing): the code, then a bad reason byte mid-reason.
+    ['close 27625 with a reason', clientReader, bytes(0x88, 0x04, 0x6b, 0xe9, 0x6f, 0x6b), E_WS_BAD_CLOSE_CODE, 3],
+    ['close reason bad in its middle', clientReader, bytes(0x88, 0x05, 0x03, 0xe8, 0x6f, 0xff, 0x6b), E_WS_BAD_UTF8, 5],
     ['text not UTF-8', clientReader, bytes(0x81, 0x02, 0xc3, 0x28), E_WS_BAD_UTF8, 3],
     ['fragmented text not UTF-8 across the split', clientReader, bytes(0x01, 0x01, 0xe2, 0x80, 0x01, 0x41), E_WS_BAD_UTF8, 5],
   ];
