@@ -114,8 +114,8 @@ function diffOn(base: QuickJsMemoryUsage, m: { before: QuickJsMemoryUsage; after
 }
 
 test('code: the sim-desk library bundle (`hardphone build --board sim-desk`), for comparison', async () => {
-  // The library bundle exposes every module the board enables whole (MSRP, RLS, ...) under
-  // globalThis.hardphone; no phone application is in it, so it loads but does not boot. The
+  // The library bundle exposes every module the board enables whole (the user agent, MSRP,
+  // RLS, ...) under globalThis.hardphone; no phone application is in it, so it loads but does not boot. The
   // issue's figure is measured on the application bundle (boot-kamailio.test.ts), which carries
   // only what the application calls.
   const board = simDesk();
@@ -132,6 +132,16 @@ test('code: the sim-desk library bundle (`hardphone build --board sim-desk`), fo
     `      the application bundle ${kib(appCode.bundle)} loaded: ${kib(appCode.bytes)} stripped; the library bundle costs ${kib(cost - appCode.bytes)} more`,
   ].join('\n'));
   assert.ok(cost > appCode.bytes, 'the library bundle carries more code than the application uses');
+});
+
+test('code: the budgeted part alone (core + presence + page-mode IM), against the 256 KiB heap target', async () => {
+  // Issue #7's heap target counts code: the budget entry (tools/build/app/budget-entry.ts), what
+  // every phone carries, is the least a phone can load. Printed so the target can be judged.
+  const { text } = await bundle(fileURLToPath(new URL('../../tools/build/app/budget-entry.ts', import.meta.url)));
+  const none = await load(text, 'none');
+  const cost = none.after.memory_used_size! - none.before.memory_used_size!;
+  console.log(`    budget bundle (core + presence + page-mode IM) ${kib(text.length)} loaded: ${kib(cost)} stripped (the heap target: 256.0 KiB)`);
+  assert.ok(appCode.bytes > 0 && cost < appCode.bytes, 'the application carries more than the budgeted part');
 });
 
 test('data: what each component preallocates (device profile vs the core defaults)', async () => {
