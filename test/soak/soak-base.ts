@@ -1,9 +1,10 @@
-// What the two leak soaks (soak-scenario.ts, soak-flows-scenario.ts) share: the seeded random
-// numbers, the fixed packet ring, the virtual-clock host loop and the read-outs the tests take
-// (occupancy summed over the phones, subscriptions held and active, objects kept by a control
-// run). Engine-neutral like the scenarios (they are bundled into QuickJS): no Node or DOM API,
+// What the leak soaks (soak-scenario.ts, soak-flows-scenario.ts, soak-streams-scenario.ts) share:
+// the seeded random numbers, the fixed packet ring, the virtual-clock host loop, the read-outs the
+// tests take (occupancy summed over the phones, subscriptions held and active, objects kept by a
+// control run) and the script steps the second and third scenarios have in common. Engine-neutral like the scenarios (they are bundled into QuickJS): no Node or DOM API,
 // and nothing here grows while a soak runs (the heap diff would measure it).
 import { UaOccupancy, Outgoing, type UserAgent } from '../../core/ua/index.js';
+import { pidf } from './server-text.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -71,6 +72,9 @@ export class PacketRing {
 
 /** A subscription of the script: its UA id (-1: none), the state the UA last reported, and whether it is failing. */
 export interface SoakSub { id: number; state: string; failed: boolean }
+
+/** A subscription the script ends and takes up again: whose it is, to what, and when it comes back. */
+export interface ScriptedSub extends SoakSub { readonly phone: number; readonly target: string; resubscribeAt: number }
 
 /** The counters the shared host loop writes to (each scenario has its own class of counters). */
 export interface SoakBaseCounters {
@@ -192,6 +196,34 @@ export abstract class SoakBase<S extends SoakSub> {
 
   protected check(ok: boolean): void {
     if (!ok) this.counters.harnessFaults++;
+  }
+
+  // ---- script steps of the flow and stream scenarios (the same random draws in both) ----
+
+  /** The application ends a random subscription; it is taken up again 5–90 s later. False: that one had none. */
+  protected endRandomSubscription(this: SoakBase<ScriptedSub>, now: number): boolean {
+    const s = this.subs[Math.floor(this.rand() * this.subs.length)]!;
+    if (s.id < 0) return false;
+    this.check(this.uas[s.phone]!.unsubscribe(s.id, now).ok);
+    s.id = -1; s.state = 'idle'; s.failed = false;
+    s.resubscribeAt = now + this.uniform(5_000, 90_000);
+    this.drain(s.phone);
+    return true;
+  }
+
+  /** A random phone publishes a one-tuple PIDF: open 4 times in 5, with one of `activities`. */
+  protected publishFromRandomPhone(now: number, entityOf: (phone: number) => string, activities: readonly string[]): void {
+    const p = Math.floor(this.rand() * this.phones);
+    const body = ascii(pidf(entityOf(p), 'd', this.rand() < 0.8 ? 'open' : 'closed', activities[Math.floor(this.rand() * activities.length)]!));
+    this.check(this.uas[p]!.publish(body, 'application/pidf+xml', now).ok);
+    this.drain(p);
+  }
+
+  /** A random phone sends a page-mode MESSAGE to `targetOf(phone)`. */
+  protected messageFromRandomPhone(now: number, targetOf: (phone: number) => string): void {
+    const p = Math.floor(this.rand() * this.phones);
+    this.check(this.uas[p]!.sendMessage(targetOf(p), 'text/plain', ascii('ping from the soak'), now).ok);
+    this.drain(p);
   }
 
   /** Host loop of one UA (core/ua/README.md): inputs → drain pollTransmit → pollTimeout → pollEvent. */

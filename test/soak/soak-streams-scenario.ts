@@ -53,7 +53,7 @@ import { SipMessageView } from '../../core/sip/view.js';
 import { parse, createParseOptions } from '../../core/sip/parser.js';
 import { H, M } from '../../core/sip/header-ids.js';
 import { asciiText, expiresOf, pidf, responseText, stripAngles, tagOf } from './server-text.js';
-import { SoakBase, ascii, xorshift, HOUR_MS, MINUTE_MS, LATENCY_MS, RING_SLOTS, SLOT_BYTES } from './soak-base.js';
+import { SoakBase, ascii, xorshift, type ScriptedSub, HOUR_MS, MINUTE_MS, LATENCY_MS, RING_SLOTS, SLOT_BYTES } from './soak-base.js';
 
 const PHONES = 2;
 const WALT = 0;
@@ -197,7 +197,7 @@ export class StreamSoakCounters {
   harnessFaults = 0;
 }
 
-interface Sub { readonly phone: number; readonly target: string; id: number; state: string; failed: boolean; resubscribeAt: number }
+type Sub = ScriptedSub;
 
 /** A connection between a phone and S1 (fixed record, reused: `gen` tells its lives apart). */
 class Conn {
@@ -1025,29 +1025,18 @@ export class StreamSoakScenario extends SoakBase<Sub> {
     }
     if (this.nextChurn <= now) {
       this.nextChurn = now + this.uniform(10 * MINUTE_MS, 40 * MINUTE_MS);
-      const s = this.subs[Math.floor(this.rand() * this.subs.length)]!;
-      if (s.id < 0) return;
-      c.unsubscribes++;
-      this.check(this.uas[s.phone]!.unsubscribe(s.id, now).ok);
-      s.id = -1; s.state = 'idle'; s.failed = false;
-      s.resubscribeAt = now + this.uniform(5_000, 90_000);
-      this.drain(s.phone);
+      if (this.endRandomSubscription(now)) c.unsubscribes++;
       return;
     }
     if (this.nextPublish <= now) {
       this.nextPublish = now + this.uniform(3 * MINUTE_MS, 10 * MINUTE_MS);
-      const p = Math.floor(this.rand() * PHONES);
-      const body = ascii(pidf(p === WALT ? 'sip:walt@example.test' : 'sips:tess@example.test', 'd', this.rand() < 0.8 ? 'open' : 'closed', ACTIVITIES[Math.floor(this.rand() * ACTIVITIES.length)]!));
-      this.check(this.uas[p]!.publish(body, 'application/pidf+xml', now).ok);
-      this.drain(p);
+      this.publishFromRandomPhone(now, (p) => (p === WALT ? 'sip:walt@example.test' : 'sips:tess@example.test'), ACTIVITIES);
       return;
     }
     if (this.nextMessage <= now) {
       this.nextMessage = now + this.uniform(30_000, 120_000);
-      const p = Math.floor(this.rand() * PHONES);
       c.messages++;
-      this.check(this.uas[p]!.sendMessage(p === TESS ? 'sips:pat@example.test' : 'sip:pat@example.test', 'text/plain', ascii('ping from the soak'), now).ok);
-      this.drain(p);
+      this.messageFromRandomPhone(now, (p) => (p === TESS ? 'sips:pat@example.test' : 'sip:pat@example.test'));
     }
   }
 
